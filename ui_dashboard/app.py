@@ -1,0 +1,20 @@
+"""Wires the dashboard together: the pages, the security headers, and `ui.run`."""
+from __future__ import annotations
+
+import importlib
+
+from nicegui import ui
+
+from ui_dashboard import config, layout
+
+PAGES = ("login", "signup", "home", "transactions", "webhooks", "docs")
+
+
+def main() -> None:
+    settings = config.load()
+    for name in PAGES:  # importing a page module registers its route
+        importlib.import_module(f"ui_dashboard.pages.{name}")
+    layout.install()
+    ui.run(host=settings.host, port=settings.port, title="PayGate Dashboard", favicon="⚡",
+           storage_secret=settings.storage_secret, reload=False, show=False,
+           reconnect_timeout=10)

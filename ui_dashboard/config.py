@@ -1,0 +1,54 @@
+"""Every setting of the dashboard, read from the environment once."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+VAR_DIR = Path(__file__).resolve().parent.parent / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    api_url: str          # the API as this server reaches it
+    public_api_url: str   # the API as merchants reach it (for the docs' curl snippet)
+    checkout_url: str     # the public checkout, for the SDK snippet
+    storage_path: Path
+    storage_secret: str
+
+
+def _storage_secret(storage_path: Path) -> str:
+    """DASHBOARD_STORAGE_SECRET, else a random value made once per install and kept in var/.
+
+    Fine for one local machine; a deployment with several dashboard replicas must set the variable.
+    """
+    explicit = os.environ.get("DASHBOARD_STORAGE_SECRET")
+    if explicit:
+        return explicit
+    secret_file = storage_path / ".storage_secret"
+    try:
+        return secret_file.read_text().strip()
+    except FileNotFoundError:
+        storage_path.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(32)
+        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(value)
+        return value
+
+
+def load() -> Settings:
+    api_url = os.environ.get("API_URL", "http://127.0.0.1:8000").rstrip("/")
+    storage_path = Path(os.environ.get("DASHBOARD_STORAGE_PATH", VAR_DIR / "dashboard-storage"))
+    return Settings(
+        host=os.environ.get("HOST", "127.0.0.1"),
+        port=int(os.environ.get("DASHBOARD_PORT", "3000")),
+        api_url=api_url,
+        public_api_url=os.environ.get("PUBLIC_API_URL", api_url).rstrip("/"),
+        checkout_url=os.environ.get("CHECKOUT_URL", "http://localhost:3001").rstrip("/"),
+        storage_path=storage_path,
+        storage_secret=_storage_secret(storage_path),
+    )

@@ -1,0 +1,89 @@
+"""The frame every signed-in page shares (header, navigation, logout), and the security headers."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import Request
+from nicegui import app, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from ui_dashboard import api
+from ui_dashboard.components import tid
+
+NAV = [("/dashboard", "Overview", "space_dashboard", "nav-overview"),
+       ("/dashboard/transactions", "Transactions", "receipt_long", "nav-transactions"),
+       ("/dashboard/webhooks", "Webhooks", "webhook", "nav-webhooks"),
+       ("/dashboard/docs", "Docs", "code", "nav-docs")]
+
+BRAND_COLOUR = "#4f46e5"
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    """The dashboard shows API secrets: it must never be framed by another site (clickjacking)."""
+
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def install() -> None:
+    app.add_middleware(SecurityHeaders)
+
+
+def theme() -> None:
+    ui.colors(primary=BRAND_COLOUR)
+    ui.query("body").classes("bg-slate-50")
+
+
+def logout() -> None:
+    api.clear_session()
+    ui.navigate.to("/login")
+
+
+@contextmanager
+def frame(title: str, active: str) -> Iterator[ui.column]:
+    """Header with navigation and logout; yields the page's main column."""
+    theme()
+    ui.page_title(f"{title} · PayGate Dashboard")
+    merchant = api.session_merchant()
+    with ui.header().classes("bg-white text-slate-800 border-b border-slate-200 px-6 py-2 items-center gap-6"):
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("bolt", color="primary").classes("text-2xl")
+            ui.label("PayGate").classes("text-lg font-bold tracking-tight")
+        with ui.row().classes("gap-1 grow"):
+            for path, label, icon, test_id in NAV:
+                selected = path == active
+                button = ui.button(label, icon=icon, on_click=lambda p=path: ui.navigate.to(p)) \
+                    .props("flat no-caps" + ("" if selected else " text-color=grey-8"))
+                if selected:
+                    button.classes("bg-indigo-50")
+                tid(button, test_id)
+        with ui.row().classes("items-center gap-3"):
+            with ui.column().classes("gap-0 items-end max-sm:hidden"):
+                ui.label(merchant["name"]).classes("text-sm font-medium")
+                ui.label(merchant["email"]).classes("text-xs text-slate-500")
+            tid(ui.button("Log out", icon="logout", on_click=logout).props("outline no-caps size=sm"),
+                "logout-button")
+    with ui.column().classes("w-full max-w-6xl mx-auto p-6 gap-6") as main:
+        ui.label(title).classes("text-2xl font-semibold text-slate-900")
+        yield main
+
+
+@contextmanager
+def centered_card(title: str, subtitle: str) -> Iterator[ui.card]:
+    """The layout of the signed-out pages (login, sign-up)."""
+    theme()
+    ui.page_title(f"{title} · PayGate Dashboard")
+    with ui.column().classes("w-full min-h-screen items-center justify-center p-4"):
+        with ui.row().classes("items-center gap-2 mb-2"):
+            ui.icon("bolt", color="primary").classes("text-3xl")
+            ui.label("PayGate").classes("text-2xl font-bold tracking-tight")
+        with ui.card().classes("w-full max-w-sm p-6 gap-4") as card:
+            ui.label(title).classes("text-xl font-semibold")
+            ui.label(subtitle).classes("text-sm text-slate-500 -mt-3")
+            yield card
