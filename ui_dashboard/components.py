@@ -1,16 +1,11 @@
 """Small building blocks shared by the pages: test ids, plain HTML tables, badges, copy buttons."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
-
-from backend.domain.money import format_amount, format_whole
-
-__all__ = ["tid", "Tag", "html_table", "cell", "status_badge", "copy_button", "timestamp",
-           "format_amount", "format_whole", "whole_percent"]
 
 STATUS_COLOURS = {
     "success": "bg-green-100 text-green-800", "processed": "bg-green-100 text-green-800",
@@ -91,3 +86,41 @@ def timestamp(value: str | None) -> str:
 def whole_percent(rate: float | int | None) -> str:
     """A 0-100 rate -> `95%`, rounding halves up as people (and JavaScript's Math.round) do."""
     return f"{int(float(rate or 0) + 0.5)}%"
+
+
+def native_select(options: Iterable[tuple[str, str]], test_id: str,
+                  on_change: Callable[[str], Awaitable[None]], value: str = "") -> ui.element:
+    """A plain `<select>` (easy for people, screen readers and browser tests alike)."""
+    select = ui.element("select").classes(
+        "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-800 focus:outline-indigo-500")
+    with select:
+        for option_value, label in options:
+            option = Tag("option", label)
+            option.props["value"] = option_value
+            if option_value == value:
+                option.props["selected"] = True
+
+    async def changed(event: Any) -> None:
+        await on_change(str(event.args or ""))
+    select.on("change", changed, js_handler="(e) => emit(e.target.value)")
+    return tid(select, test_id)
+
+
+def pager(on_prev: Callable[[], Awaitable[None]], on_next: Callable[[], Awaitable[None]],
+          prefix: str = "") -> tuple[ui.label, ui.button, ui.button]:
+    """`Showing 1–10 of 42` with previous/next buttons; the caller updates them after each load."""
+    with ui.row().classes("w-full items-center justify-between"):
+        info = tid(ui.label("").classes("text-sm text-slate-500"), f"{prefix}pagination-info")
+        with ui.row().classes("gap-2"):
+            prev = tid(ui.button("Previous", icon="chevron_left", on_click=on_prev)
+                       .props("outline no-caps size=sm"), f"{prefix}prev-page-button")
+            nxt = tid(ui.button("Next", icon_right="chevron_right", on_click=on_next)
+                      .props("outline no-caps size=sm"), f"{prefix}next-page-button")
+    return info, prev, nxt
+
+
+def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, shown: int, total: int) -> None:
+    info, prev, nxt = parts
+    info.set_text(f"Showing {offset + 1}–{offset + shown} of {total}" if shown else f"No results (total {total})")
+    prev.set_enabled(offset > 0)
+    nxt.set_enabled(offset + shown < total)

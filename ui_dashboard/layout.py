@@ -1,8 +1,9 @@
 """The frame every signed-in page shares (header, navigation, logout), and the security headers."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from fastapi import Request
 from nicegui import app, ui
@@ -17,6 +18,7 @@ NAV = [("/dashboard", "Overview", "space_dashboard", "nav-overview"),
        ("/dashboard/docs", "Docs", "code", "nav-docs")]
 
 BRAND_COLOUR = "#4f46e5"
+T = TypeVar("T")
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
@@ -87,3 +89,28 @@ def centered_card(title: str, subtitle: str) -> Iterator[ui.card]:
             ui.label(title).classes("text-xl font-semibold")
             ui.label(subtitle).classes("text-sm text-slate-500 -mt-3")
             yield card
+
+
+async def attempt(awaitable: Awaitable[T], banner: ui.label | None = None) -> T | None:
+    """Await an API call; on an API error show its description (in `banner` if given, else a toast)
+    and return None. A 401 means the keys no longer work: the session ends."""
+    try:
+        result = await awaitable
+    except api.ApiError as exc:
+        if exc.status == 401:
+            api.clear_session()
+            ui.notify("Your session has ended, please sign in again", type="warning")
+            ui.navigate.to("/login")
+        elif banner is not None:
+            banner.set_text(exc.description)
+            banner.set_visibility(True)
+        else:
+            ui.notify(exc.description, type="negative", multi_line=True)
+        return None
+    if banner is not None:
+        banner.set_visibility(False)
+    return result
+
+
+def signed_in() -> api.MerchantApi | None:
+    return api.current_api()

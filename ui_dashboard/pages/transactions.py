@@ -1,1 +1,183 @@
-"""placeholder"""
+"""`/dashboard/transactions`: every payment, newest first, paged through the API, with filters,
+search by payment or order id, a detail panel (capture, refund) and CSV export."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
+from ui_dashboard.components import (cell, empty_row, html_table, native_select, pager, status_badge,
+                                     tid, timestamp, update_pager)
+from ui_dashboard.layout import attempt, frame, signed_in
+from ui_dashboard.payment_detail import PaymentDetail
+
+HEADERS = ("Payment ID", "Order ID", "Amount", "Method", "Status", "Created")
+STATUSES = (("", "All statuses"), ("pending", "Pending"), ("success", "Success"), ("failed", "Failed"))
+METHODS = (("", "All methods"), ("upi", "UPI"), ("card", "Card"))
+PAGE_SIZES = (("10", "10 per page"), ("25", "25 per page"), ("50", "50 per page"))
+EXPORT_MAX_ROWS = 10_000
+CSV_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "captured", "vpa",
+               "card_network", "card_last4", "error_code", "error_description", "created_at", "updated_at")
+
+
+class TransactionList:
+    """The state of one visitor's transactions page: filters, page, and the rows shown."""
+
+    def __init__(self, merchant_api: MerchantApi) -> None:
+        self.api = merchant_api
+        self.status = ""
+        self.method = ""
+        self.query = ""
+        self.limit = 10
+        self.offset = 0
+
+    def filters(self) -> dict[str, Any]:
+        filters: dict[str, Any] = {"status": self.status, "method": self.method}
+        if self.query and not self.query.startswith("pay_"):
+            filters["order_id"] = self.query
+        return filters
+
+    def _matches(self, payment: dict[str, Any]) -> bool:
+        return all(not wanted or payment.get(field) == wanted
+                   for field, wanted in (("status", self.status), ("method", self.method)))
+
+    async def fetch(self, limit: int, offset: int) -> dict[str, Any]:
+        """One page of the filtered payments, in the API's list envelope."""
+        if self.query.startswith("pay_"):  # a payment id: look it up directly
+            try:
+                payment = await self.api.payment(self.query)
+            except ApiError as exc:
+                if exc.status != 404:
+                    raise
+                payment = None
+            rows = [payment] if payment and self._matches(payment) else []
+            return {"data": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
+        return await self.api.payments(limit=limit, offset=offset, **self.filters())
+
+    async def export_csv(self) -> tuple[str, int, int]:
+        """All filtered rows as CSV, paging through the API 100 at a time; (csv, rows, total)."""
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        offset, total = 0, None
+        while offset < min(total if total is not None else EXPORT_MAX_ROWS, EXPORT_MAX_ROWS):
+            page = await self.fetch(PAGE_LIMIT_MAX, offset)
+            total = page["total"]
+            if not page["data"]:
+                break
+            writer.writerows(page["data"])
+            offset += len(page["data"])
+        return out.getvalue(), offset, total or 0
+
+
+@ui.page("/dashboard/transactions", response_timeout=15)
+async def transactions_page() -> RedirectResponse | None:
+    merchant_api = signed_in()
+    if merchant_api is None:
+        return RedirectResponse("/login")
+    state = TransactionList(merchant_api)
+    detail = PaymentDetail(merchant_api, on_change=lambda: load())
+
+    async def load() -> None:
+        page = await attempt(state.fetch(state.limit, state.offset))
+        if page is None:
+            return
+        if not page["data"] and state.offset > 0 and page["total"] > 0:  # the page emptied: step back
+            state.offset = max(0, (page["total"] - 1) // state.limit * state.limit)
+            page = await attempt(state.fetch(state.limit, state.offset))
+            if page is None:
+                return
+        body.clear()
+        with body:
+            for payment in page["data"]:
+                _row(payment, detail)
+            if not page["data"]:
+                empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
+                          else "No payments yet. Create an order and pay it to see it here.")
+        update_pager(pagination, state.offset, len(page["data"]), page["total"])
+
+    async def first_page() -> None:
+        state.offset = 0
+        await load()
+
+    async def set_status(value: str) -> None:
+        state.status = value
+        await first_page()
+
+    async def set_method(value: str) -> None:
+        state.method = value
+        await first_page()
+
+    async def set_page_size(value: str) -> None:
+        state.limit = int(value or 10)
+        await first_page()
+
+    async def search() -> None:
+        state.query = (search_input.value or "").strip()
+        await first_page()
+
+    async def previous_page() -> None:
+        state.offset = max(0, state.offset - state.limit)
+        await load()
+
+    async def next_page() -> None:
+        state.offset += state.limit
+        await load()
+
+    async def export() -> None:
+        export_button.props("loading")
+        try:
+            result = await attempt(state.export_csv())
+        finally:
+            export_button.props(remove="loading")
+        if result is None:
+            return
+        content, rows, total = result
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        ui.download.content(content, f"transactions-{stamp}.csv", "text/csv")
+        ui.notify(f"Exported {rows} of {total} payments" if rows < total else f"Exported {rows} payments",
+                  type="positive")
+
+    with frame("Transactions", active="/dashboard/transactions"):
+        with ui.row().classes("w-full items-center gap-3"):
+            search_input = tid(ui.input(placeholder="Search by payment or order ID")
+                               .props("outlined dense clearable").classes("w-80"), "search-input")
+            search_input.on("keydown.enter", search)
+            search_input.on("clear", search)
+            tid(ui.button("Search", icon="search", on_click=search).props("unelevated no-caps"),
+                "search-button")
+            native_select(STATUSES, "status-filter", set_status)
+            native_select(METHODS, "method-filter", set_method)
+            ui.space()
+            tid(ui.button(icon="refresh", on_click=load).props("flat round"), "refresh-button").tooltip("Refresh")
+            export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
+                                .props("outline no-caps"), "export-csv-button")
+        _, body = html_table("transactions-table", HEADERS)
+        with ui.row().classes("w-full items-center gap-3"):
+            native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10")
+            pagination = pager(previous_page, next_page)
+    await load()
+    return None
+
+
+def _filtered(state: TransactionList) -> bool:
+    return bool(state.status or state.method or state.query)
+
+
+def _row(payment: dict[str, Any], detail: PaymentDetail) -> None:
+    row = tid(ui.element("tr"), "transaction-row", payment_id=payment["id"])
+    row.classes("border-t border-slate-100 hover:bg-indigo-50/50 cursor-pointer")
+    row.on("click", lambda _, pid=payment["id"]: detail.open(pid))
+    with row:
+        cell(payment["id"], "payment-id", "font-mono text-xs")
+        cell(payment.get("order_id"), "order-id", "font-mono text-xs")
+        cell(payment["amount"], "amount", "tabular-nums")
+        cell(payment["method"], "method")
+        with cell("", "status"):
+            status_badge(payment["status"])
+        cell(timestamp(payment.get("created_at")), "created-at", "tabular-nums text-slate-600")

@@ -1,0 +1,94 @@
+"""The integration snippets of the docs page, as plain functions (easy to test and to keep working)."""
+from __future__ import annotations
+
+
+def create_order_curl(api_url: str, api_key: str, api_secret: str) -> str:
+    return f"""curl -X POST {api_url}/api/v1/orders \\
+  -H "X-Api-Key: {api_key}" \\
+  -H "X-Api-Secret: {api_secret}" \\
+  -H "Content-Type: application/json" \\
+  -d '{{"amount": 50000, "currency": "INR", "receipt": "receipt_123", "notes": {{"customer": "Asha"}}}}'
+
+# 201 Created
+# {{"id": "order_...", "amount": 50000, "currency": "INR", "status": "created", ...}}"""
+
+
+def sdk_html(checkout_url: str, api_key: str) -> str:
+    return f"""<script src="{checkout_url}/checkout.js"></script>
+<button id="pay-button">Pay ₹500.00</button>
+<script>
+  document.getElementById('pay-button').addEventListener('click', function () {{
+    new PaymentGateway({{
+      key: '{api_key}',
+      orderId: 'order_xxxxxxxxxxxxxxxx',  // the id your server got from POST /api/v1/orders
+      onSuccess: function (data) {{
+        // data: {{paymentId, orderId, amount, currency, status}}; confirm it on your server
+        window.location.href = '/thank-you?payment_id=' + data.paymentId;
+      }},
+      onFailure: function (data) {{
+        console.warn('Payment failed', data.error);  // the modal stays open for another try
+      }},
+      onClose: function () {{
+        console.log('Checkout closed');
+      }}
+    }}).open();
+  }});
+</script>"""
+
+
+def webhook_python(secret: str) -> str:
+    return f'''# Flask receiver; standard library only for the check.
+import hashlib
+import hmac
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+WEBHOOK_SECRET = "{secret}"  # from the Webhooks page; keep it in an environment variable
+
+
+def verify_signature(raw_body: bytes, signature: str, secret: str) -> bool:
+    expected = hmac.new(secret.encode("utf-8"), raw_body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature or "")
+
+
+@app.post("/webhooks/paygate")
+def paygate_webhook():
+    raw_body = request.get_data()  # the exact bytes, before any JSON parsing
+    if not verify_signature(raw_body, request.headers.get("X-Webhook-Signature", ""), WEBHOOK_SECRET):
+        abort(400)
+    event = request.get_json()
+    if event["event"] == "payment.success":
+        payment = event["data"]["payment"]
+        ...  # mark the order paid (idempotently: a delivery can repeat)
+    return "", 204
+
+# Or use PayGate's helper (backend/domain/signing.py, standard library only), which also checks the
+# Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and refuses replays:
+#   from signing import verify_webhook, WebhookVerificationError
+#   verify_webhook(request.get_data(), request.headers, secret=WEBHOOK_SECRET)'''
+
+
+def webhook_node(secret: str) -> str:
+    return f"""// Express receiver (Node 18+)
+const crypto = require('crypto');
+const express = require('express');
+
+const app = express();
+const WEBHOOK_SECRET = '{secret}';
+
+app.post('/webhooks/paygate', express.raw({{ type: 'application/json' }}), (req, res) => {{
+  const expected = crypto.createHmac('sha256', WEBHOOK_SECRET).update(req.body).digest('hex');
+  const received = Buffer.from(req.get('X-Webhook-Signature') || '', 'utf8');
+  const wanted = Buffer.from(expected, 'utf8');
+  if (received.length !== wanted.length || !crypto.timingSafeEqual(received, wanted)) {{
+    return res.sendStatus(400);
+  }}
+  const event = JSON.parse(req.body.toString('utf8'));
+  if (event.event === 'payment.success') {{
+    // mark event.data.payment.order_id paid (idempotently: a delivery can repeat)
+  }}
+  res.sendStatus(204);
+}});
+
+app.listen(4000);"""
