@@ -1,0 +1,8 @@
+"""PayGate: the API and the domain. `gunicorn "backend:create_app()"` serves the API."""
+
+
+def create_app(*args, **kwargs):
+    # Imported lazily so that `backend.domain` (pure rules, e.g. the webhook verifier) needs no Flask.
+    from backend.app import create_app as _create_app
+
+    return _create_app(*args, **kwargs)

@@ -1,0 +1,172 @@
+"""The HTTP edge: JSON responses, the contract's error body for every error, body and auth checks,
+and the Idempotency-Key decorator. Everything a route needs besides calling its one service."""
+from __future__ import annotations
+
+import json
+import logging
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Flask, Response, current_app, g, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from backend.domain import errors
+from backend.domain.errors import GatewayError, bad_request
+from backend.models import Merchant, db
+from backend.services import idempotency, merchants
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+    return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
+
+
+def error_response(code: str, description: str, status: int | None = None) -> Response:
+    return json_response({"error": {"code": code, "description": description}},
+                         status or errors.HTTP_STATUS[code])
+
+
+# ---------- request checks ----------
+
+def check_json_body() -> None:
+    """A body, when sent, must be a JSON object sent as application/json (reading it enforces the size cap)."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    data = request.get_data(cache=True)
+    if not data:
+        return
+    if not request.is_json:
+        raise bad_request("Request body must be JSON sent with Content-Type: application/json")
+    try:
+        parsed = json.loads(data)
+    except (ValueError, RecursionError):
+        raise bad_request("Malformed JSON in request body")
+    if not isinstance(parsed, dict):
+        raise bad_request("Request body must be a JSON object")
+
+
+def authenticate_merchant() -> None:
+    g.merchant = merchants.authenticate(db.session, request.headers.get("X-Api-Key"),
+                                        request.headers.get("X-Api-Secret"))
+
+
+def current_merchant() -> Merchant:
+    return g.merchant
+
+
+# ---------- validation errors ----------
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc)
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first problem, in words a merchant can act on, never echoing the input (it may be a card)."""
+    err = exc.errors(include_input=False, include_url=False)[0]
+    kind, loc, ctx = err["type"], tuple(err.get("loc", ())), err.get("ctx") or {}
+    field = _field(loc)
+    if not loc:
+        return "Request body must be a JSON object"
+    if kind == "missing":
+        return f"{field} is required"
+    if kind == "extra_forbidden":
+        return f"{field} is not a recognised field"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{field} must be an integer"
+    if kind in ("string_type",):
+        return f"{field} must be a string"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"{field} must be an object"
+    if kind == "bool_type":
+        return f"{field} must be a boolean"
+    if kind == "greater_than_equal":
+        return f"{field} must be at least {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{field} must be at most {ctx.get('le')}"
+    if kind == "string_too_long":
+        return f"{field} must be at most {ctx.get('max_length')} characters"
+    if kind == "string_too_short":
+        return f"{field} must be at least {ctx.get('min_length')} characters"
+    if kind == "string_pattern_mismatch":
+        return "currency must be three upper-case letters" if field == "currency" else f"{field} is not valid"
+    if kind == "literal_error":
+        return f"{field} must be one of: {ctx.get('expected', '')}".replace("'", "")
+    if kind == "datetime_from_date_parsing" or kind.startswith("datetime"):
+        return f"{field} must be an ISO-8601 timestamp or Unix seconds"
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+    return f"{field}: {err['msg']}" if field else err["msg"]
+
+
+def validation_error_callback(exc: ValidationError) -> Response:
+    return error_response(errors.BAD_REQUEST_ERROR, describe_validation_error(exc))
+
+
+# ---------- error handlers ----------
+
+_HTTP_CODES = {404: (errors.NOT_FOUND_ERROR, "The requested resource was not found"),
+               405: (errors.METHOD_NOT_ALLOWED, "Method not allowed for this endpoint"),
+               413: (errors.PAYLOAD_TOO_LARGE, "Request body must be at most 1 MB"),
+               429: (errors.RATE_LIMIT_ERROR, "Too many requests, slow down")}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(GatewayError)
+    def _gateway_error(exc: GatewayError) -> Response:
+        db.session.rollback()
+        return error_response(exc.code, exc.description)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> Response:
+        db.session.rollback()
+        if exc.response is not None:  # already in our format (validation errors)
+            return exc.response
+        code, description = _HTTP_CODES.get(exc.code or 500, (errors.BAD_REQUEST_ERROR, exc.description or ""))
+        if exc.code and exc.code >= 500:
+            code, description = errors.INTERNAL_ERROR, "Internal error"
+        response = error_response(code, description, exc.code)
+        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> Response:
+        db.session.rollback()
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
+        return error_response(errors.INTERNAL_ERROR, "Internal error")
+
+
+# ---------- idempotency ----------
+
+def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Honour Idempotency-Key on a merchant POST: replay the first 2xx byte-for-byte for 24 h."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return view(*args, **kwargs)
+        idempotency.validate_key(key)
+        merchant_id = current_merchant().id
+        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data())
+        replay = idempotency.begin(db.session, merchant_id, key, fingerprint)
+        if replay is not None:
+            return current_app.response_class(replay.body, status=replay.status, mimetype="application/json",
+                                              headers={"Idempotent-Replayed": "true"})
+        try:
+            response = view(*args, **kwargs)
+        except BaseException:
+            idempotency.abandon(db.session, merchant_id, key)
+            raise
+        if 200 <= response.status_code < 300:
+            idempotency.complete(db.session, merchant_id, key, response.status_code, response.get_data(as_text=True))
+        else:
+            idempotency.abandon(db.session, merchant_id, key)
+        return response
+
+    return wrapper

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from backend.api import deps, merchant_blueprint, public_blueprint
+from backend.api.http import current_merchant, idempotent, json_response
+from backend.models import db
+from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
+                             PublicPaymentOut, dump)
+from backend.services import payments
+from backend.services.payments import CardInput
+
+bp = merchant_blueprint("payments", "Payments")
+public = public_blueprint("payments_public", "Checkout (public)")
+BLUEPRINTS = (bp, public)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+
+
+def _create(body: PaymentCreate, merchant_id: str | None):
+    card = CardInput(**body.card.model_dump()) if body.card is not None else None
+    return payments.create_payment(db.session, deps.processor(), merchant_id=merchant_id, order_id=body.order_id,
+                                   method=body.method, vpa=body.vpa, card=card)
+
+
+@bp.post("/payments", responses={201: PaymentOut, 409: ErrorOut, **ERRORS},
+         summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
+@idempotent
+def create_payment(body: PaymentCreate):
+    return json_response(dump(PaymentOut, _create(body, current_merchant().id)), 201)
+
+
+@bp.get("/payments", responses={200: PaymentPage, **ERRORS}, summary="List payments, newest first, with filters")
+def list_payments(query: PaymentQuery):
+    page = payments.list_payments(db.session, current_merchant().id, query.limit, query.offset,
+                                  status=query.status, method=query.method, order_id=query.order_id,
+                                  created_from=query.from_, created_to=query.to)
+    return json_response({"data": [dump(PaymentOut, p) for p in page.items], "total": page.total,
+                          "limit": page.limit, "offset": page.offset})
+
+
+@bp.get("/payments/<id>", responses={200: PaymentOut, **ERRORS}, summary="Fetch a payment")
+def get_payment(path: IdPath):
+    return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant().id, path.id)))
+
+
+@bp.post("/payments/<id>/capture", responses={200: PaymentOut, **ERRORS}, summary="Capture a successful payment")
+@idempotent
+def capture_payment(path: IdPath, body: CaptureIn):
+    payment = payments.capture_payment(db.session, current_merchant().id, path.id, body.amount)
+    return json_response(dump(PaymentOut, payment))
+
+
+@public.post("/payments/public", responses={201: PublicPaymentOut, 400: ErrorOut, 404: ErrorOut},
+             summary="Create a payment from the hosted checkout (no credentials)")
+def create_public_payment(body: PaymentCreate):
+    return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
+
+
+@public.get("/payments/<id>/public", responses={200: PublicPaymentOut, 404: ErrorOut},
+            summary="A payment's public status, for the checkout page")
+def get_public_payment(path: IdPath):
+    return json_response(dump(PublicPaymentOut, payments.get_payment(db.session, None, path.id)))

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask import redirect
+
+from backend.api import deps, public_blueprint
+from backend.api.http import json_response
+from backend.domain.errors import not_found
+from backend.models import db
+from backend.schemas import ErrorOut, HealthOut, JobsStatusOut, TestMerchantOut
+from backend.services import merchants, system
+
+health_bp = public_blueprint("health", "Health", url_prefix="")
+bp = public_blueprint("test_helpers", "Test helpers")
+BLUEPRINTS = (health_bp, bp)
+
+
+@health_bp.get("/health", responses={200: HealthOut}, summary="Database, queue and worker status")
+def health():
+    return json_response(system.health(db.session, deps.config()))
+
+
+@bp.get("/test/merchant", responses={200: TestMerchantOut, 404: ErrorOut}, summary="The seeded test merchant")
+def test_merchant():
+    merchant = merchants.get_test_merchant(db.session)
+    if merchant is None:
+        raise not_found("Test merchant")
+    return json_response({"id": merchant.id, "email": merchant.email, "api_key": merchant.api_key, "seeded": True})
+
+
+@bp.get("/test/jobs/status", responses={200: JobsStatusOut}, summary="Job counts over all job kinds")
+def jobs_status():
+    return json_response(system.job_counts(db.session, deps.config()))
+
+
+@bp.get("/docs", summary="Interactive API documentation", doc_ui=False)
+def docs():
+    return redirect("/api/v1/swagger")

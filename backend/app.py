@@ -1,0 +1,99 @@
+"""The Flask application factory: configuration, database, OpenAPI, routes, errors, queue, seed."""
+from __future__ import annotations
+
+import logging
+
+from flask_migrate import Migrate
+from flask_openapi3 import Info, OpenAPI
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from backend.config import ROOT, Config, get_config, set_config
+from backend.models import db
+from backend.processors import get_processor
+
+log = logging.getLogger(__name__)
+
+SECURITY_SCHEMES = {
+    "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+    "ApiSecret": {"type": "apiKey", "in": "header", "name": "X-Api-Secret"},
+}
+
+
+def _engine_options(config: Config) -> dict:
+    if config.is_sqlite:
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+            "connect_args": {"options": "-c timezone=UTC"}}
+
+
+def _sqlite_serialised_writes(engine) -> None:
+    """SQLite has no SELECT ... FOR UPDATE: BEGIN IMMEDIATE takes the write lock up front, so a
+    read-check-write (a refund against the refundable amount) is serialised like a row lock."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_app(config: Config | None = None, *, seed: bool = True) -> OpenAPI:
+    if config is not None:
+        set_config(config)
+    config = get_config()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app = OpenAPI(
+        __name__,
+        info=Info(title="PayGate API", version="1.0.0",
+                  description="Orders, payments (UPI and card), captures, refunds and webhooks."),
+        security_schemes=SECURITY_SCHEMES,
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=400,
+    )
+    from backend.api.http import MAX_BODY_BYTES, register_error_handlers, validation_error_callback
+
+    app.validation_error_callback = validation_error_callback
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=config.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["paygate.config"] = config
+    app.extensions["paygate.processor"] = get_processor(config)
+    db.init_app(app)
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        if config.is_sqlite:
+            (ROOT / "var").mkdir(exist_ok=True)
+            _sqlite_serialised_writes(db.engine)
+
+    from backend import api
+
+    api.register(app)
+    register_error_handlers(app)
+
+    import tasks  # noqa: F401  installs the Huey queue as the job queue
+
+    from seeds import register_cli, seed_all
+
+    register_cli(app)
+    if seed:
+        with app.app_context():
+            try:
+                seed_all(config)
+            except (OperationalError, ProgrammingError):
+                db.session.rollback()
+                log.warning("database not migrated yet; run `flask db upgrade` (make run does it)")
+    return app

@@ -1,0 +1,69 @@
+"""The status machines of orders, payments, refunds and webhook deliveries: one place each."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class OrderStatus(str, Enum):
+    CREATED = "created"
+    ATTEMPTED = "attempted"
+    PAID = "paid"
+
+
+class PaymentStatus(str, Enum):
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+class RefundStatus(str, Enum):
+    PENDING = "pending"
+    PROCESSED = "processed"
+    FAILED = "failed"
+
+
+class WebhookStatus(str, Enum):
+    PENDING = "pending"
+    SUCCESS = "success"
+    FAILED = "failed"
+
+
+_ALLOWED: dict[type[Enum], dict[Enum, set[Enum]]] = {
+    OrderStatus: {
+        OrderStatus.CREATED: {OrderStatus.ATTEMPTED, OrderStatus.PAID},
+        OrderStatus.ATTEMPTED: {OrderStatus.PAID},
+        OrderStatus.PAID: set(),
+    },
+    PaymentStatus: {
+        PaymentStatus.PENDING: {PaymentStatus.SUCCESS, PaymentStatus.FAILED},
+        PaymentStatus.SUCCESS: set(),
+        PaymentStatus.FAILED: set(),
+    },
+    RefundStatus: {
+        RefundStatus.PENDING: {RefundStatus.PROCESSED, RefundStatus.FAILED},
+        RefundStatus.PROCESSED: set(),
+        RefundStatus.FAILED: set(),
+    },
+    WebhookStatus: {
+        WebhookStatus.PENDING: {WebhookStatus.SUCCESS, WebhookStatus.FAILED},
+        # A merchant may retry any delivery by hand.
+        WebhookStatus.SUCCESS: {WebhookStatus.PENDING},
+        WebhookStatus.FAILED: {WebhookStatus.PENDING},
+    },
+}
+
+
+class IllegalTransition(Exception):
+    pass
+
+
+def can_move(current: Enum, new: Enum) -> bool:
+    return new in _ALLOWED[type(current)][current]
+
+
+def move(current: str, new: Enum) -> str:
+    """The new status value, or IllegalTransition: callers hold the row lock when they call this."""
+    cls = type(new)
+    if not can_move(cls(current), new):
+        raise IllegalTransition(f"{cls.__name__}: {current} -> {new.value}")
+    return new.value

@@ -1,0 +1,316 @@
+"""Request and response models (pydantic v2): they validate input, shape output and generate the
+OpenAPI document, so the three cannot drift apart.
+
+Validation of payment-method details with their own error codes (VPA, card, expiry) is domain logic
+(backend/domain/validation.py); these models check shape and types only.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Optional
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
+                      StrictStr, field_validator, model_serializer)
+
+from backend.domain.clock import iso
+from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT
+
+Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
+
+
+def _digits_as_text(value: Any) -> Any:
+    # Expiry month/year are strings in the contract; integers are accepted as a courtesy.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# ---------- requests ----------
+
+class OrderCreate(_In):
+    amount: StrictInt = Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, description="Amount in paise (minor units)")
+    currency: StrictStr = Field("INR", pattern=r"^[A-Z]{3}$")
+    receipt: Optional[StrictStr] = Field(None, max_length=255)
+    notes: Optional[dict[str, StrictStr]] = Field(None, description="Up to 15 keys, values up to 256 chars")
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_limits(cls, notes: dict[str, str] | None) -> dict[str, str] | None:
+        if notes is None:
+            return None
+        if len(notes) > 15:
+            raise ValueError("notes may have at most 15 keys")
+        for key, value in notes.items():
+            if len(key) > 256 or len(value) > 256:
+                raise ValueError("notes keys and values must be at most 256 characters")
+        return notes
+
+
+class CardIn(_In):
+    number: StrictStr = Field(max_length=64)
+    expiry_month: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
+    expiry_year: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
+    cvv: StrictStr = Field(max_length=8)
+    holder_name: StrictStr = Field(max_length=255)
+
+
+class PaymentCreate(_In):
+    order_id: StrictStr = Field(max_length=64)
+    method: StrictStr = Field(description="upi or card")
+    vpa: Optional[StrictStr] = Field(None, max_length=255, description="Required for UPI")
+    card: Optional[CardIn] = Field(None, description="Required for cards; never stored")
+
+
+class CaptureIn(_In):
+    amount: StrictInt = Field(ge=1, le=MAX_AMOUNT)
+
+
+class RefundCreate(_In):
+    amount: StrictInt = Field(ge=1, le=MAX_AMOUNT)
+    reason: Optional[StrictStr] = Field(None, max_length=255)
+
+
+class WebhookUrlIn(_In):
+    webhook_url: Optional[StrictStr] = Field(max_length=4096)
+
+
+class SignupIn(_In):
+    name: StrictStr = Field(min_length=1, max_length=255)
+    email: StrictStr = Field(min_length=3, max_length=255)
+    password: StrictStr = Field(min_length=8, max_length=1024)
+
+
+class LoginIn(_In):
+    email: StrictStr = Field(max_length=255)
+    password: StrictStr = Field(max_length=1024)
+
+
+class PageQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    limit: int = Field(10, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10**9)
+
+
+class PaymentQuery(PageQuery):
+    status: Optional[Literal["pending", "success", "failed"]] = None
+    method: Optional[Literal["upi", "card"]] = None
+    order_id: Optional[str] = Field(None, max_length=64)
+    from_: Optional[datetime] = Field(None, alias="from")
+    to: Optional[datetime] = None
+
+
+class WebhookQuery(PageQuery):
+    payment_id: Optional[str] = Field(None, max_length=64)
+
+
+class IdPath(BaseModel):
+    id: str = Field(max_length=64)
+
+
+# ---------- responses ----------
+
+class OrderOut(_Out):
+    id: str
+    merchant_id: str
+    amount: int
+    currency: str
+    receipt: Optional[str]
+    notes: dict[str, Any]
+    status: str
+    created_at: Timestamp
+    updated_at: Timestamp
+
+    @field_validator("notes", mode="before")
+    @classmethod
+    def _empty_notes(cls, notes: Any) -> Any:
+        return notes or {}
+
+
+class PublicOrderOut(_Out):
+    id: str
+    amount: int
+    currency: str
+    status: str
+    merchant_name: str
+
+
+_METHOD_FIELDS = {"upi": {"vpa"}, "card": {"card_network", "card_last4"}}
+_ALL_METHOD_FIELDS = {"vpa", "card_network", "card_last4"}
+
+
+class _MethodFields(_Out):
+    """Only the chosen method's fields appear: a UPI payment has `vpa`, a card one its network and last4."""
+
+    @model_serializer(mode="wrap")
+    def _only_own_method(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        for name in _ALL_METHOD_FIELDS - _METHOD_FIELDS.get(getattr(self, "method", ""), set()):
+            data.pop(name, None)
+        return data
+
+
+class PaymentOut(_MethodFields):
+    id: str
+    order_id: str
+    amount: int
+    currency: str
+    method: str
+    vpa: Optional[str] = None
+    card_network: Optional[str] = None
+    card_last4: Optional[str] = None
+    status: str
+    captured: bool
+    error_code: Optional[str]
+    error_description: Optional[str]
+    created_at: Timestamp
+    updated_at: Timestamp
+
+
+class PublicPaymentOut(_Out):
+    id: str
+    order_id: str
+    amount: int
+    currency: str
+    method: str
+    status: str
+    error_code: Optional[str]
+    error_description: Optional[str]
+
+
+class RefundOut(_Out):
+    id: str
+    payment_id: str
+    amount: int
+    reason: Optional[str]
+    status: str
+    created_at: Timestamp
+    processed_at: Optional[Timestamp]
+
+
+class WebhookLogOut(_Out):
+    id: str
+    event: str
+    status: str
+    attempts: int
+    created_at: Timestamp
+    last_attempt_at: Optional[Timestamp]
+    next_retry_at: Optional[Timestamp]
+    response_code: Optional[int]
+
+
+class WebhookLogDetailOut(WebhookLogOut):
+    payload: dict[str, Any]
+    response_body: Optional[str]
+
+
+class MerchantOut(_Out):
+    id: str
+    name: str
+    email: str
+    api_key: str
+    webhook_url: Optional[str]
+    webhook_secret: Optional[str]
+    created_at: Timestamp
+
+
+class AuthOut(BaseModel):
+    merchant: MerchantOut
+    api_key: str
+    api_secret: str
+
+
+class DailyStat(BaseModel):
+    date: str
+    count: int
+    amount: int
+
+
+class StatsOut(BaseModel):
+    total_transactions: int
+    successful_transactions: int
+    total_amount: int
+    success_rate: float
+    daily: list[DailyStat]
+
+
+class PageOut(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class OrderPage(PageOut):
+    data: list[OrderOut]
+
+
+class PaymentPage(PageOut):
+    data: list[PaymentOut]
+
+
+class RefundPage(PageOut):
+    data: list[RefundOut]
+
+
+class WebhookPage(PageOut):
+    data: list[WebhookLogOut]
+
+
+class WebhookRetryOut(BaseModel):
+    id: str
+    status: str
+    message: str
+
+
+class WebhookSecretOut(BaseModel):
+    webhook_secret: str
+
+
+class WebhookTestOut(BaseModel):
+    id: str
+    event: str
+    status: str
+
+
+class HealthOut(BaseModel):
+    status: str
+    database: str
+    redis: str
+    worker: str
+    timestamp: str
+
+
+class TestMerchantOut(BaseModel):
+    id: str
+    email: str
+    api_key: str
+    seeded: bool
+
+
+class JobsStatusOut(BaseModel):
+    pending: int
+    processing: int
+    completed: int
+    failed: int
+    worker_status: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    description: str
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def dump(model: type[BaseModel], obj: Any) -> dict[str, Any]:
+    return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
+
+
+__all__ = [name for name in dir() if name[0].isupper()] + ["dump", "StrictBool"]

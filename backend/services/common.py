@@ -1,0 +1,40 @@
+"""Helpers every service uses: locked reads, unique ids, bounded pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from backend.domain.ids import new_id
+
+T = TypeVar("T")
+
+
+def unique_id(session: Session, model: type, prefix: str) -> str:
+    """A fresh public id; on the astronomically rare collision, draw again."""
+    while True:
+        candidate = new_id(prefix)
+        if session.get(model, candidate) is None:
+            return candidate
+
+
+def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:
+    """SELECT ... FOR UPDATE on PostgreSQL; on SQLite every write transaction is already exclusive."""
+    stmt = select(model).filter_by(**where).with_for_update()
+    return session.execute(stmt).scalar_one_or_none()
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+def paginate(session: Session, stmt: Select, limit: int, offset: int, *order_by: Any) -> Page:
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    items = list(session.execute(stmt.order_by(*order_by).limit(limit).offset(offset)).scalars())
+    return Page(items, total, limit, offset)

@@ -1,0 +1,80 @@
+"""Jobs are enqueued only after the transaction that made them necessary has committed (DESIGN rule 1).
+
+Services call `defer(session, kind, id, eta)`; a session hook hands the jobs to the installed queue
+after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the
+sweeper re-enqueues it, so a failed enqueue only delays work.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+PROCESS_PAYMENT = "process_payment"
+PROCESS_REFUND = "process_refund"
+DELIVER_WEBHOOK = "deliver_webhook"
+KINDS = (PROCESS_PAYMENT, PROCESS_REFUND, DELIVER_WEBHOOK)
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str
+    object_id: str
+    eta: datetime | None = None
+
+
+class JobQueue(Protocol):
+    def enqueue(self, job: Job) -> None: ...
+
+    def ping(self) -> bool:
+        """Whether the queue's store answers."""
+
+    def heartbeat(self) -> dict | None:
+        """The newest worker heartbeat: {"at": unix seconds, "executing": n}, or None."""
+
+
+_queue: JobQueue | None = None
+_KEY = "paygate.jobs"
+
+
+def install(queue: JobQueue | None) -> None:
+    global _queue
+    _queue = queue
+
+
+def current() -> JobQueue | None:
+    return _queue
+
+
+def defer(session: Session, kind: str, object_id: str, eta: datetime | None = None) -> None:
+    assert kind in KINDS, kind
+    session.info.setdefault(_KEY, []).append(Job(kind, object_id, eta))
+
+
+def enqueue_now(jobs: list[Job]) -> None:
+    if _queue is None:
+        log.warning("no job queue installed; %d job(s) left to the sweeper", len(jobs))
+        return
+    for job in jobs:
+        try:
+            _queue.enqueue(job)
+        except Exception:  # the sweeper finds the work in the database
+            log.exception("enqueue of %s %s failed; the sweeper will retry", job.kind, job.object_id)
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    jobs = session.info.pop(_KEY, None)
+    if jobs:
+        enqueue_now(jobs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_KEY, None)

@@ -1,0 +1,100 @@
+"""Refunds: create under the payment's row lock (so concurrent refunds never exceed it), process, read, list."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backend.domain import ids
+from backend.domain.clock import utcnow
+from backend.domain.errors import bad_request, not_found
+from backend.domain.status import PaymentStatus, RefundStatus, move
+from backend.models import Merchant, Payment, Refund
+from backend.processors import Processor
+from backend.services import events, jobs
+from backend.services.common import Page, get_for_update, paginate, unique_id
+
+EARLY_TOLERANCE = timedelta(milliseconds=50)
+
+
+def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
+    stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
+        Refund.payment_id == payment_id, Refund.status.in_(statuses))
+    if exclude:
+        stmt = stmt.where(Refund.id != exclude)
+    return int(session.execute(stmt).scalar_one())
+
+
+def create_refund(session: Session, processor: Processor, merchant_id: str, payment_id: str, amount: int,
+                  reason: str | None) -> Refund:
+    payment = get_for_update(session, Payment, id=payment_id)
+    if payment is None or payment.merchant_id != merchant_id:
+        session.rollback()
+        raise not_found("Payment")
+    if payment.status != PaymentStatus.SUCCESS.value:
+        session.rollback()
+        raise bad_request("Payment not in refundable state")
+    available = payment.amount - _refunded(session, payment.id,
+                                           (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value))
+    if amount > available:
+        session.rollback()
+        raise bad_request("Refund amount exceeds available amount")
+    now = utcnow()
+    delay = processor.refund_delay_ms()
+    refund = Refund(id=unique_id(session, Refund, ids.REFUND), payment_id=payment.id, merchant_id=merchant_id,
+                    amount=amount, reason=reason, status=RefundStatus.PENDING.value,
+                    ready_at=now + timedelta(milliseconds=delay), created_at=now)
+    session.add(refund)
+    merchant = session.get(Merchant, merchant_id)
+    events.record_refund(session, merchant, events.REFUND_CREATED, refund, payment)
+    jobs.defer(session, jobs.PROCESS_REFUND, refund.id, eta=refund.ready_at if delay > 0 else None)
+    session.commit()
+    return refund
+
+
+def process_refund(session: Session, refund_id: str) -> str:
+    """Idempotent: only a pending, due refund moves; the refundable amount is checked once more."""
+    found = session.get(Refund, refund_id)
+    if found is None:
+        session.rollback()
+        return "skipped"
+    # Lock order payment -> refund, as in create_refund.
+    payment = get_for_update(session, Payment, id=found.payment_id)
+    refund = get_for_update(session, Refund, id=refund_id)
+    if refund.status != RefundStatus.PENDING.value:
+        session.rollback()
+        return "skipped"
+    now = utcnow()
+    if refund.ready_at is not None and refund.ready_at - EARLY_TOLERANCE > now:
+        ready_at = refund.ready_at
+        session.rollback()
+        jobs.enqueue_now([jobs.Job(jobs.PROCESS_REFUND, refund_id, ready_at)])
+        return "rescheduled"
+    processed = _refunded(session, payment.id, (RefundStatus.PROCESSED.value,), exclude=refund.id)
+    if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
+        refund.status = move(refund.status, RefundStatus.FAILED)
+        refund.processed_at = now
+        session.commit()
+        return refund.status
+    refund.status = move(refund.status, RefundStatus.PROCESSED)
+    refund.processed_at = now
+    merchant = session.get(Merchant, refund.merchant_id)
+    events.record_refund(session, merchant, events.REFUND_PROCESSED, refund, payment)
+    session.commit()
+    return refund.status
+
+
+def get_refund(session: Session, merchant_id: str, refund_id: str) -> Refund:
+    refund = session.get(Refund, refund_id)
+    if refund is None or refund.merchant_id != merchant_id:
+        raise not_found("Refund")
+    return refund
+
+
+def list_refunds(session: Session, merchant_id: str, limit: int, offset: int,
+                 payment_id: str | None = None) -> Page[Refund]:
+    stmt = select(Refund).where(Refund.merchant_id == merchant_id)
+    if payment_id:
+        stmt = stmt.where(Refund.payment_id == payment_id)
+    return paginate(session, stmt, limit, offset, Refund.created_at.desc(), Refund.id.desc())

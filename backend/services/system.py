@@ -1,0 +1,84 @@
+"""Health and job counts: what /health and /api/v1/test/jobs/status report."""
+from __future__ import annotations
+
+import logging
+import time
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from backend.config import Config
+from backend.domain.clock import iso, utcnow
+from backend.models import Payment, Refund, WebhookLog
+from backend.services import jobs
+
+log = logging.getLogger(__name__)
+
+
+def database_ok(session: Session) -> bool:
+    try:
+        session.execute(text("SELECT 1"))
+        session.rollback()
+        return True
+    except Exception:
+        log.warning("database health check failed", exc_info=True)
+        session.rollback()
+        return False
+
+
+def _heartbeat(config: Config) -> dict | None:
+    queue = jobs.current()
+    try:
+        beat = queue.heartbeat() if queue else None
+    except Exception:
+        return None
+    if beat and time.time() - float(beat.get("at", 0)) <= config.heartbeat_ttl:
+        return beat
+    return None
+
+
+def queue_ok() -> bool:
+    queue = jobs.current()
+    try:
+        return bool(queue and queue.ping())
+    except Exception:
+        return False
+
+
+def health(session: Session, config: Config) -> dict:
+    db = database_ok(session)
+    queue = queue_ok()
+    worker = _heartbeat(config) is not None
+    return {
+        "status": "healthy" if db and queue and worker else "unhealthy",
+        "database": "connected" if db else "disconnected",
+        "redis": "connected" if queue else "disconnected",
+        "worker": "running" if worker else "stopped",
+        "timestamp": iso(utcnow()),
+    }
+
+
+def _by_status(session: Session, model) -> dict[str, int]:
+    return {status: int(n) for status, n in
+            session.execute(select(model.status, func.count()).group_by(model.status)).all()}
+
+
+def job_counts(session: Session, config: Config) -> dict:
+    """Real counts over the three job kinds, from the database (the source of truth) and the worker."""
+    payments = _by_status(session, Payment)
+    refunds = _by_status(session, Refund)
+    webhooks = _by_status(session, WebhookLog)
+    session.rollback()
+    beat = _heartbeat(config)
+    processing = int(beat.get("executing", 0)) if beat else 0
+    pending = payments.get("pending", 0) + refunds.get("pending", 0) + webhooks.get("pending", 0)
+    return {
+        "pending": max(pending - processing, 0),
+        "processing": processing,
+        "completed": payments.get("success", 0) + payments.get("failed", 0) + refunds.get("processed", 0)
+        + webhooks.get("success", 0),
+        "failed": refunds.get("failed", 0) + webhooks.get("failed", 0),
+        "worker_status": "running" if beat else "stopped",
+    }
+
+

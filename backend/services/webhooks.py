@@ -1,0 +1,165 @@
+"""Webhook delivery, logs, manual retry and test events.
+
+A delivery is claimed under the row lock (next_retry_at pushed past the request timeout, so a duplicate
+job or the sweeper leaves it alone), sent with no database lock held, then recorded under the lock again.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable
+
+import requests
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backend.config import Config
+from backend.domain.clock import utcnow
+from backend.domain.errors import GatewayError, bad_request, not_found
+from backend.domain.retry import next_retry_delay
+from backend.domain.signing import canonical_body, signature_headers
+from backend.domain.status import WebhookStatus, move
+from backend.domain.webhook_urls import check_webhook_url
+from backend.models import Merchant, WebhookLog
+from backend.services import events, jobs
+from backend.services.common import Page, get_for_update, paginate
+
+log = logging.getLogger(__name__)
+
+MAX_RESPONSE_BODY = 4096
+# A claimed delivery is retried by the sweeper only after this, should its worker die mid-request.
+CLAIM_MARGIN = timedelta(seconds=25)
+EARLY_TOLERANCE = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    log_id: str
+    url: str
+    secret: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    ok: bool
+    response_code: int | None
+    response_body: str
+
+
+def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
+    entry = get_for_update(session, WebhookLog, id=log_id)
+    now = utcnow()
+    if entry is None or entry.status != WebhookStatus.PENDING.value or (
+            entry.next_retry_at is not None and entry.next_retry_at - EARLY_TOLERANCE > now):
+        session.rollback()
+        return None
+    merchant = session.get(Merchant, entry.merchant_id)
+    if not merchant.webhook_url:
+        entry.status = move(entry.status, WebhookStatus.FAILED)
+        entry.response_body = "No webhook URL configured"
+        entry.next_retry_at = None
+        session.commit()
+        return None
+    entry.next_retry_at = now + timedelta(seconds=config.webhook_timeout_seconds) + CLAIM_MARGIN
+    delivery = Delivery(entry.id, merchant.webhook_url, merchant.webhook_secret or "", canonical_body(entry.payload))
+    session.commit()
+    return delivery
+
+
+def send(config: Config, delivery: Delivery, post: Callable = requests.post) -> AttemptResult:
+    try:
+        check_webhook_url(delivery.url, block_private=config.webhook_block_private_networks)
+    except GatewayError as exc:
+        return AttemptResult(False, None, exc.description)
+    timestamp = int(utcnow().timestamp())
+    headers = signature_headers(delivery.secret, delivery.log_id, timestamp, delivery.body)
+    headers["User-Agent"] = "PayGate-Webhooks/1.0"
+    try:
+        response = post(delivery.url, data=delivery.body, headers=headers, timeout=config.webhook_timeout_seconds,
+                        allow_redirects=False)
+    except requests.Timeout:
+        return AttemptResult(False, None, f"Timed out after {config.webhook_timeout_seconds:g} s")
+    except requests.RequestException as exc:
+        return AttemptResult(False, None, f"Connection failed: {type(exc).__name__}")
+    text = response.text[:MAX_RESPONSE_BODY]
+    return AttemptResult(200 <= response.status_code < 300, response.status_code, text)
+
+
+def record_attempt(session: Session, config: Config, log_id: str, result: AttemptResult) -> str | None:
+    entry = get_for_update(session, WebhookLog, id=log_id)
+    if entry is None or entry.status != WebhookStatus.PENDING.value:
+        session.rollback()
+        return None
+    now = utcnow()
+    entry.attempts += 1
+    entry.last_attempt_at = now
+    entry.response_code = result.response_code
+    entry.response_body = result.response_body
+    if result.ok:
+        entry.status = move(entry.status, WebhookStatus.SUCCESS)
+        entry.next_retry_at = None
+    else:
+        delay = next_retry_delay(entry.attempts, config.webhook_retry_intervals_test)
+        if delay is None:
+            entry.status = move(entry.status, WebhookStatus.FAILED)
+            entry.next_retry_at = None
+        else:
+            entry.next_retry_at = now + timedelta(seconds=delay)
+            jobs.defer(session, jobs.DELIVER_WEBHOOK, entry.id, eta=entry.next_retry_at)
+    status = entry.status
+    session.commit()
+    return status
+
+
+def deliver(session: Session, config: Config, log_id: str, post: Callable = requests.post) -> str | None:
+    delivery = claim(session, config, log_id)
+    if delivery is None:
+        return None
+    result = send(config, delivery, post)
+    return record_attempt(session, config, log_id, result)
+
+
+def list_logs(session: Session, merchant_id: str, limit: int, offset: int,
+              payment_id: str | None = None) -> Page[WebhookLog]:
+    stmt = select(WebhookLog).where(WebhookLog.merchant_id == merchant_id)
+    if payment_id:
+        stmt = stmt.where(WebhookLog.payment_id == payment_id)
+    return paginate(session, stmt, limit, offset, WebhookLog.created_at.desc(), WebhookLog.id.desc())
+
+
+def get_log(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
+    entry = session.get(WebhookLog, log_id)
+    if entry is None or entry.merchant_id != merchant_id:
+        raise not_found("Webhook log")
+    return entry
+
+
+def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
+    entry = get_for_update(session, WebhookLog, id=log_id)
+    if entry is None or entry.merchant_id != merchant_id:
+        session.rollback()
+        raise not_found("Webhook log")
+    if entry.status != WebhookStatus.PENDING.value:
+        entry.status = move(entry.status, WebhookStatus.PENDING)
+    entry.attempts = 0
+    entry.next_retry_at = utcnow()
+    jobs.defer(session, jobs.DELIVER_WEBHOOK, entry.id)
+    session.commit()
+    return entry
+
+
+SAMPLE_PAYMENT = {
+    "id": "pay_TestWebhook00001", "order_id": "order_TestWebhook0001", "amount": 50000, "currency": "INR",
+    "method": "upi", "vpa": "success@test", "status": "success", "captured": False, "error_code": None,
+    "error_description": None, "created_at": "2024-01-15T10:31:00Z", "updated_at": "2024-01-15T10:31:05Z",
+}
+
+
+def send_test_event(session: Session, merchant: Merchant) -> WebhookLog:
+    if not merchant.webhook_url:
+        raise bad_request("Set a webhook URL before sending a test event")
+    entry = events.record(session, merchant, events.WEBHOOK_TEST, {"payment": dict(SAMPLE_PAYMENT)})
+    session.commit()
+    return entry

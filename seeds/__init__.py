@@ -1,0 +1,20 @@
+"""Seed data: the sandbox test merchant of the architecture document. Idempotent."""
+from __future__ import annotations
+
+import click
+
+from backend.config import Config, get_config
+from backend.models import db
+from backend.services.merchants import seed_test_merchant
+
+
+def seed_all(config: Config) -> bool:
+    return seed_test_merchant(db.session, config)
+
+
+def register_cli(app) -> None:
+    @app.cli.command("seed")
+    def seed_command() -> None:
+        """Create the test merchant if it is missing."""
+        created = seed_all(get_config())
+        click.echo("test merchant created" if created else "test merchant already present")

@@ -1,0 +1,145 @@
+"""The three job kinds of the architecture document, plus the worker's heartbeat and sweeper.
+
+Every job is safe to run twice (DESIGN rule 3): the service it calls locks the row and does nothing if the
+object has moved on. A job that raises is retried by Huey; one lost with a killed worker is found again by
+the sweeper, which reads the database.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from backend.services import jobs as job_kinds
+
+from tasks import huey
+
+log = logging.getLogger("paygate.worker")
+
+_app = None
+_app_lock = threading.Lock()
+_executing = 0
+_executing_lock = threading.Lock()
+
+
+def flask_app():
+    global _app
+    with _app_lock:
+        if _app is None:
+            from backend import create_app
+
+            _app = create_app(seed=False)
+    return _app
+
+
+@contextmanager
+def _job() -> Iterator[None]:
+    """A fresh app context per job (contexts must not be shared between worker threads)."""
+    global _executing
+    with _executing_lock:
+        _executing += 1
+    try:
+        app = flask_app()
+        with app.app_context():
+            from backend.models import db
+
+            try:
+                yield
+            finally:
+                db.session.remove()
+    finally:
+        with _executing_lock:
+            _executing -= 1
+
+
+def _deps():
+    app = flask_app()
+    from backend.models import db
+
+    return db.session, app.extensions["paygate.config"], app.extensions["paygate.processor"]
+
+
+@huey.task(retries=5, retry_delay=5)
+def process_payment(payment_id: str) -> str:
+    with _job():
+        from backend.services import payments
+
+        session, _config, processor = _deps()
+        return payments.process_payment(session, processor, payment_id)
+
+
+@huey.task(retries=5, retry_delay=5)
+def process_refund(refund_id: str) -> str:
+    with _job():
+        from backend.services import refunds
+
+        session, _config, _processor = _deps()
+        return refunds.process_refund(session, refund_id)
+
+
+@huey.task(retries=5, retry_delay=5)
+def deliver_webhook(log_id: str) -> str | None:
+    with _job():
+        from backend.services import webhooks
+
+        session, config, _processor = _deps()
+        return webhooks.deliver(session, config, log_id)
+
+
+TASKS = {
+    job_kinds.PROCESS_PAYMENT: process_payment,
+    job_kinds.PROCESS_REFUND: process_refund,
+    job_kinds.DELIVER_WEBHOOK: deliver_webhook,
+}
+
+
+# ---------- heartbeat and sweeper ----------
+
+_maintenance_started = False
+_maintenance_lock = threading.Lock()
+
+
+def sweep_once() -> dict:
+    from backend.services import sweeper
+
+    with _job():
+        session, config, _processor = _deps()
+        counts = sweeper.sweep(session, config)
+    if any(counts.values()):
+        log.info("sweeper: %s", counts)
+    return counts
+
+
+def _maintenance_loop(stop: threading.Event) -> None:
+    from tasks import queue
+
+    config = flask_app().extensions["paygate.config"]
+    beat_every = min(2.0, config.sweep_interval)
+    next_sweep = 0.0
+    import time
+
+    while not stop.is_set():
+        try:
+            queue.beat(_executing)
+        except Exception:
+            log.warning("heartbeat failed (queue store down?)", exc_info=True)
+        if time.monotonic() >= next_sweep:
+            try:
+                sweep_once()
+            except Exception:
+                log.exception("sweep failed; trying again next round")
+            next_sweep = time.monotonic() + config.sweep_interval
+        stop.wait(beat_every)
+
+
+@huey.on_startup()
+def start_maintenance() -> None:
+    """Runs in every worker thread at start; the first one starts the single maintenance thread."""
+    global _maintenance_started
+    with _maintenance_lock:
+        if _maintenance_started:
+            return
+        _maintenance_started = True
+    threading.Thread(target=_maintenance_loop, args=(threading.Event(),), name="paygate-maintenance",
+                     daemon=True).start()
