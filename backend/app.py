@@ -46,11 +46,12 @@ def _sqlite_serialised_writes(engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_app(config: Config | None = None, *, seed: bool = True) -> OpenAPI:
+def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True) -> OpenAPI:
     if config is not None:
         set_config(config)
     config = get_config()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if configure_logging:  # the Huey consumer configures its own
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     app = OpenAPI(
         __name__,

@@ -29,7 +29,7 @@ def flask_app():
         if _app is None:
             from backend import create_app
 
-            _app = create_app(seed=False)
+            _app = create_app(seed=False, configure_logging=False)
     return _app
 
 

@@ -1,0 +1,60 @@
+"""Shared fixtures: real stores (SQLite or PostgreSQL + Redis, see tests/stack.py), the app in process for
+fast HTTP tests through Flask's test client, and the live stack for end-to-end tests."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.stack import MERCHANT_HEADERS, Stack, Stores, backend_kind
+
+
+def pytest_report_header(config):
+    return f"paygate backend: {backend_kind()}"
+
+
+@pytest.fixture(scope="session")
+def stores():
+    s = Stores()
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def app(stores):
+    # The in-process app and the live processes share one database and one queue.
+    os.environ.update(stores.env)
+    os.environ.update({"TEST_MODE": "true", "TEST_PROCESSING_DELAY": "500", "WEBHOOK_RETRY_INTERVALS_TEST": "true"})
+    from backend import create_app
+    from backend.config import Config
+
+    return create_app(Config.from_env())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def merchant_headers():
+    return dict(MERCHANT_HEADERS)
+
+
+@pytest.fixture(scope="session")
+def stack(stores):
+    s = Stack(stores)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def other_merchant(client):
+    """A second merchant, signed up through the API, for isolation tests."""
+    import secrets
+
+    r = client.post("/api/v1/auth/signup", json={"name": "Other Shop", "email": f"o{secrets.token_hex(4)}@shop.test",
+                                                  "password": "correct horse"})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    body = r.get_json()
+    return {"X-Api-Key": body["api_key"], "X-Api-Secret": body["api_secret"]}
