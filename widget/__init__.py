@@ -1,0 +1,1 @@
+"""checkout.js, written in Python for Transcrypt, and its build."""
