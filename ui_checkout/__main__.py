@@ -1,0 +1,3 @@
+from ui_checkout.app import main
+
+main()

@@ -1,0 +1,30 @@
+"""The checkout's API client: the three public endpoints, nothing else (no merchant credentials)."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from ui_common.http import ApiClient, ApiError
+
+__all__ = ["ApiError", "get_order", "create_payment", "get_payment"]
+
+_client = ApiClient()
+
+
+def _id(value: str) -> str:
+    return quote(value, safe="")
+
+
+async def get_order(order_id: str) -> dict[str, Any]:
+    """`{id, amount, currency, status, merchant_name}`."""
+    return await _client.get(f"/api/v1/orders/{_id(order_id)}/public")
+
+
+async def create_payment(body: dict[str, Any]) -> dict[str, Any]:
+    """UPI `{order_id, method: "upi", vpa}` or card `{order_id, method: "card", card: {...}}`."""
+    return await _client.post("/api/v1/payments/public", json=body)
+
+
+async def get_payment(payment_id: str) -> dict[str, Any]:
+    """`{id, order_id, amount, currency, method, status, error_code, error_description}`."""
+    return await _client.get(f"/api/v1/payments/{_id(payment_id)}/public")

@@ -1,0 +1,47 @@
+"""Embedded mode: the page inside checkout.js's iframe tells its parent what happened (CONTRACT §7).
+
+The browser posts; the server only asks it to. Nothing is posted unless the page is embedded and
+actually framed. The target origin is the framing page's (from the referrer) when it is known.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from nicegui import Client
+
+SCRIPT = """<script>
+window.paygateEmbed = (function () {
+  var target = '*';
+  try { if (document.referrer) { target = new URL(document.referrer).origin; } } catch (e) {}
+  function post(message) {
+    if (window.parent && window.parent !== window) { window.parent.postMessage(message, target); }
+  }
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') { post({type: 'close_modal'}); }
+  });
+  return {post: post};
+})();
+</script>"""
+
+
+def success_message(payment: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "payment_success",
+            "data": {"paymentId": payment["id"], "orderId": payment["order_id"], "amount": payment["amount"],
+                     "currency": payment["currency"], "status": payment["status"]}}
+
+
+def failure_message(payment: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "payment_failed",
+            "data": {"paymentId": payment["id"], "orderId": payment["order_id"],
+                     "error": payment.get("error_description") or "Payment failed"}}
+
+
+class Embed:
+    def __init__(self, client: Client, embedded: bool):
+        self.client = client
+        self.embedded = embedded
+
+    def post(self, message: dict[str, Any]) -> None:
+        if self.embedded:
+            self.client.run_javascript(f"window.paygateEmbed && window.paygateEmbed.post({json.dumps(message)})")

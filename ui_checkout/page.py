@@ -1,0 +1,304 @@
+"""`/checkout?order_id=...[&embedded=true]`: the shopper's page (CONTRACT §7).
+
+Order summary, then one of: method choice with the chosen method's form, processing, success, error.
+A paid order or an unknown one gets a page of its own with nothing to pay.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from nicegui import ui
+
+from backend.domain.money import format_amount
+from ui_checkout import api, forms
+from ui_checkout.embed import SCRIPT as EMBED_SCRIPT
+from ui_checkout.embed import Embed, failure_message, success_message
+from ui_checkout.style import CSS
+
+POLL_SECONDS = 2.0
+SLOW_AFTER_POLLS = 15  # 30 s: tell the shopper it is taking longer than usual
+METHODS = (("upi", "UPI", "qr_code_2"), ("card", "Card", "credit_card"))
+
+
+def test_id(element: ui.element, value: str) -> ui.element:
+    return element.props(f"data-test-id={value}")
+
+
+class Checkout:
+    """One shopper's page: its state lives here, one instance per browser tab."""
+
+    def __init__(self, order: dict[str, Any], embed: Embed):
+        self.order = order
+        self.embed = embed
+        self.method = "upi"
+        self.values = {"vpa": "", "number": "", "expiry": "", "cvv": "", "name": ""}
+        self.inputs: list[ui.input] = []
+        self.payment: dict[str, Any] | None = None
+        self.polls = 0
+        self.busy = False
+        self.timer = ui.timer(POLL_SECONDS, self.poll, active=False, immediate=False)
+        with test_id(ui.column().classes("pg-card"), "checkout-container"):
+            self.header()
+            self.summary()
+            self.body = ui.column().classes("pg-body")
+
+    # ---- fixed parts -------------------------------------------------------------------------
+    def header(self) -> None:
+        with ui.row().classes("pg-header" + (" pg-embedded" if self.embed.embedded else "")):
+            ui.icon("storefront").classes("pg-merchant-icon")
+            with ui.column().classes("gap-0"):
+                ui.label(self.order.get("merchant_name") or "Merchant").classes("pg-merchant")
+                ui.label("Secure checkout").classes("pg-muted")
+            ui.space()
+            if not self.embed.embedded:
+                ui.icon("lock").classes("pg-lock").props('aria-label="Secure connection"')
+
+    def summary(self) -> None:
+        amount = format_amount(self.order["amount"], self.order["currency"])
+        with test_id(ui.column().classes("pg-summary"), "order-summary"):
+            ui.label("Amount to pay").classes("pg-muted")
+            test_id(ui.label(amount).classes("pg-amount"), "order-amount")
+            with ui.row().classes("pg-order-row"):
+                ui.label("Order").classes("pg-muted")
+                test_id(ui.label(self.order["id"]).classes("pg-order-id"), "order-id")
+
+    # ---- states ------------------------------------------------------------------------------
+    def show_form(self) -> None:
+        self.stop_polling()
+        self.busy = False
+        self.body.clear()
+        self.inputs = []
+        with self.body:
+            with test_id(ui.row().classes("pg-methods"), "payment-methods").props(
+                    'role=group aria-label="Payment method"'):
+                for method, label, icon in METHODS:
+                    chosen = method == self.method
+                    button = ui.button(label, icon=icon, color=None, on_click=lambda m=method: self.choose(m))
+                    button.classes("pg-method" + (" pg-method-chosen" if chosen else ""))
+                    button.props(f"no-caps unelevated data-test-id=method-{method} data-method={method} "
+                                 f"aria-pressed={'true' if chosen else 'false'}")
+            with ui.element("form").classes("pg-form").props("novalidate") as form:
+                form.on("submit.prevent", self.submit)
+                if self.method == "upi":
+                    test_id(form, "upi-form")
+                    self.upi_fields()
+                else:
+                    test_id(form, "card-form")
+                    self.card_fields()
+                self.form_error = ui.label("").classes("pg-form-error").props('role=alert aria-live=assertive')
+                self.form_error.set_visibility(False)
+                self.pay_button = ui.button(f"Pay {format_amount(self.order['amount'], self.order['currency'])}",
+                                            color=None)
+                self.pay_button.classes("pg-pay").props("type=submit unelevated no-caps size=lg "
+                                                        "data-test-id=pay-button")
+
+    def field(self, label: str, key: str, check: Callable[[str], str | None], props: str,
+              placeholder: str = "") -> ui.input:
+        field = ui.input(label, placeholder=placeholder, validation=check).without_auto_validation()
+        field.bind_value(self.values, key).classes("pg-field").props(f"outlined stack-label {props}")
+        field.on("blur", lambda: field.value and field.validate())
+        field.on_value_change(lambda: field.error is not None and field.validate())
+        self.inputs.append(field)
+        return field
+
+    def upi_fields(self) -> None:
+        self.field("UPI ID", "vpa", forms.vpa_error, placeholder="name@bank",
+                   props="data-test-id=vpa-input autocomplete=off autocapitalize=none spellcheck=false "
+                         "autofocus")
+        ui.label("Approve the request in your UPI app to complete the payment.").classes("pg-hint")
+
+    def card_fields(self) -> None:
+        number = self.field("Card number", "number", forms.card_number_error, placeholder="1234 5678 9012 3456",
+                            props=f'data-test-id=card-number-input mask="{forms.CARD_MASK}" inputmode=numeric '
+                                  "autocomplete=cc-number autofocus")
+        with number.add_slot("append"):
+            network = test_id(ui.label(forms.network_name(self.values["number"])).classes("pg-network"),
+                              "card-network").props("aria-live=polite")
+        number.on_value_change(lambda e: network.set_text(forms.network_name(e.value)))
+        with ui.row().classes("pg-row"):
+            self.field("Expiry (MM/YY)", "expiry", forms.expiry_error, placeholder="MM/YY",
+                       props=f'data-test-id=expiry-input mask="{forms.EXPIRY_MASK}" inputmode=numeric '
+                             "autocomplete=cc-exp").classes("pg-half")
+            self.field("CVV", "cvv", forms.cvv_error, placeholder="123",
+                       props=f'data-test-id=cvv-input mask="{forms.CVV_MASK}" type=password inputmode=numeric '
+                             "autocomplete=cc-csc").classes("pg-half")
+        self.field("Name on card", "name", forms.name_error, placeholder="As printed on the card",
+                   props="data-test-id=cardholder-name-input autocomplete=cc-name")
+
+    def show_processing(self) -> None:
+        self.body.clear()
+        with self.body, test_id(ui.column().classes("pg-state"), "processing-state").props(
+                "role=status aria-live=polite"):
+            ui.spinner(size="3em").classes("pg-spinner")
+            test_id(ui.label("Processing payment...").classes("pg-state-title"), "processing-message")
+            self.slow_note = ui.label("Please don't close or refresh this page.").classes("pg-muted")
+
+    def show_success(self, payment: dict[str, Any]) -> None:
+        self.stop_polling()
+        self.body.clear()
+        with self.body, test_id(ui.column().classes("pg-state"), "success-state").props("role=status"):
+            ui.icon("check_circle").classes("pg-state-icon pg-ok")
+            ui.label("Payment successful").classes("pg-state-title")
+            test_id(ui.label("Your payment has been processed successfully"), "success-message")
+            with ui.row().classes("pg-order-row"):
+                ui.label("Payment ID").classes("pg-muted")
+                test_id(ui.label(payment["id"]).classes("pg-order-id"), "payment-id")
+        self.embed.post(success_message(payment))
+
+    def show_error(self, payment: dict[str, Any]) -> None:
+        self.stop_polling()
+        self.body.clear()
+        self.values["cvv"] = ""
+        with self.body, test_id(ui.column().classes("pg-state"), "error-state").props("role=alert"):
+            ui.icon("error").classes("pg-state-icon pg-bad")
+            ui.label("Payment failed").classes("pg-state-title")
+            test_id(ui.label(payment.get("error_description") or "Payment failed"), "error-message")
+            ui.label("No money was taken. You can try again.").classes("pg-muted")
+            test_id(ui.button("Try Again", color=None, on_click=self.retry).classes("pg-pay").props("unelevated no-caps"),
+                    "retry-button")
+        self.embed.post(failure_message(payment))
+
+    def show_paid(self) -> None:
+        self.body.clear()
+        with self.body, test_id(ui.column().classes("pg-state"), "order-paid").props("role=status"):
+            ui.icon("verified").classes("pg-state-icon pg-ok")
+            ui.label("This order has already been paid").classes("pg-state-title")
+            ui.label("Nothing more to pay. You can close this page.").classes("pg-muted")
+
+    # ---- actions -----------------------------------------------------------------------------
+    def choose(self, method: str) -> None:
+        if method != self.method:
+            self.method = method
+            self.show_form()
+
+    def retry(self) -> None:
+        self.payment = None
+        self.remember_payment(None)
+        self.show_form()
+
+    async def submit(self) -> None:
+        if self.busy:
+            return
+        invalid = [field for field in self.inputs if not field.validate()]
+        if invalid:
+            invalid[0].run_method("focus")
+            return
+        v, order_id = self.values, self.order["id"]
+        body = (forms.upi_body(order_id, v["vpa"]) if self.method == "upi"
+                else forms.card_body(order_id, v["number"], v["expiry"], v["cvv"], v["name"]))
+        self.busy = True
+        self.form_error.set_visibility(False)
+        self.pay_button.props("loading")
+        try:
+            payment = await api.create_payment(body)
+        except api.ApiError as exc:
+            await self.refused(exc)
+            return
+        self.follow(payment)
+
+    async def refused(self, exc: api.ApiError) -> None:
+        self.busy = False
+        self.pay_button.props(remove="loading")
+        try:
+            self.order = {**self.order, **await api.get_order(self.order["id"])}
+        except api.ApiError:
+            pass
+        if self.order.get("status") == "paid":
+            self.show_paid()
+            return
+        self.form_error.set_text(exc.description)
+        self.form_error.set_visibility(True)
+
+    def follow(self, payment: dict[str, Any]) -> None:
+        """Show a payment until it ends: at once if it already has, else poll every 2 s."""
+        self.payment = payment
+        self.remember_payment(payment["id"])
+        if payment["status"] == "success":
+            self.show_success(payment)
+        elif payment["status"] == "failed":
+            self.show_error(payment)
+        else:
+            self.show_processing()
+            self.polls = 0
+            self.timer.activate()
+
+    async def poll(self) -> None:
+        if self.payment is None:
+            self.stop_polling()
+            return
+        try:
+            payment = await api.get_payment(self.payment["id"])
+        except api.ApiError:
+            return  # a hiccup of the API: keep polling
+        if self.payment is None or payment["id"] != self.payment["id"]:
+            return
+        self.polls += 1
+        if payment["status"] in ("success", "failed"):
+            self.follow(payment)
+        elif self.polls == SLOW_AFTER_POLLS:
+            self.slow_note.set_text("This is taking longer than usual. We're still waiting for your bank.")
+
+    def stop_polling(self) -> None:
+        self.timer.deactivate()
+
+    def remember_payment(self, payment_id: str | None) -> None:
+        """Keep the payment in the address, so a reload picks the same payment up again."""
+        param = f"'{payment_id}'" if payment_id else "null"
+        self.embed.client.run_javascript(
+            "(function(p){var u=new URL(window.location.href);"
+            "if(p){u.searchParams.set('payment_id',p);}else{u.searchParams.delete('payment_id');}"
+            "history.replaceState(history.state,'',u.toString());})(" + param + ")")
+
+    async def resume(self, payment_id: str) -> bool:
+        try:
+            payment = await api.get_payment(payment_id)
+        except api.ApiError:
+            return False
+        if payment.get("order_id") != self.order["id"]:
+            return False
+        self.follow(payment)
+        return True
+
+
+def problem(reason: str, title: str, text: str) -> None:
+    with test_id(ui.column().classes("pg-card"), "checkout-container"):
+        with test_id(ui.column().classes("pg-state"), "order-error").props(f"role=alert data-reason={reason}"):
+            ui.icon("link_off" if reason != "unavailable" else "cloud_off").classes("pg-state-icon pg-bad")
+            test_id(ui.label(title).classes("pg-state-title"), "order-error-title")
+            test_id(ui.label(text).classes("pg-muted"), "order-error-message")
+            if reason == "unavailable":
+                ui.button("Try again", color=None, on_click=lambda: ui.navigate.reload()).classes("pg-pay").props(
+                    "unelevated no-caps")
+
+
+@ui.page("/checkout", title="Checkout · PayGate")
+async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str = "") -> None:
+    ui.add_css(CSS)
+    is_embedded = embedded.lower() in ("true", "1", "yes")
+    if is_embedded:
+        ui.add_head_html(EMBED_SCRIPT)
+        ui.query("body").classes("pg-embedded-body")
+    order_id = order_id.strip()
+    if not order_id:
+        problem("missing", "No order to pay",
+                "This payment link is incomplete: it names no order. Please go back to the shop and try again.")
+        return
+    try:
+        order = await api.get_order(order_id)
+    except api.ApiError as exc:
+        if exc.status == 404:
+            problem("not_found", "Order not found",
+                    "We couldn't find this order. Check the payment link, or go back to the shop and try again.")
+        else:
+            problem("unavailable", "Checkout is unavailable",
+                    "We can't reach the payment service right now. Nothing has been charged; please try again.")
+        return
+    amount = format_amount(order["amount"], order["currency"])
+    ui.page_title(f"Pay {amount} to {order.get('merchant_name') or 'merchant'} · PayGate")
+    checkout = Checkout(order, Embed(ui.context.client, is_embedded))
+    if payment_id and await checkout.resume(payment_id.strip()):
+        return
+    if order["status"] == "paid":
+        checkout.show_paid()
+    else:
+        checkout.show_form()
