@@ -107,14 +107,18 @@ def native_select(options: Iterable[tuple[str, str]], test_id: str,
 
 
 def pager(on_prev: Callable[[], Awaitable[None]], on_next: Callable[[], Awaitable[None]],
-          prefix: str = "") -> tuple[ui.label, ui.button, ui.button]:
-    """`Showing 1–10 of 42` with previous/next buttons; the caller updates them after each load."""
+          prefix: str = "", extra: Callable[[], Any] | None = None) -> tuple[ui.label, ui.button, ui.button]:
+    """`Showing 1–10 of 42` with previous/next buttons (and `extra` controls on the left); the caller
+    updates them after each load with `update_pager`."""
     with ui.row().classes("w-full items-center justify-between"):
-        info = tid(ui.label("").classes("text-sm text-slate-500"), f"{prefix}pagination-info")
+        with ui.row().classes("items-center gap-4"):
+            if extra is not None:
+                extra()
+            info = tid(ui.label("").classes("text-sm text-slate-500"), f"{prefix}pagination-info")
         with ui.row().classes("gap-2"):
             prev = tid(ui.button("Previous", icon="chevron_left", on_click=on_prev)
                        .props("outline no-caps size=sm"), f"{prefix}prev-page-button")
-            nxt = tid(ui.button("Next", icon_right="chevron_right", on_click=on_next)
+            nxt = tid(ui.button("Next", on_click=on_next).props("icon-right=chevron_right")
                       .props("outline no-caps size=sm"), f"{prefix}next-page-button")
     return info, prev, nxt
 

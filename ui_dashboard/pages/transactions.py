@@ -158,9 +158,8 @@ async def transactions_page() -> RedirectResponse | None:
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
         _, body = html_table("transactions-table", HEADERS)
-        with ui.row().classes("w-full items-center gap-3"):
-            native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10")
-            pagination = pager(previous_page, next_page)
+        pagination = pager(previous_page, next_page,
+                           extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10"))
     await load()
     return None
 
