@@ -9,9 +9,25 @@ from datetime import date, datetime, timezone
 from backend.domain.validation import (card_network, is_expiry_valid, is_valid_card_number, is_valid_cvv,
                                        is_valid_vpa, normalize_card_number)
 
-CARD_MASK = "#### #### #### #### ###"  # groups of four as typed, up to 19 digits
-EXPIRY_MASK = "##/##"
-CVV_MASK = "####"
+# Formats the card fields in the browser as the shopper types, before the input's own handler reads the
+# value: card number in groups of four (up to 19 digits), expiry as MM/YY, CVV digits only. The caret
+# stays after the same digit. Inputs opt in with data-format="card" | "expiry" | "digits".
+FORMAT_SCRIPT = """<script>
+document.addEventListener('input', function (event) {
+  var el = event.target, kind = el && el.getAttribute && el.getAttribute('data-format');
+  if (!kind) { return; }
+  var max = {card: 19, expiry: 4, digits: 4}[kind];
+  var digits = el.value.replace(/\\D/g, '').slice(0, max);
+  var text = digits;
+  if (kind === 'card') { text = digits.replace(/(\\d{4})(?=\\d)/g, '$1 '); }
+  if (kind === 'expiry' && digits.length > 2) { text = digits.slice(0, 2) + '/' + digits.slice(2); }
+  if (text === el.value) { return; }
+  var caret = el.value.slice(0, el.selectionStart || 0).replace(/\\D/g, '').length, pos = 0;
+  while (pos < text.length && caret > 0) { if (/\\d/.test(text[pos])) { caret--; } pos++; }
+  el.value = text;
+  try { el.setSelectionRange(pos, pos); } catch (e) {}
+}, true);
+</script>"""
 
 NETWORK_NAMES = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "rupay": "RuPay"}
 

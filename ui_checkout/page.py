@@ -94,7 +94,12 @@ class Checkout:
 
     def field(self, label: str, key: str, check: Callable[[str], str | None], props: str,
               placeholder: str = "") -> ui.input:
-        field = ui.input(label, placeholder=placeholder, validation=check).without_auto_validation()
+        def validation(value: str) -> str | None:
+            error = check(value)
+            field.props(f"aria-invalid={'true' if error else 'false'}")
+            return error
+
+        field = ui.input(label, placeholder=placeholder, validation=validation).without_auto_validation()
         field.bind_value(self.values, key).classes("pg-field").props(f"outlined stack-label {props}")
         field.on("blur", lambda: field.value and field.validate())
         field.on_value_change(lambda: field.error is not None and field.validate())
@@ -109,7 +114,7 @@ class Checkout:
 
     def card_fields(self) -> None:
         number = self.field("Card number", "number", forms.card_number_error, placeholder="1234 5678 9012 3456",
-                            props=f'data-test-id=card-number-input mask="{forms.CARD_MASK}" inputmode=numeric '
+                            props="data-test-id=card-number-input data-format=card inputmode=numeric maxlength=23 "
                                   "autocomplete=cc-number autofocus")
         with number.add_slot("append"):
             network = test_id(ui.label(forms.network_name(self.values["number"])).classes("pg-network"),
@@ -117,10 +122,10 @@ class Checkout:
         number.on_value_change(lambda e: network.set_text(forms.network_name(e.value)))
         with ui.row().classes("pg-row"):
             self.field("Expiry (MM/YY)", "expiry", forms.expiry_error, placeholder="MM/YY",
-                       props=f'data-test-id=expiry-input mask="{forms.EXPIRY_MASK}" inputmode=numeric '
+                       props="data-test-id=expiry-input data-format=expiry inputmode=numeric maxlength=5 "
                              "autocomplete=cc-exp").classes("pg-half")
             self.field("CVV", "cvv", forms.cvv_error, placeholder="123",
-                       props=f'data-test-id=cvv-input mask="{forms.CVV_MASK}" type=password inputmode=numeric '
+                       props="data-test-id=cvv-input data-format=digits type=password inputmode=numeric maxlength=4 "
                              "autocomplete=cc-csc").classes("pg-half")
         self.field("Name on card", "name", forms.name_error, placeholder="As printed on the card",
                    props="data-test-id=cardholder-name-input autocomplete=cc-name")
@@ -274,6 +279,7 @@ def problem(reason: str, title: str, text: str) -> None:
 @ui.page("/checkout", title="Checkout · PayGate")
 async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str = "") -> None:
     ui.add_css(CSS)
+    ui.add_head_html(forms.FORMAT_SCRIPT)
     is_embedded = embedded.lower() in ("true", "1", "yes")
     if is_embedded:
         ui.add_head_html(EMBED_SCRIPT)
