@@ -1,0 +1,171 @@
+"""`python -m bench [all|api|payments|webhooks]`: start PayGate on PostgreSQL + Redis with the test harness,
+measure, print a table with the targets of the issues, and save the figures to var/bench/ as JSON.
+
+  api       (a) create-order req/s, p50/p99 at concurrency 8 and 32; (b) the same against a bare Flask +
+            psycopg INSERT of the same row (the framework ceiling), and our throughput as a ratio of it
+  payments  (c) 1,000 payments at once with the production delays (5–10 s): time until all are final;
+            (d) TEST_PROCESSING_DELAY=0: payments/s from create to final, one payment's create-to-final p50
+  webhooks  (e) deliveries/s to a local receiver answering at once and after 2 s, most in flight at once
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+
+from bench import scenarios
+from bench.loadgen import ensure_wrk
+from tests.stack import ROOT, Stores
+
+TARGETS = {  # key: (description, comparison, target)
+    "ratio_c8": ("(b) create-order / ceiling, c=8", ">=", 0.7),
+    "ratio_c32": ("(b) create-order / ceiling, c=32", ">=", 0.7),
+    "burst_all_final_s": ("(c) 1,000 payments (5–10 s) all final, s", "<=", 15.0),
+    "single_p50_ms": ("(d) one payment create→final p50, ms", "<", 100.0),
+    "slow_max_in_flight": ("(e) most deliveries in flight, receiver 2 s", ">=", 20),
+}
+
+
+def _stack(args, **env) -> scenarios.BenchStack:
+    return scenarios.BenchStack(Stores("postgres"), consumer_threads=args.consumer_threads,
+                                **scenarios.PRODUCTION_SWEEPER, **env)
+
+
+def _close(stack) -> None:
+    if stack is not None:
+        stack.close()
+        stack.stores.close()
+
+
+def run(args) -> dict:
+    results: dict = {}
+    wrk = None if args.python_loadgen else ensure_wrk()
+    if args.part in ("all", "api", "payments"):
+        stack = None
+        try:
+            print("starting the stack (PostgreSQL + Redis, gunicorn -w 2 --threads 8, huey -w "
+                  f"{args.consumer_threads}) with the production delays ...", flush=True)
+            stack = _stack(args, TEST_MODE="false", PROCESSING_DELAY_MIN="5000", PROCESSING_DELAY_MAX="10000")
+            if args.part in ("all", "api"):
+                print(f"(a)+(b) create-order vs the bare Flask + psycopg ceiling, load by "
+                      f"{'wrk' if wrk else 'Python threads'}, {args.seconds:g} s per run", flush=True)
+                results["api"] = scenarios.api_vs_ceiling(stack, wrk, args.seconds)
+            if args.part in ("all", "payments"):
+                print(f"(c) {args.burst} payments at once, production delays 5–10 s", flush=True)
+                results["burst"] = scenarios.production_burst(stack, args.burst)
+        finally:
+            _close(stack)
+    if args.part in ("all", "payments", "webhooks"):
+        stack = None
+        try:
+            print("starting the stack with TEST_MODE=true, TEST_PROCESSING_DELAY=0 ...", flush=True)
+            stack = _stack(args, TEST_MODE="true", TEST_PROCESSING_DELAY="0")
+            if args.part in ("all", "payments"):
+                print("(d) zero processing delay", flush=True)
+                results["zero_delay"] = scenarios.zero_delay(stack)
+            if args.part in ("all", "webhooks"):
+                print("(e) webhook deliveries to a local receiver", flush=True)
+                results["webhooks"] = scenarios.webhooks(stack)
+        finally:
+            _close(stack)
+    return results
+
+
+def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
+    """(label, value, target key or None) rows for the table."""
+    rows: list = []
+    api = results.get("api")
+    if api:
+        for c, run in api["runs"].items():
+            a, b = run["api"], run["ceiling"]
+            rows += [(f"(a) create-order req/s, c={c}", a["rps"], None),
+                     (f"(a) create-order p50 / p99 ms, c={c}", f"{a['p50_ms']:.1f} / {a['p99_ms']:.1f}", None),
+                     (f"(b) ceiling req/s, c={c}", b["rps"], None),
+                     (f"(b) ceiling p50 / p99 ms, c={c}", f"{b['p50_ms']:.1f} / {b['p99_ms']:.1f}", None),
+                     (TARGETS[f"ratio_c{c}"][0], run["ratio"], f"ratio_c{c}")]
+    burst = results.get("burst")
+    if burst:
+        rows += [("(c) payments created / created in, s", f"{burst['created']} / {burst['create_seconds']:.1f}", None),
+                 (TARGETS["burst_all_final_s"][0], burst["all_final_seconds"], "burst_all_final_s"),
+                 ("(c) outcome applied after due, p50 / max ms",
+                  f"{burst.get('server_lateness_after_due_p50_ms') or 0:.0f} / "
+                  f"{burst.get('server_lateness_after_due_max_ms') or 0:.0f}", None)]
+    zero = results.get("zero_delay")
+    if zero:
+        rows += [("(d) payments/s, create→final (500 at c=32)", zero["payments_per_second"], None),
+                 (TARGETS["single_p50_ms"][0], zero["single"]["p50_ms"], "single_p50_ms"),
+                 ("(d) same, server-side p50 ms", zero["single"]["server_create_to_final_p50_ms"], None)]
+    hooks = results.get("webhooks")
+    if hooks:
+        rows += [("(e) deliveries/s, receiver answers at once", hooks["fast"]["deliveries_per_second"], None),
+                 ("(e) deliveries/s, receiver answers in 2 s", hooks["slow"]["deliveries_per_second"], None),
+                 (TARGETS["slow_max_in_flight"][0], hooks["slow"]["max_in_flight"], "slow_max_in_flight")]
+    return rows
+
+
+def verdict(key: str, value) -> str:
+    _, op, target = TARGETS[key]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "MISS"
+    ok = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
+    return "PASS" if ok else "MISS"
+
+
+def print_table(results: dict) -> dict:
+    rows = figures(results)
+    verdicts = {}
+    width = max(len(r[0]) for r in rows) if rows else 20
+    print()
+    print(f"{'figure':<{width}}  {'value':>14}  {'target':>8}  verdict")
+    print("-" * (width + 36))
+    for label, value, key in rows:
+        shown = value if isinstance(value, str) else ("n/a" if value is None else f"{value:,.2f}" if value < 10
+                                                      else f"{value:,.0f}")
+        target = verdict_s = ""
+        if key:
+            _, op, t = TARGETS[key]
+            target, verdict_s = f"{op} {t:g}", verdict(key, value)
+            verdicts[key] = verdict_s
+        print(f"{label:<{width}}  {shown:>14}  {target:>8}  {verdict_s}")
+    return verdicts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks"))
+    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each load run (default 8)")
+    parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
+    parser.add_argument("--consumer-threads", type=int, default=16,
+                        help="huey_consumer -w (default 16, as in tests/stack.py and the Procfile)")
+    parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")
+    args = parser.parse_args(argv)
+
+    from tests.servers import main as servers_up
+
+    if servers_up() != 0:
+        print("PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) must answer for the benchmark", file=sys.stderr)
+        return 1
+    started = datetime.now(timezone.utc)
+    t0 = time.monotonic()
+    results = run(args)
+    verdicts = print_table(results)
+    doc = {"started_at": started.isoformat(timespec="seconds"), "seconds": round(time.monotonic() - t0, 1),
+           "part": args.part, "consumer_threads": args.consumer_threads, "machine": platform.platform(),
+           "results": results, "verdicts": verdicts}
+    out_dir = ROOT / "var" / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"bench-{started.strftime('%Y%m%dT%H%M%SZ')}-{args.part}.json"
+    text = json.dumps(doc, indent=2, default=str)
+    path.write_text(text)
+    (out_dir / "latest.json").write_text(text)
+    print(f"\nfigures saved to {path.relative_to(ROOT)} (took {doc['seconds']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""The measurements (a)–(e). Each takes a running BenchStack and returns a dict of figures."""
+from __future__ import annotations
+
+import statistics
+import time
+
+import psycopg
+
+from bench.loadgen import LoadResult, burst, run_python, run_wrk
+from bench.receiver import Receiver
+from tests.stack import BIN, MERCHANT_HEADERS, Stack, Stores, free_port
+
+ORDER_BODY = {"amount": 50000, "receipt": "bench"}
+# The production sweeper (backend/config.py defaults), not the harness's fast test values.
+PRODUCTION_SWEEPER = {"SWEEP_INTERVAL": "5", "SWEEP_GRACE": "30"}
+
+
+class BenchStack(Stack):
+    """The harness's stack, with the consumer's thread count as a parameter and the ceiling app on demand."""
+
+    def __init__(self, stores: Stores, consumer_threads: int = 16, **env: str):
+        self.consumer_threads = consumer_threads
+        super().__init__(stores, **env)
+
+    def start_worker(self, wait: bool = True):
+        # Same argv as tests/stack.py except -w, which the benchmark may vary.
+        proc = self._spawn("worker", [str(BIN / "huey_consumer"), "tasks.huey", "-w", str(self.consumer_threads),
+                                      "-k", "thread", "-m", "0.2", "-d", "0.05"])
+        if wait:
+            self.wait_until(lambda: self.health().get("worker") == "running", 30, "worker heartbeat")
+        return proc
+
+    def start_ceiling(self, merchant_id: str) -> str:
+        port = free_port()
+        self._spawn("ceiling", [str(BIN / "gunicorn"), "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}",
+                                "--graceful-timeout", "2", "bench.ceiling:app"], {"BENCH_MERCHANT_ID": merchant_id})
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                import requests
+
+                requests.get(url + "/", timeout=2)
+                return url
+            except Exception:
+                if time.monotonic() > deadline or self.procs["ceiling"].poll() is not None:
+                    raise RuntimeError("ceiling app did not start:\n" + self.log_text("ceiling")[-3000:])
+                time.sleep(0.1)
+
+    def db(self) -> psycopg.Connection:
+        return psycopg.connect(self.stores.env["DATABASE_URL"], autocommit=True)
+
+    def pending_payments(self) -> int:
+        return self.api("GET", "/api/v1/payments?status=pending&limit=1").json()["total"]
+
+
+def _pct(values: list[float], p: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+# ---------- (a) + (b) ----------
+
+def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32)) -> dict:
+    merchant_id = stack.api("GET", "/api/v1/merchant").json()["id"]
+    ceiling_url = stack.start_ceiling(merchant_id)
+    targets = {"api": (stack.api_url, "/api/v1/orders", MERCHANT_HEADERS), "ceiling": (ceiling_url, "/orders", {})}
+
+    def load(which: str, concurrency: int, secs: float) -> LoadResult:
+        base, path, headers = targets[which]
+        if wrk:
+            return run_wrk(wrk, base + path, ORDER_BODY, headers, concurrency, secs)
+        return run_python(base, path, ORDER_BODY, headers, concurrency, secs)
+
+    for which in targets:  # warm-up: connection pools, imports, first-request paths
+        load(which, 8, 2)
+    out: dict = {"tool": "wrk" if wrk else "python-threads", "seconds": seconds, "runs": {}}
+    for c in concurrencies:
+        api, ceiling = load("api", c, seconds), load("ceiling", c, seconds)
+        out["runs"][str(c)] = {"api": api.as_dict(), "ceiling": ceiling.as_dict(),
+                               "ratio": api.rps / ceiling.rps if ceiling.rps else 0.0}
+        print(f"  c={c:<3} api {api.rps:7.0f} req/s p50 {api.p50_ms:6.1f} ms p99 {api.p99_ms:6.1f} ms "
+              f"(errors {api.errors}) | ceiling {ceiling.rps:7.0f} req/s p50 {ceiling.p50_ms:6.1f} ms "
+              f"p99 {ceiling.p99_ms:6.1f} ms (errors {ceiling.errors}) | ratio {api.rps / ceiling.rps:.2f}",
+              flush=True)
+    stack.kill("ceiling")
+    return out
+
+
+# ---------- payments: (c) and (d) ----------
+
+def _create_orders(stack: BenchStack, n: int) -> list[str]:
+    res = burst(stack.api_url, MERCHANT_HEADERS, "POST", [("/api/v1/orders", ORDER_BODY)] * n, 32)
+    ids = [data["id"] for status, data, *_ in res if status == 201]
+    assert len(ids) == n, f"only {len(ids)} of {n} orders created"
+    return ids
+
+
+def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, timeout: float) -> dict:
+    """Create one UPI payment per order, `concurrency` at a time, and wait until none is pending."""
+    import threading
+
+    box: dict = {}
+    t0 = time.monotonic()
+    sender = threading.Thread(target=lambda: box.update(res=burst(
+        stack.api_url, MERCHANT_HEADERS, "POST",
+        [("/api/v1/payments", {"order_id": o, "method": "upi", "vpa": "success@test"}) for o in order_ids],
+        concurrency, timeout)), daemon=True)
+    sender.start()
+    final_at = None
+    deadline = t0 + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if not sender.is_alive() and stack.pending_payments() == 0:
+            final_at = time.monotonic()
+            break
+    sender.join(5)
+    res = box.get("res", [])
+    created = [data["id"] for status, data, *_ in res if status == 201]
+    create_ends = [r[3] for r in res if r[0] == 201]
+    out = {"payments": len(order_ids), "created": len(created),
+           "create_seconds": (max(create_ends) - t0) if create_ends else None,
+           "all_final_seconds": (final_at - t0) if final_at else None,
+           "final_after_last_create_seconds": (final_at - max(create_ends)) if final_at and create_ends else None}
+    out.update(_server_side(stack, created))
+    return out
+
+
+def _server_side(stack: BenchStack, payment_ids: list[str]) -> dict:
+    """From the database: how late the worker applied each outcome after it was due, and create-to-final."""
+    if not payment_ids:
+        return {}
+    with stack.db() as conn:
+        rows = conn.execute(
+            "SELECT status, EXTRACT(EPOCH FROM updated_at - created_at), EXTRACT(EPOCH FROM updated_at - ready_at)"
+            " FROM payments WHERE id = ANY(%s)", (payment_ids,)).fetchall()
+    finals = [r for r in rows if r[0] != "pending"]
+    lateness = sorted(float(r[2]) for r in finals)
+    c2f = sorted(float(r[1]) for r in finals)
+    return {"statuses": {s: sum(1 for r in rows if r[0] == s) for s in {r[0] for r in rows}},
+            "server_create_to_final_p50_ms": _pct(c2f, 50) * 1000 if c2f else None,
+            "server_lateness_after_due_p50_ms": _pct(lateness, 50) * 1000 if lateness else None,
+            "server_lateness_after_due_p99_ms": _pct(lateness, 99) * 1000 if lateness else None,
+            "server_lateness_after_due_max_ms": lateness[-1] * 1000 if lateness else None}
+
+
+def production_burst(stack: BenchStack, n: int = 1000, concurrency: int = 32) -> dict:
+    """(c): n payments at once with the production delays (5–10 s); time until all are final."""
+    order_ids = _create_orders(stack, n)
+    out = _payment_burst(stack, order_ids, concurrency, timeout=90)
+    print(f"  {out['created']} payments created in {out['create_seconds']:.1f} s, all final after "
+          f"{out['all_final_seconds'] or float('nan'):.1f} s; outcome applied p50 "
+          f"{out.get('server_lateness_after_due_p50_ms') or 0:.0f} ms / max "
+          f"{out.get('server_lateness_after_due_max_ms') or 0:.0f} ms after due", flush=True)
+    return out
+
+
+def zero_delay(stack: BenchStack, n: int = 500, singles: int = 40, concurrency: int = 32) -> dict:
+    """(d): TEST_PROCESSING_DELAY=0: payments/s from create to final, and one payment's create-to-final p50."""
+    order_ids = _create_orders(stack, n + singles)
+    out = _payment_burst(stack, order_ids[:n], concurrency, timeout=90)
+    out["payments_per_second"] = n / out["all_final_seconds"] if out["all_final_seconds"] else 0.0
+    print(f"  {n} payments: created in {out['create_seconds']:.1f} s, all final after "
+          f"{out['all_final_seconds'] or float('nan'):.1f} s = {out['payments_per_second']:.0f} payments/s", flush=True)
+
+    from bench.loadgen import Client
+
+    client = Client(stack.api_url, MERCHANT_HEADERS)
+    latencies, ids = [], []
+    try:
+        for order_id in order_ids[n:]:
+            t0 = time.perf_counter()
+            status, p = client.request("POST", "/api/v1/payments",
+                                       {"order_id": order_id, "method": "upi", "vpa": "success@test"})
+            assert status == 201, p
+            ids.append(p["id"])
+            deadline = time.monotonic() + 10
+            while p["status"] == "pending" and time.monotonic() < deadline:
+                time.sleep(0.002)
+                _, p = client.request("GET", f"/api/v1/payments/{p['id']}")
+            if p["status"] != "pending":
+                latencies.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.05)
+    finally:
+        client.close()
+    server = _server_side(stack, ids)
+    out["single"] = {"count": len(latencies), "p50_ms": _pct(latencies, 50), "p90_ms": _pct(latencies, 90),
+                     "max_ms": max(latencies) if latencies else None,
+                     "server_create_to_final_p50_ms": server.get("server_create_to_final_p50_ms")}
+    print(f"  single payment create-to-final: p50 {out['single']['p50_ms']:.1f} ms, p90 "
+          f"{out['single']['p90_ms']:.1f} ms (server-side p50 "
+          f"{out['single']['server_create_to_final_p50_ms'] or float('nan'):.1f} ms)", flush=True)
+    return out
+
+
+# ---------- (e) webhooks ----------
+
+def webhooks(stack: BenchStack, fast_n: int = 400, slow_n: int = 80, slow_delay: float = 2.0) -> dict:
+    """Deliveries/s to a local receiver answering at once, then after `slow_delay` s, and the most in flight.
+
+    The events are queued while the consumer is stopped, then the consumer starts and drains the backlog,
+    so the figure is the worker's delivery rate, not the API's event-creation rate."""
+    receiver = Receiver()
+    out: dict = {"consumer_threads": stack.consumer_threads}
+    try:
+        r = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url})
+        assert r.status_code == 200, r.text
+        for label, delay, n in (("fast", 0.0, fast_n), ("slow", slow_delay, slow_n)):
+            receiver.reset(delay)
+            stack.kill("worker")
+            res = burst(stack.api_url, MERCHANT_HEADERS, "POST", [("/api/v1/merchant/webhook/test", None)] * n, 8)
+            queued = sum(1 for status, *_ in res if status in (200, 201, 202))
+            stack.start_worker(wait=False)
+            deadline = time.monotonic() + 60 + n * delay / 4
+            while receiver.count() < queued and time.monotonic() < deadline:
+                time.sleep(0.05)
+            arrivals = list(receiver.arrivals)
+            span = (arrivals[-1] - arrivals[0] + delay) if arrivals else 0.0
+            out[label] = {"receiver_delay_s": delay, "queued": queued, "delivered": len(arrivals),
+                          "deliveries_per_second": len(arrivals) / span if span else 0.0,
+                          "max_in_flight": receiver.max_in_flight, "drain_seconds": span}
+            time.sleep(delay + 0.5)  # let the last answers be recorded
+            print(f"  receiver {label} ({delay:g} s): {len(arrivals)}/{queued} delivered, "
+                  f"{out[label]['deliveries_per_second']:.1f} deliveries/s, max {receiver.max_in_flight} in flight",
+                  flush=True)
+        with stack.db() as conn:
+            out["log_statuses"] = dict(conn.execute(
+                "SELECT status, count(*) FROM webhook_logs GROUP BY status").fetchall())
+    finally:
+        try:
+            stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": None})
+        except Exception:
+            pass
+        receiver.close()
+    return out
