@@ -35,6 +35,14 @@ class TransactionList:
         self.query = ""
         self.limit = 10
         self.offset = 0
+        self.generation = 0  # bumps on every load: an answer to an older load is dropped
+
+    def begin(self) -> int:
+        self.generation += 1
+        return self.generation
+
+    def is_stale(self, generation: int) -> bool:
+        return generation != self.generation
 
     def filters(self) -> dict[str, Any]:
         filters: dict[str, Any] = {"status": self.status, "method": self.method}
@@ -84,14 +92,13 @@ async def transactions_page() -> RedirectResponse | None:
     detail = PaymentDetail(merchant_api, on_change=lambda: load())
 
     async def load() -> None:
+        generation = state.begin()
         page = await attempt(state.fetch(state.limit, state.offset))
-        if page is None:
-            return
-        if not page["data"] and state.offset > 0 and page["total"] > 0:  # the page emptied: step back
-            state.offset = max(0, (page["total"] - 1) // state.limit * state.limit)
+        if page is not None and not page["data"] and state.offset > 0 and page["total"] > 0:
+            state.offset = max(0, (page["total"] - 1) // state.limit * state.limit)  # the page emptied: step back
             page = await attempt(state.fetch(state.limit, state.offset))
-            if page is None:
-                return
+        if page is None or state.is_stale(generation):
+            return
         body.clear()
         with body:
             for payment in page["data"]:
