@@ -15,7 +15,8 @@ from backend.services import jobs as job_kinds
 
 from tasks import huey
 
-log = logging.getLogger("paygate.worker")
+# A child of "huey", so it shares the handler the consumer configures.
+log = logging.getLogger("huey.paygate")
 
 _app = None
 _app_lock = threading.Lock()

@@ -129,7 +129,7 @@ class Stack:
 
     def start_api(self) -> None:
         self._spawn("api", [str(BIN / "gunicorn"), "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{self.api_port}",
-                            "--graceful-timeout", "2", "backend:create_app()"])
+                            "--graceful-timeout", "2", "--access-logfile", "-", "backend:create_app()"])
         self._wait_http(self.api_url + "/health", "api")
 
     def start_worker(self, wait: bool = True) -> subprocess.Popen:

@@ -33,8 +33,23 @@ def error_response(code: str, description: str, status: int | None = None) -> Re
 
 # ---------- request checks ----------
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def check_json_body() -> None:
-    """A body, when sent, must be a JSON object sent as application/json (reading it enforces the size cap)."""
+    """A body, when sent, must be a JSON object sent as application/json (reading it enforces the size cap).
+
+    NUL characters are refused anywhere: PostgreSQL cannot store them in text.
+    """
+    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+        raise bad_request("Request must not contain NUL characters")
     if request.method not in ("POST", "PUT", "PATCH"):
         return
     data = request.get_data(cache=True)
@@ -48,6 +63,8 @@ def check_json_body() -> None:
         raise bad_request("Malformed JSON in request body")
     if not isinstance(parsed, dict):
         raise bad_request("Request body must be a JSON object")
+    if _has_nul(parsed):
+        raise bad_request("Request body must not contain NUL characters")
 
 
 def authenticate_merchant() -> None:

@@ -1,0 +1,94 @@
+"""Idempotency-Key (CONTRACT §3) on every merchant POST."""
+import secrets
+from datetime import timedelta
+
+from backend.domain.clock import utcnow
+
+
+def key():
+    return "idem-" + secrets.token_hex(8)
+
+
+def test_replay_is_byte_for_byte(client, merchant_headers):
+    k = key()
+    h = {**merchant_headers, "Idempotency-Key": k}
+    first = client.post("/api/v1/orders", json={"amount": 777, "receipt": "r"}, headers=h)
+    second = client.post("/api/v1/orders", json={"receipt": "r", "amount": 777}, headers=h)  # same JSON, other order
+    assert first.status_code == second.status_code == 201
+    assert first.get_data() == second.get_data()
+    assert "Idempotent-Replayed" not in first.headers and second.headers["Idempotent-Replayed"] == "true"
+    assert second.mimetype == "application/json"
+
+
+def test_payment_replay_creates_one_payment(client, merchant_headers, other_merchant):
+    order = client.post("/api/v1/orders", json={"amount": 5000}, headers=other_merchant).get_json()
+    h = {**other_merchant, "Idempotency-Key": key()}
+    body = {"order_id": order["id"], "method": "upi", "vpa": "a@b"}
+    ids = {client.post("/api/v1/payments", json=body, headers=h).get_json()["id"] for _ in range(3)}
+    assert len(ids) == 1
+    assert client.get("/api/v1/payments", headers=other_merchant).get_json()["total"] == 1
+
+
+def test_same_key_different_body_is_refused(client, merchant_headers):
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    assert client.post("/api/v1/orders", json={"amount": 500}, headers=h).status_code == 201
+    r = client.post("/api/v1/orders", json={"amount": 501}, headers=h)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "BAD_REQUEST_ERROR"
+    r = client.post("/api/v1/payments", json={"order_id": "x", "method": "upi", "vpa": "a@b"}, headers=h)
+    assert r.status_code == 400  # another endpoint is another request
+
+
+def test_keys_are_per_merchant(client, merchant_headers, other_merchant):
+    k = key()
+    a = client.post("/api/v1/orders", json={"amount": 500}, headers={**merchant_headers, "Idempotency-Key": k})
+    b = client.post("/api/v1/orders", json={"amount": 500}, headers={**other_merchant, "Idempotency-Key": k})
+    assert a.status_code == b.status_code == 201 and a.get_json()["id"] != b.get_json()["id"]
+    assert "Idempotent-Replayed" not in b.headers
+
+
+def test_errors_are_not_stored(client, merchant_headers):
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    assert client.post("/api/v1/orders", json={"amount": 5}, headers=h).status_code == 400
+    r = client.post("/api/v1/orders", json={"amount": 5}, headers=h)
+    assert r.status_code == 400 and "Idempotent-Replayed" not in r.headers
+    fixed = client.post("/api/v1/orders", json={"amount": 500}, headers=h)
+    assert fixed.status_code == 201
+
+
+def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers, app):
+    from backend.models import IdempotencyKey, db
+    from backend.services.idempotency import request_fingerprint
+
+    k = key()
+    with app.app_context():  # as if the first request were still running
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}')
+        row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
+                             response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
+        db.session.add(row)
+        db.session.commit()
+    r = client.post("/api/v1/orders", json={"amount": 500}, headers={**merchant_headers, "Idempotency-Key": k})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "CONFLICT_ERROR"
+
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    first = client.post("/api/v1/orders", json={"amount": 500}, headers=h).get_json()
+    with app.app_context():
+        stored = db.session.get(IdempotencyKey, (h["Idempotency-Key"], "550e8400-e29b-41d4-a716-446655440000"))
+        assert stored.expires_at - utcnow() > timedelta(hours=23, minutes=59)
+        stored.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    again = client.post("/api/v1/orders", json={"amount": 500}, headers=h)
+    assert again.status_code == 201 and again.get_json()["id"] != first["id"]
+    assert "Idempotent-Replayed" not in again.headers
+
+
+def test_purge_deletes_expired_keys(app):
+    from backend.models import IdempotencyKey, db
+    from backend.services.idempotency import purge_expired
+
+    with app.app_context():
+        db.session.add(IdempotencyKey(key=key(), merchant_id="550e8400-e29b-41d4-a716-446655440000",
+                                      request_hash="x", response={"status": 201, "body": "{}"},
+                                      created_at=utcnow() - timedelta(days=2), expires_at=utcnow() - timedelta(days=1)))
+        db.session.commit()
+        assert purge_expired(db.session) >= 1
+        assert db.session.query(IdempotencyKey).filter(IdempotencyKey.expires_at <= utcnow()).count() == 0

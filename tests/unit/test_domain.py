@@ -1,0 +1,93 @@
+import json
+import time
+
+import pytest
+
+from backend.domain import ids
+from backend.domain.money import format_amount, format_whole
+from backend.domain.retry import next_retry_delay
+from backend.domain.signing import (WebhookVerificationError, canonical_body, sign_hex, signature_headers,
+                                    verify_webhook)
+from backend.domain.status import (IllegalTransition, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus,
+                                   move)
+from backend.domain.webhook_urls import check_webhook_url
+from backend.domain.errors import GatewayError
+
+
+def test_ids_have_prefix_and_16_alnum():
+    for prefix in (ids.ORDER, ids.PAYMENT, ids.REFUND):
+        values = {ids.new_id(prefix) for _ in range(200)}
+        assert len(values) == 200
+        assert all(ids.looks_like(prefix, v) for v in values)
+
+
+@pytest.mark.parametrize("paise,whole,exact", [
+    (0, "₹0", "₹0.00"), (50000, "₹500", "₹500.00"), (50000000, "₹5,00,000", "₹5,00,000.00"),
+    (12345678901, "₹12,34,56,789", "₹12,34,56,789.01"), (99, "₹0", "₹0.99"), (100000, "₹1,000", "₹1,000.00"),
+])
+def test_indian_grouping(paise, whole, exact):
+    assert format_whole(paise) == whole
+    assert format_amount(paise) == exact
+
+
+def test_retry_schedule():
+    assert [next_retry_delay(n, False) for n in range(1, 6)] == [60, 300, 1800, 7200, None]
+    assert [next_retry_delay(n, True) for n in range(1, 6)] == [5, 10, 15, 20, None]
+
+
+def test_status_machines():
+    assert move("pending", PaymentStatus.SUCCESS) == "success"
+    assert move("created", OrderStatus.ATTEMPTED) == "attempted"
+    assert move("attempted", OrderStatus.PAID) == "paid"
+    assert move("failed", WebhookStatus.PENDING) == "pending"
+    for current, new in [("success", PaymentStatus.FAILED), ("failed", PaymentStatus.SUCCESS),
+                         ("paid", OrderStatus.ATTEMPTED), ("processed", RefundStatus.PENDING)]:
+        with pytest.raises(IllegalTransition):
+            move(current, new)
+
+
+def test_signatures_verify_and_refuse_tampering():
+    payload = {"event": "payment.success", "timestamp": 1705315870, "data": {"payment": {"id": "pay_x", "vpa": "ü@x"}}}
+    body = canonical_body(payload)
+    assert body == json.dumps(json.loads(body), separators=(",", ":"), ensure_ascii=False).encode()
+    now = int(time.time())
+    headers = signature_headers("whsec_test_abc123", "msg_1", now, body)
+    assert headers["X-Webhook-Signature"] == sign_hex("whsec_test_abc123", body)
+    assert verify_webhook(body, headers, "whsec_test_abc123") == "standard"
+    only_hex = {"X-Webhook-Signature": headers["X-Webhook-Signature"]}
+    assert verify_webhook(body, only_hex, "whsec_test_abc123") == "hex"
+    with pytest.raises(WebhookVerificationError):
+        verify_webhook(body + b" ", headers, "whsec_test_abc123")
+    with pytest.raises(WebhookVerificationError):
+        verify_webhook(body, headers, "whsec_other")
+    with pytest.raises(WebhookVerificationError):
+        verify_webhook(body, {**only_hex, "X-Webhook-Signature": "0" * 64}, "whsec_test_abc123")
+    old = signature_headers("whsec_test_abc123", "msg_1", now - 3600, body)
+    with pytest.raises(WebhookVerificationError, match="tolerance"):
+        verify_webhook(body, old, "whsec_test_abc123")
+    assert verify_webhook(body, old, "whsec_test_abc123", now=now - 3600) == "standard"
+
+
+@pytest.mark.parametrize("url,ok", [
+    ("https://example.com/hook", True), ("http://localhost:9000/h", True), ("ftp://x.com/", False),
+    ("javascript:alert(1)", False), ("https://", False), ("http://a b.com/", False), ("https://x.com:99999/", False),
+    ("https://x.com/" + "a" * 2100, False),
+])
+def test_webhook_url_shape(url, ok):
+    if ok:
+        assert check_webhook_url(url, block_private=False) == url
+    else:
+        with pytest.raises(GatewayError):
+            check_webhook_url(url, block_private=False)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "192.168.0.9", "172.16.5.5", "169.254.169.254",
+                                     "::1", "fe80::1", "0.0.0.0", "100.64.0.1", "::ffff:127.0.0.1"])
+def test_private_addresses_blocked_when_asked(address):
+    with pytest.raises(GatewayError, match="private"):
+        check_webhook_url("https://hooks.example/x", block_private=True, resolver=lambda h: [address])
+    assert check_webhook_url("https://hooks.example/x", block_private=False, resolver=lambda h: [address])
+
+
+def test_public_address_allowed_when_blocking():
+    assert check_webhook_url("https://hooks.example/x", True, resolver=lambda h: ["93.184.216.34"])
