@@ -1,13 +1,18 @@
 """checkout.js (CONTRACT §8) on a merchant page served from another origin, in a real browser."""
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
 from playwright.sync_api import expect
+
+from tests.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 FINAL_TIMEOUT = 15_000
@@ -218,3 +223,34 @@ def test_widget_fills_a_phone_screen(stack, merchant, mobile_page, shoot):
     box = mobile_page.locator("#payment-gateway-modal .modal-content").bounding_box()
     assert (box["x"], box["y"], box["width"], box["height"]) == (0, 0, 390, 844)
     shoot(mobile_page, "widget-mobile")
+
+
+def test_example_merchant_site_end_to_end(stack, page, shoot):
+    """examples/merchant-site: its server creates the order, its page opens the widget, and it confirms."""
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "API_URL": stack.api_url, "CHECKOUT_URL": stack.checkout_url,
+           "SHOP_PORT": str(port)}
+    shop = subprocess.Popen([sys.executable, str(ROOT / "examples" / "merchant-site" / "server.py")], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.RequestException:
+                assert time.monotonic() < deadline, "the example shop did not start"
+                time.sleep(0.1)
+        page.goto(url)
+        page.click("#buy")
+        frame = page.frame_locator("[data-test-id=payment-iframe]")
+        expect(frame.get_by_test_id("order-amount")).to_have_text("₹499.00")
+        frame.get_by_test_id("vpa-input").fill("success@test")
+        frame.get_by_test_id("pay-button").click()
+        expect(page.locator("#status")).to_contain_text(" is success.", timeout=FINAL_TIMEOUT)
+        expect(page.get_by_test_id("payment-modal")).to_have_count(0)
+        shoot(page, "example-merchant-site-paid")
+    finally:
+        shop.terminate()
+        shop.wait(5)
