@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BODY = 4096
 # A claimed delivery is retried by the sweeper only after this, should its worker die mid-request.
-CLAIM_MARGIN = timedelta(seconds=25)
+CLAIM_MARGIN = timedelta(seconds=5)
 EARLY_TOLERANCE = timedelta(seconds=1)
 
 

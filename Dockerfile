@@ -1,0 +1,20 @@
+# One image for every PayGate process; docker-compose.yml picks the command.
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN python -m venv /app/.venv && /app/.venv/bin/pip install --no-cache-dir -r requirements.txt
+ENV PATH=/app/.venv/bin:$PATH
+COPY backend backend
+COPY tasks tasks
+COPY seeds seeds
+COPY migrations migrations
+COPY ui_common ui_common
+COPY ui_dashboard ui_dashboard
+COPY ui_checkout ui_checkout
+COPY widget widget
+RUN useradd --create-home paygate && mkdir -p /app/var && chown paygate /app/var
+USER paygate
+EXPOSE 8000 3000 3001
+CMD ["gunicorn", "-w", "2", "--threads", "8", "-b", "0.0.0.0:8000", "backend:create_app()"]

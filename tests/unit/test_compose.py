@@ -1,0 +1,64 @@
+"""docker-compose.yml validated by Debian's docker-compose (no engine needed): services, names, ports, checks."""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+EXPECTED = {
+    "postgres": ("pg_gateway", "postgres:15-alpine", ["5432"]),
+    "redis": ("redis_gateway", "redis:7-alpine", ["6379"]),
+    "api": ("gateway_api", None, ["8000"]),
+    "worker": ("gateway_worker", None, []),
+    "dashboard": ("gateway_dashboard", None, ["3000"]),
+    "checkout": ("gateway_checkout", None, ["3001"]),
+}
+PASSED_THROUGH = ["TEST_MODE", "TEST_PAYMENT_SUCCESS", "TEST_PROCESSING_DELAY", "WEBHOOK_RETRY_INTERVALS_TEST",
+                  "UPI_SUCCESS_RATE", "CARD_SUCCESS_RATE", "PROCESSING_DELAY_MIN", "PROCESSING_DELAY_MAX"]
+
+
+@pytest.fixture(scope="module")
+def compose():
+    exe = shutil.which("docker-compose")
+    if exe is None:
+        pytest.skip("docker-compose is missing (`make test` installs Debian's package)")
+    result = subprocess.run([exe, "config"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "TEST_MODE": "true"})
+    assert result.returncode == 0, result.stderr
+    return yaml.safe_load(result.stdout)
+
+
+def test_services_names_images_ports(compose):
+    services = compose["services"]
+    assert set(services) == set(EXPECTED)
+    for name, (container, image, ports) in EXPECTED.items():
+        svc = services[name]
+        assert svc["container_name"] == container
+        if image:
+            assert svc["image"] == image
+        else:
+            assert "build" in svc  # our processes come from the one Dockerfile
+        published = [str(p["published"] if isinstance(p, dict) else p).split(":")[0] for p in svc.get("ports", [])]
+        assert published == ports, name
+
+
+def test_health_checks(compose):
+    services = compose["services"]
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+    assert "redis-cli" in services["redis"]["healthcheck"]["test"] and "ping" in services["redis"]["healthcheck"]["test"]
+    assert any("/health" in part for part in services["api"]["healthcheck"]["test"])
+    env = services["postgres"]["environment"]
+    assert (env["POSTGRES_DB"], env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == \
+        ("payment_gateway", "gateway_user", "gateway_pass")
+
+
+def test_test_mode_variables_pass_through(compose):
+    for name in ("api", "worker"):
+        env = compose["services"][name]["environment"]
+        for var in PASSED_THROUGH:
+            assert var in env, (name, var)
+        assert env["TEST_MODE"] == "true"  # taken from the caller's environment
+        assert env["DATABASE_URL"].startswith("postgresql://gateway_user:gateway_pass@postgres:5432/payment_gateway")
