@@ -136,7 +136,7 @@ class Checkout:
                 "role=status aria-live=polite"):
             ui.spinner(size="3em").classes("pg-spinner")
             test_id(ui.label("Processing payment...").classes("pg-state-title"), "processing-message")
-            self.slow_note = ui.label("Please don't close or refresh this page.").classes("pg-muted")
+            self.slow_note = ui.label("This usually takes a few seconds.").classes("pg-muted")
 
     def show_success(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
@@ -153,7 +153,6 @@ class Checkout:
     def show_error(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
         self.body.clear()
-        self.values["cvv"] = ""
         with self.body, test_id(ui.column().classes("pg-state"), "error-state").props("role=alert"):
             ui.icon("error").classes("pg-state-icon pg-bad")
             ui.label("Payment failed").classes("pg-state-title")
@@ -199,6 +198,7 @@ class Checkout:
         except api.ApiError as exc:
             await self.refused(exc)
             return
+        self.values["number"] = self.values["cvv"] = ""  # kept no longer than the request that needed them
         self.follow(payment)
 
     async def refused(self, exc: api.ApiError) -> None:
@@ -214,10 +214,11 @@ class Checkout:
         self.form_error.set_text(exc.description)
         self.form_error.set_visibility(True)
 
-    def follow(self, payment: dict[str, Any]) -> None:
+    def follow(self, payment: dict[str, Any], remember: bool = True) -> None:
         """Show a payment until it ends: at once if it already has, else poll every 2 s."""
         self.payment = payment
-        self.remember_payment(payment["id"])
+        if remember:
+            self.remember_payment(payment["id"])
         if payment["status"] == "success":
             self.show_success(payment)
         elif payment["status"] == "failed":
@@ -239,7 +240,7 @@ class Checkout:
             return
         self.polls += 1
         if payment["status"] in ("success", "failed"):
-            self.follow(payment)
+            self.follow(payment, remember=False)
         elif self.polls == SLOW_AFTER_POLLS:
             self.slow_note.set_text("This is taking longer than usual. We're still waiting for your bank.")
 
@@ -261,7 +262,7 @@ class Checkout:
             return False
         if payment.get("order_id") != self.order["id"]:
             return False
-        self.follow(payment)
+        self.follow(payment, remember=False)  # the address names it already
         return True
 
 
@@ -276,7 +277,7 @@ def problem(reason: str, title: str, text: str) -> None:
                     "unelevated no-caps")
 
 
-@ui.page("/checkout", title="Checkout · PayGate")
+@ui.page("/checkout", title="Checkout · PayGate", response_timeout=20)  # the API client waits up to 10 s
 async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str = "") -> None:
     ui.add_css(CSS)
     ui.add_head_html(forms.FORMAT_SCRIPT)

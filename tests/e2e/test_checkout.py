@@ -100,6 +100,8 @@ def test_card_payment_succeeds_with_spacing_network_and_expiry(stack, page, shoo
     assert (payment["method"], payment["card_network"], payment["card_last4"], payment["amount"]) == (
         "card", "visa", "1111", 123456)
     shoot(page, "checkout-card-success")
+    log = stack.log_text("checkout")
+    assert "4111111111111111" not in log and "4111 1111 1111 1111" not in log and "cvv" not in log.lower()
 
 
 def test_failed_payment_then_try_again_then_success(stack, page, shoot):
