@@ -70,7 +70,7 @@ def status_badge(status: str, test_id: str | None = None) -> ui.element:
 def copy_button(value: Callable[[], str] | str, test_id: str, what: str = "Value") -> ui.button:
     def copy() -> None:
         ui.clipboard.write(value() if callable(value) else value)
-        ui.notify(f"{what} copied", type="positive", timeout=1500)
+        toast(f"{what} copied")
     button = ui.button(icon="content_copy", on_click=copy).props("flat round dense size=sm")
     button.tooltip(f"Copy {what.lower()}")
     return tid(button, test_id)
@@ -128,3 +128,23 @@ def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, show
     info.set_text(f"Showing {offset + 1}–{offset + shown} of {total}" if shown else f"No results (total {total})")
     prev.set_enabled(offset > 0)
     nxt.set_enabled(offset + shown < total)
+
+
+def toast(message: str, kind: str = "positive") -> None:
+    """A short notification in the corner (out of the way of tables and screenshots)."""
+    ui.notify(message, type=kind, position="top-right", timeout=2500, multi_line=len(message) > 60)
+
+
+class Latest:
+    """Only the newest of overlapping loads may draw: filters clicked quickly, or a timer tick racing a
+    click, must not let an older, slower answer overwrite a newer one."""
+
+    def __init__(self) -> None:
+        self.current = 0
+
+    def begin(self) -> int:
+        self.current += 1
+        return self.current
+
+    def is_stale(self, ticket: int) -> bool:
+        return ticket != self.current

@@ -10,7 +10,7 @@ from nicegui import app, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 
 from ui_dashboard import api
-from ui_dashboard.components import tid
+from ui_dashboard.components import tid, toast
 
 NAV = [("/dashboard", "Overview", "space_dashboard", "nav-overview"),
        ("/dashboard/transactions", "Transactions", "receipt_long", "nav-transactions"),
@@ -99,13 +99,13 @@ async def attempt(awaitable: Awaitable[T], banner: ui.label | None = None) -> T 
     except api.ApiError as exc:
         if exc.status == 401:
             api.clear_session()
-            ui.notify("Your session has ended, please sign in again", type="warning")
+            toast("Your session has ended, please sign in again", "warning")
             ui.navigate.to("/login")
         elif banner is not None:
             banner.set_text(exc.description)
             banner.set_visibility(True)
         else:
-            ui.notify(exc.description, type="negative", multi_line=True)
+            toast(exc.description, "negative")
         return None
     if banner is not None:
         banner.set_visibility(False)

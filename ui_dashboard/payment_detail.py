@@ -10,7 +10,7 @@ from nicegui import ui
 
 from backend.domain.money import format_amount
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import Tag, copy_button, status_badge, tid, timestamp
+from ui_dashboard.components import Tag, copy_button, status_badge, tid, timestamp, toast
 from ui_dashboard.layout import attempt
 
 POLL_SECONDS = 2.0
@@ -164,7 +164,7 @@ class PaymentDetail:
         assert self.payment is not None
         if await attempt(self.api.capture(self.payment["id"], self.payment["amount"]), self.error) is None:
             return
-        ui.notify("Payment captured", type="positive")
+        toast("Payment captured")
         await self._after_action()
 
     async def _refund(self) -> None:
@@ -176,7 +176,7 @@ class PaymentDetail:
         reason = (self.refund_reason.value or "").strip()
         if await attempt(self.api.refund(self.payment["id"], paise, reason), self.error) is None:
             return
-        ui.notify(f"Refund of {format_amount(paise)} created", type="positive")
+        toast(f"Refund of {format_amount(paise)} created")
         await self._after_action()
 
     async def _after_action(self) -> None:

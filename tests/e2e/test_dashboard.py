@@ -262,6 +262,7 @@ def test_capture_and_refund_from_the_detail_panel(page: Page, stack, dash, shop,
     expect(panel.get_by_test_id("refund-row")).to_contain_text("processed", timeout=15000)  # panel polls
     refunds = stack.api("GET", f"/api/v1/payments/{payment['id']}/refunds", headers=shop["headers"]).json()["data"]
     assert [(r["amount"], r["reason"]) for r in refunds] == [(2500, "Damaged in transit")]
+    page.wait_for_timeout(400)
     shoot(page, "dashboard-payment-detail")
 
 
@@ -325,8 +326,10 @@ def test_webhook_url_secret_test_event_and_retry(page: Page, stack, dash, receiv
     detail = page.get_by_test_id("webhook-detail")
     expect(detail.get_by_test_id("webhook-payload")).to_contain_text('"event": "webhook.test"')
     expect(detail.get_by_test_id("webhook-response-body")).to_contain_text("ok")
+    page.wait_for_timeout(400)  # the dialog's opening animation
     shoot(page, "dashboard-webhook-detail")
     page.keyboard.press("Escape")
+    expect(detail).to_be_hidden()
     shoot(page, "dashboard-webhooks")
 
 

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
-from ui_dashboard.components import (cell, empty_row, html_table, native_select, pager, status_badge,
-                                     tid, timestamp, update_pager)
+from ui_dashboard.components import (Latest, cell, empty_row, html_table, native_select, pager, status_badge,
+                                     tid, timestamp, toast, update_pager)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
@@ -21,6 +21,7 @@ STATUSES = (("", "All statuses"), ("pending", "Pending"), ("success", "Success")
 METHODS = (("", "All methods"), ("upi", "UPI"), ("card", "Card"))
 PAGE_SIZES = (("10", "10 per page"), ("25", "25 per page"), ("50", "50 per page"))
 EXPORT_MAX_ROWS = 10_000
+POLL_SECONDS = 3.0
 CSV_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "captured", "vpa",
                "card_network", "card_last4", "error_code", "error_description", "created_at", "updated_at")
 
@@ -35,14 +36,8 @@ class TransactionList:
         self.query = ""
         self.limit = 10
         self.offset = 0
-        self.generation = 0  # bumps on every load: an answer to an older load is dropped
-
-    def begin(self) -> int:
-        self.generation += 1
-        return self.generation
-
-    def is_stale(self, generation: int) -> bool:
-        return generation != self.generation
+        self.loads = Latest()
+        self.pending = False
 
     def filters(self) -> dict[str, Any]:
         filters: dict[str, Any] = {"status": self.status, "method": self.method}
@@ -92,12 +87,12 @@ async def transactions_page() -> RedirectResponse | None:
     detail = PaymentDetail(merchant_api, on_change=lambda: load())
 
     async def load() -> None:
-        generation = state.begin()
+        ticket = state.loads.begin()
         page = await attempt(state.fetch(state.limit, state.offset))
         if page is not None and not page["data"] and state.offset > 0 and page["total"] > 0:
             state.offset = max(0, (page["total"] - 1) // state.limit * state.limit)  # the page emptied: step back
             page = await attempt(state.fetch(state.limit, state.offset))
-        if page is None or state.is_stale(generation):
+        if page is None or state.loads.is_stale(ticket):
             return
         body.clear()
         with body:
@@ -107,6 +102,11 @@ async def transactions_page() -> RedirectResponse | None:
                 empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
                           else "No payments yet. Create an order and pay it to see it here.")
         update_pager(pagination, state.offset, len(page["data"]), page["total"])
+        state.pending = any(p["status"] == "pending" for p in page["data"])
+
+    async def poll() -> None:  # pending payments settle within seconds: show it without a reload
+        if state.pending and not detail.dialog.value:
+            await load()
 
     async def first_page() -> None:
         state.offset = 0
@@ -147,8 +147,7 @@ async def transactions_page() -> RedirectResponse | None:
         content, rows, total = result
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         ui.download.content(content, f"transactions-{stamp}.csv", "text/csv")
-        ui.notify(f"Exported {rows} of {total} payments" if rows < total else f"Exported {rows} payments",
-                  type="positive")
+        toast(f"Exported {rows} of {total} payments" if rows < total else f"Exported {rows} payments")
 
     with frame("Transactions", active="/dashboard/transactions"):
         with ui.row().classes("w-full items-center gap-3"):
@@ -168,6 +167,7 @@ async def transactions_page() -> RedirectResponse | None:
         pagination = pager(previous_page, next_page,
                            extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10"))
     await load()
+    ui.timer(POLL_SECONDS, poll)
     return None
 
 

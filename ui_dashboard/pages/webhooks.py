@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import (Tag, cell, copy_button, empty_row, html_table, pager, status_badge, tid,
-                                     timestamp, update_pager)
+from ui_dashboard.components import (Latest, Tag, cell, copy_button, empty_row, html_table, pager, status_badge, tid,
+                                     timestamp, toast, update_pager)
 from ui_dashboard.forms import error_banner, form, show_error
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -27,6 +27,7 @@ class DeliveryLog:
         self.offset = 0
         self.pending = False
         self.watch_until = 0.0
+        self.loads = Latest()
 
     def watching(self) -> bool:
         return self.pending or time.monotonic() < self.watch_until
@@ -43,8 +44,9 @@ async def webhooks_page() -> RedirectResponse | None:
     log = DeliveryLog(merchant_api)
 
     async def load_logs() -> None:
+        ticket = log.loads.begin()
         page = await attempt(merchant_api.webhooks(limit=PAGE_SIZE, offset=log.offset))
-        if page is None:
+        if page is None or log.loads.is_stale(ticket):
             return
         body.clear()
         with body:
@@ -65,25 +67,24 @@ async def webhooks_page() -> RedirectResponse | None:
         merchant = await attempt(merchant_api.set_webhook_url(url), config_error)
         if merchant is not None:
             url_input.value = merchant.get("webhook_url") or ""
-            ui.notify("Webhook URL saved" if url else "Webhook URL removed: no events will be sent",
-                      type="positive")
+            toast("Webhook URL saved" if url else "Webhook URL removed: no events will be sent")
 
     async def regenerate() -> None:
         confirm.close()
         result = await attempt(merchant_api.regenerate_webhook_secret(), config_error)
         if result is not None:
             secret_input.value = result["webhook_secret"]
-            ui.notify("New webhook secret generated: update your server", type="positive")
+            toast("New webhook secret generated: update your server")
 
     async def send_test() -> None:
         if await attempt(merchant_api.send_test_webhook(), config_error) is not None:
-            ui.notify("Test event queued", type="positive")
+            toast("Test event queued")
             log.watch()
             await load_logs()
 
     async def retry(webhook_id: str) -> None:
         if await attempt(merchant_api.retry_webhook(webhook_id)) is not None:
-            ui.notify("Webhook retry scheduled", type="positive")
+            toast("Webhook retry scheduled")
             log.watch()
             await load_logs()
 
@@ -129,8 +130,10 @@ async def webhooks_page() -> RedirectResponse | None:
         with ui.row().classes("w-full items-center justify-between"):
             ui.label("Deliveries").classes("text-base font-semibold")
             with ui.row().classes("items-center gap-2"):
-                live = tid(ui.label("Live: refreshing while deliveries are pending")
-                           .classes("text-xs text-amber-700"), "webhooks-live-indicator")
+                with tid(ui.row().classes("items-center gap-1 text-xs text-amber-700"),
+                         "webhooks-live-indicator") as live:
+                    ui.spinner(size="xs", color="amber-8")
+                    ui.label("Auto-refreshing")
                 tid(ui.button(icon="refresh", on_click=load_logs).props("flat round"),
                     "refresh-webhooks-button").tooltip("Refresh")
         _, body = html_table("webhook-logs-table", HEADERS)
