@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import platform
 import sys
 import time
@@ -52,7 +53,8 @@ def run(args) -> dict:
             stack = _stack(args, TEST_MODE="false", PROCESSING_DELAY_MIN="5000", PROCESSING_DELAY_MAX="10000")
             if args.part in ("all", "api"):
                 print(f"(a)+(b) create-order vs the bare Flask + psycopg ceiling, load by "
-                      f"{'wrk' if wrk else 'Python threads'}, {args.seconds:g} s per run", flush=True)
+                      f"{'wrk' if wrk else 'Python threads'}, {args.seconds:g} s per target and "
+                      "concurrency in 3 alternating rounds", flush=True)
                 results["api"] = scenarios.api_vs_ceiling(stack, wrk, args.seconds)
             if args.part in ("all", "payments"):
                 print(f"(c) {args.burst} payments at once, production delays 5–10 s", flush=True)
@@ -84,9 +86,16 @@ def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
             a, b = run["api"], run["ceiling"]
             rows += [(f"(a) create-order req/s, c={c}", a["rps"], None),
                      (f"(a) create-order p50 / p99 ms, c={c}", f"{a['p50_ms']:.1f} / {a['p99_ms']:.1f}", None),
+                     (f"(a) create-order CPU ms/req app + db, c={c}",
+                      f"{a['app_cpu_ms_per_req']:.2f} + {a['db_cpu_ms_per_req']:.2f}", None),
                      (f"(b) ceiling req/s, c={c}", b["rps"], None),
                      (f"(b) ceiling p50 / p99 ms, c={c}", f"{b['p50_ms']:.1f} / {b['p99_ms']:.1f}", None),
+                     (f"(b) ceiling CPU ms/req app + db, c={c}",
+                      f"{b['app_cpu_ms_per_req']:.2f} + {b['db_cpu_ms_per_req']:.2f}", None),
+                     (f"(b) CPU-cost ratio ceiling/ours, c={c}", run["cpu_ratio"], None),
                      (TARGETS[f"ratio_c{c}"][0], run["ratio"], f"ratio_c{c}")]
+            if a["errors"] or b["errors"]:
+                rows.append((f"(a)/(b) non-2xx or socket errors, c={c}", f"{a['errors']} / {b['errors']}", None))
     burst = results.get("burst")
     if burst:
         rows += [("(c) payments created / created in, s", f"{burst['created']} / {burst['create_seconds']:.1f}", None),
@@ -138,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks"))
-    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each load run (default 8)")
+    parser.add_argument("--seconds", type=float, default=9.0,
+                        help="seconds of load per target and concurrency, split over 3 alternating rounds (default 9)")
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
     parser.add_argument("--consumer-threads", type=int, default=16,
                         help="huey_consumer -w (default 16, as in tests/stack.py and the Procfile)")
@@ -152,10 +162,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     started = datetime.now(timezone.utc)
     t0 = time.monotonic()
+    load = os.getloadavg()
+    if load[0] > 1.0:
+        print(f"NOTE: load average {load[0]:.1f} on {os.cpu_count()} cores before the run: other work shares this "
+              "machine and will make the figures noisy (throughput most, CPU ms per request least)", flush=True)
     results = run(args)
     verdicts = print_table(results)
     doc = {"started_at": started.isoformat(timespec="seconds"), "seconds": round(time.monotonic() - t0, 1),
-           "part": args.part, "consumer_threads": args.consumer_threads, "machine": platform.platform(),
+           "part": args.part, "loadavg_before": load, "loadavg_after": os.getloadavg(), "consumer_threads": args.consumer_threads, "machine": platform.platform(),
            "results": results, "verdicts": verdicts}
     out_dir = ROOT / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)

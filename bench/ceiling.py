@@ -21,8 +21,8 @@ app = Flask(__name__)
 
 
 def _dsn() -> str:
-    url = os.environ["DATABASE_URL"]
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+    url = os.environ["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
+    return url + ("&" if "?" in url else "?") + "application_name=bench-ceiling"
 
 
 def _conn() -> psycopg.Connection:

@@ -1,14 +1,16 @@
 """The measurements (a)–(e). Each takes a running BenchStack and returns a dict of figures."""
 from __future__ import annotations
 
+import os
 import statistics
 import time
 
 import psycopg
 
-from bench.loadgen import LoadResult, burst, run_python, run_wrk
+from bench.cpu import CpuMeter
+from bench.loadgen import burst, run_python, run_wrk
 from bench.receiver import Receiver
-from tests.stack import BIN, MERCHANT_HEADERS, Stack, Stores, free_port
+from tests.stack import BIN, MERCHANT_HEADERS, PG_ADMIN_URL, Stack, Stores, free_port
 
 ORDER_BODY = {"amount": 50000, "receipt": "bench"}
 # The production sweeper (backend/config.py defaults), not the harness's fast test values.
@@ -62,30 +64,65 @@ def _pct(values: list[float], p: int) -> float:
 
 # ---------- (a) + (b) ----------
 
-def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32)) -> dict:
+def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32), rounds: int = 3) -> dict:
+    """Our create-order against the ceiling, in `rounds` alternating runs per concurrency (this machine is
+    shared, so the load from others drifts: pairs close in time, the median ratio). Besides req/s and
+    latency, the CPU each side spent per request: its gunicorn processes plus its PostgreSQL backends."""
     merchant_id = stack.api("GET", "/api/v1/merchant").json()["id"]
     ceiling_url = stack.start_ceiling(merchant_id)
-    targets = {"api": (stack.api_url, "/api/v1/orders", MERCHANT_HEADERS), "ceiling": (ceiling_url, "/orders", {})}
+    targets = {"api": (stack.api_url, "/api/v1/orders", MERCHANT_HEADERS, stack.procs["api"].pid),
+               "ceiling": (ceiling_url, "/orders", {}, stack.procs["ceiling"].pid)}
 
-    def load(which: str, concurrency: int, secs: float) -> LoadResult:
-        base, path, headers = targets[which]
+    def load(which: str, concurrency: int, secs: float) -> dict:
+        base, path, headers, root = targets[which]
+        meter = CpuMeter(root, PG_ADMIN_URL, stack.stores.db_name)
+        meter.start()
         if wrk:
-            return run_wrk(wrk, base + path, ORDER_BODY, headers, concurrency, secs)
-        return run_python(base, path, ORDER_BODY, headers, concurrency, secs)
+            result = run_wrk(wrk, base + path, ORDER_BODY, headers, concurrency, secs)
+        else:
+            result = run_python(base, path, ORDER_BODY, headers, concurrency, secs)
+        app_s, db_s = meter.stop()
+        ok = max(1, result.requests - result.errors)
+        return {**result.as_dict(), "app_cpu_ms_per_req": app_s * 1000 / ok, "db_cpu_ms_per_req": db_s * 1000 / ok}
 
     for which in targets:  # warm-up: connection pools, imports, first-request paths
         load(which, 8, 2)
-    out: dict = {"tool": "wrk" if wrk else "python-threads", "seconds": seconds, "runs": {}}
+    out: dict = {"tool": "wrk" if wrk else "python-threads", "seconds_per_run": seconds / rounds, "rounds": rounds,
+                 "loadavg_before": os.getloadavg(), "runs": {}}
     for c in concurrencies:
-        api, ceiling = load("api", c, seconds), load("ceiling", c, seconds)
-        out["runs"][str(c)] = {"api": api.as_dict(), "ceiling": ceiling.as_dict(),
-                               "ratio": api.rps / ceiling.rps if ceiling.rps else 0.0}
-        print(f"  c={c:<3} api {api.rps:7.0f} req/s p50 {api.p50_ms:6.1f} ms p99 {api.p99_ms:6.1f} ms "
-              f"(errors {api.errors}) | ceiling {ceiling.rps:7.0f} req/s p50 {ceiling.p50_ms:6.1f} ms "
-              f"p99 {ceiling.p99_ms:6.1f} ms (errors {ceiling.errors}) | ratio {api.rps / ceiling.rps:.2f}",
-              flush=True)
+        per = {"api": [], "ceiling": []}
+        for i in range(rounds):
+            order = ("api", "ceiling") if i % 2 == 0 else ("ceiling", "api")
+            for which in order:
+                per[which].append(load(which, c, seconds / rounds))
+        run = {which: _combine(runs) for which, runs in per.items()}
+        run["ratio"] = statistics.median(a["rps"] / b["rps"] for a, b in zip(per["api"], per["ceiling"]) if b["rps"])
+        run["ratio_rounds"] = [round(a["rps"] / b["rps"], 3) for a, b in zip(per["api"], per["ceiling"]) if b["rps"]]
+        run["cpu_ratio"] = ((run["ceiling"]["app_cpu_ms_per_req"] + run["ceiling"]["db_cpu_ms_per_req"]) /
+                            (run["api"]["app_cpu_ms_per_req"] + run["api"]["db_cpu_ms_per_req"]))
+        out["runs"][str(c)] = run
+        api, ceiling = run["api"], run["ceiling"]
+        print(f"  c={c:<3} api {api['rps']:6.0f} req/s p50 {api['p50_ms']:6.1f} ms p99 {api['p99_ms']:6.1f} ms, "
+              f"CPU {api['app_cpu_ms_per_req']:.2f}+{api['db_cpu_ms_per_req']:.2f} ms/req (errors {api['errors']}) | "
+              f"ceiling {ceiling['rps']:6.0f} req/s p50 {ceiling['p50_ms']:5.1f} ms p99 {ceiling['p99_ms']:5.1f} ms, "
+              f"CPU {ceiling['app_cpu_ms_per_req']:.2f}+{ceiling['db_cpu_ms_per_req']:.2f} ms/req "
+              f"(errors {ceiling['errors']}) | ratio {run['ratio']:.2f} (rounds {run['ratio_rounds']}), "
+              f"CPU-cost ratio {run['cpu_ratio']:.2f}", flush=True)
+    out["loadavg_after"] = os.getloadavg()
     stack.kill("ceiling")
     return out
+
+
+def _combine(runs: list[dict]) -> dict:
+    """Requests/s pooled over the rounds; latency percentiles as the median of the rounds'."""
+    requests, errors, secs = (sum(r[k] for r in runs) for k in ("requests", "errors", "seconds"))
+    ok = max(1, requests - errors)
+    return {"rps": (requests - errors) / secs, "requests": requests, "errors": errors, "seconds": secs,
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p99_ms": statistics.median(r["p99_ms"] for r in runs),
+            "app_cpu_ms_per_req": sum(r["app_cpu_ms_per_req"] * max(1, r["requests"] - r["errors"]) for r in runs) / ok,
+            "db_cpu_ms_per_req": sum(r["db_cpu_ms_per_req"] * max(1, r["requests"] - r["errors"]) for r in runs) / ok,
+            "tool": runs[0]["tool"], "concurrency": runs[0]["concurrency"]}
 
 
 # ---------- payments: (c) and (d) ----------
