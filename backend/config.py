@@ -39,6 +39,7 @@ class Config:
     database_url: str
     redis_url: str | None
     huey_sqlite_path: str
+    queue_name: str = "paygate"
     port: int = 8000
     test_merchant_email: str = "test@example.com"
     test_api_key: str = "key_test_abc123"
@@ -76,6 +77,7 @@ class Config:
             database_url=normalize_database_url(db_url),
             redis_url=env.get("REDIS_URL") or None,
             huey_sqlite_path=env.get("HUEY_SQLITE_PATH") or str(var / "huey.db"),
+            queue_name=env.get("QUEUE_NAME") or "paygate",
             port=_int(env.get("PORT"), 8000),
             test_merchant_email=env.get("TEST_MERCHANT_EMAIL") or "test@example.com",
             test_api_key=env.get("TEST_API_KEY") or "key_test_abc123",

@@ -14,9 +14,9 @@ HEARTBEAT_KEY = "paygate:worker-heartbeat"
 
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
-        return RedisHuey("paygate", url=config.redis_url, blocking=True)
+        return RedisHuey(config.queue_name, url=config.redis_url, blocking=True)
     Path(config.huey_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("paygate", filename=config.huey_sqlite_path, timeout=30)
+    return SqliteHuey(config.queue_name, filename=config.huey_sqlite_path, timeout=30)
 
 
 class HueyQueue:

@@ -54,10 +54,9 @@ class Stores:
             self.db_name = "paygate_test_" + secrets.token_hex(4)
             _pg_admin(f'CREATE DATABASE "{self.db_name}"')
             base = PG_ADMIN_URL.rsplit("/", 1)[0]
-            self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL}
-            import redis
-
-            redis.Redis.from_url(REDIS_URL).flushdb()
+            # One Redis for all test stacks (and benchmarks): each gets its own queue name.
+            self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL,
+                        "QUEUE_NAME": self.db_name}
         else:
             self.db_name = None
             self.env = {"DATABASE_URL": f"sqlite:///{self.tmp / 'paygate.db'}",
@@ -65,7 +64,25 @@ class Stores:
         subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
                        cwd=ROOT, env={**os.environ, **self.env}, check=True, capture_output=True)
 
+    def flush_queue(self) -> None:
+        """Forget every queued and scheduled job, as a restarted Redis without persistence would."""
+        if self.kind == "postgres":
+            import redis
+
+            conn = redis.Redis.from_url(REDIS_URL)
+            keys = list(conn.scan_iter(f"*{self.db_name}*"))
+            if keys:
+                conn.delete(*keys)
+        else:
+            import sqlite3
+
+            with sqlite3.connect(self.env["HUEY_SQLITE_PATH"]) as conn:
+                for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+                    conn.execute(f'DELETE FROM "{table}"')
+
     def close(self) -> None:
+        if self.kind == "postgres":
+            self.flush_queue()
         if self.db_name:
             try:
                 _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')

@@ -1,24 +1,14 @@
 """A killed worker and a lost queue delay payments but never lose them (DESIGN rule 1)."""
 
-import sqlite3
 import time
 
 import pytest
 
-from tests.stack import REDIS_URL, Stack
+from tests.stack import Stack
 
 
 def flush_queue(stack: Stack) -> None:
-    """Forget every queued and scheduled job, as a restarted Redis without persistence would."""
-    if "REDIS_URL" in stack.stores.env:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
-    else:
-        path = stack.stores.env["HUEY_SQLITE_PATH"]
-        with sqlite3.connect(path) as conn:
-            for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
-                conn.execute(f'DELETE FROM "{table}"')
+    stack.stores.flush_queue()
 
 
 @pytest.mark.slow
@@ -66,3 +56,29 @@ def test_worker_stopped_shows_in_health():
         s.close()
 
 
+
+
+@pytest.mark.slow
+def test_kill_during_webhook_delivery_and_flush_still_delivers_everything():
+    from tests.receiver import Receiver
+
+    receiver = Receiver()
+    s = Stack(TEST_PROCESSING_DELAY="200")
+    try:
+        path = "/slow/3"  # the first delivery is still in flight when the worker dies
+        assert s.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url + path}).status_code == 200
+        payments = [s.pay_upi(s.create_order()["id"], "success@test") for _ in range(3)]
+        s.wait_until(lambda: receiver.on(path), 15, "a delivery in flight")
+        s.kill("worker")
+        flush_queue(s)
+        s.start_worker()
+        for p in payments:
+            s.wait_payment(p["id"], timeout=30)
+        logs = s.wait_until(lambda: (lambda d: d if d and all(x["status"] == "success" for x in d) else None)(
+            s.api("GET", "/api/v1/webhooks?limit=100").json()["data"]), 60, "every event delivered")
+        assert len(logs) == 9  # created, pending, success for each payment
+        delivered = {r.headers["webhook-id"] for r in receiver.on(path)}
+        assert {x["id"] for x in logs} <= delivered  # at least once each
+    finally:
+        s.close()
+        receiver.close()

@@ -1,0 +1,181 @@
+"""Webhooks end to end: a real receiver on 127.0.0.1, the live API and a real Huey consumer."""
+import hashlib
+import hmac
+import json
+import secrets
+import time
+
+import pytest
+
+from backend.domain.signing import verify_webhook
+from tests.receiver import Receiver
+
+
+@pytest.fixture(scope="module")
+def receiver():
+    r = Receiver()
+    yield r
+    r.close()
+
+
+def new_merchant(stack, webhook_url=None):
+    r = stack.api("POST", "/api/v1/auth/signup", {"name": "Hook Shop", "email": f"h{secrets.token_hex(5)}@shop.test",
+                                                  "password": "password123"}, auth=False)
+    assert r.status_code == 201
+    body = r.json()
+    headers = {"X-Api-Key": body["api_key"], "X-Api-Secret": body["api_secret"]}
+    if webhook_url:
+        assert stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": webhook_url}, headers=headers).status_code == 200
+    secret = stack.api("GET", "/api/v1/merchant", headers=headers).json()["webhook_secret"]
+    return headers, secret
+
+
+def logs(stack, headers, limit=100):
+    return stack.api("GET", f"/api/v1/webhooks?limit={limit}", headers=headers).json()
+
+
+def test_every_event_delivered_and_signed(stack, receiver):
+    path = f"/ok/{secrets.token_hex(3)}"
+    headers, secret = new_merchant(stack, receiver.url + path)
+    order = stack.create_order(50000, headers=headers)
+    payment = stack.pay_upi(order["id"], "success@test", headers=headers)
+    stack.wait_payment(payment["id"], headers=headers)
+    refund = stack.api("POST", f"/api/v1/payments/{payment['id']}/refunds", {"amount": 20000, "reason": "damaged"},
+                       headers=headers).json()
+    stack.wait_until(lambda: stack.api("GET", f"/api/v1/refunds/{refund['id']}", headers=headers).json()["status"]
+                     == "processed", 20, "refund processed")
+    failed = stack.pay_upi(stack.create_order(1000, headers=headers)["id"], "failure@test", headers=headers)
+    stack.wait_payment(failed["id"], headers=headers)
+    r = stack.api("POST", "/api/v1/merchant/webhook/test", headers=headers)
+    assert r.status_code == 200 and r.json()["event"] == "webhook.test"
+
+    expected = ["payment.created", "payment.pending", "payment.success", "refund.created", "refund.processed",
+                "payment.created", "payment.pending", "payment.failed", "webhook.test"]
+    stack.wait_until(lambda: len(receiver.on(path)) >= len(expected), 30, "all events at the receiver")
+    got = receiver.on(path)
+    assert sorted(json.loads(x.body)["event"] for x in got) == sorted(expected)
+    for req in got:
+        assert req.headers["Content-Type"] == "application/json"
+        # the exact bytes: compact, and a receiver that re-serialises gets the same
+        assert req.body == json.dumps(json.loads(req.body), separators=(",", ":"), ensure_ascii=False).encode()
+        assert req.headers["X-Webhook-Signature"] == hmac.new(secret.encode(), req.body, hashlib.sha256).hexdigest()
+        assert verify_webhook(req.body, req.headers, secret) == "standard"
+        body = json.loads(req.body)
+        assert isinstance(body["timestamp"], int) and abs(body["timestamp"] - time.time()) < 120
+    by_event = {json.loads(x.body)["event"]: json.loads(x.body) for x in got}
+    assert by_event["payment.success"]["data"]["payment"]["id"] == payment["id"]
+    assert by_event["payment.success"]["data"]["payment"]["status"] == "success"
+    assert by_event["refund.processed"]["data"]["refund"]["id"] == refund["id"]
+    assert by_event["refund.processed"]["data"]["payment"]["id"] == payment["id"]
+    assert by_event["webhook.test"]["data"]["payment"]["id"].startswith("pay_")
+
+    page = stack.wait_until(lambda: (lambda p: p if all(x["status"] == "success" for x in p["data"]) else None)(
+        logs(stack, headers)), 10, "logs to show success")
+    assert page["total"] == len(expected) and page["limit"] == 100 and page["offset"] == 0
+    entry = page["data"][0]
+    assert set(entry) == {"id", "event", "status", "attempts", "created_at", "last_attempt_at", "next_retry_at",
+                          "response_code"}
+    assert entry["event"] == "webhook.test" and entry["attempts"] == 1 and entry["response_code"] == 200
+    detail = stack.api("GET", f"/api/v1/webhooks/{entry['id']}", headers=headers).json()
+    assert detail["payload"]["event"] == "webhook.test" and detail["response_body"] == '{"received":9}'
+    small = stack.api("GET", "/api/v1/webhooks?limit=2&offset=1", headers=headers).json()
+    assert [x["id"] for x in small["data"]] == [x["id"] for x in page["data"][1:3]]
+    assert stack.api("GET", f"/api/v1/webhooks?payment_id={payment['id']}", headers=headers).json()["total"] == 5
+
+
+def test_no_url_no_log(stack):
+    headers, _ = new_merchant(stack)
+    stack.wait_payment(stack.pay_upi(stack.create_order(headers=headers)["id"], headers=headers)["id"], headers=headers)
+    assert logs(stack, headers)["total"] == 0
+    r = stack.api("POST", "/api/v1/merchant/webhook/test", headers=headers)
+    assert r.status_code == 400 and r.json()["error"]["code"] == "BAD_REQUEST_ERROR"
+
+
+@pytest.mark.slow
+def test_retry_schedule_permanent_failure_and_manual_retry(stack, receiver):
+    """Test intervals 5, 10, 15, 20 s: one endpoint fails twice then succeeds, another never answers 2xx."""
+    flaky_path = f"/flaky/2/{secrets.token_hex(3)}"
+    fail_path = f"/fail/{secrets.token_hex(3)}"
+    flaky_headers, _ = new_merchant(stack, receiver.url + flaky_path)
+    fail_headers, _ = new_merchant(stack, receiver.url + fail_path)
+    assert stack.api("POST", "/api/v1/merchant/webhook/test", headers=flaky_headers).status_code == 200
+    assert stack.api("POST", "/api/v1/merchant/webhook/test", headers=fail_headers).status_code == 200
+
+    stack.wait_until(lambda: len(receiver.on(flaky_path)) >= 3, 40, "third attempt at the flaky endpoint")
+    times = [r.at for r in receiver.on(flaky_path)]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    assert 4.5 <= gaps[0] <= 8 and 9.5 <= gaps[1] <= 13, gaps
+    entry = stack.wait_until(lambda: (lambda d: d[0] if d and d[0]["status"] == "success" else None)(
+        logs(stack, flaky_headers)["data"]), 10, "flaky delivery success")
+    assert entry["attempts"] == 3 and entry["response_code"] == 200 and entry["next_retry_at"] is None
+
+    mid = logs(stack, fail_headers)["data"][0]
+    assert mid["status"] == "pending" and mid["next_retry_at"] is not None and mid["response_code"] == 500
+    entry = stack.wait_until(lambda: (lambda d: d[0] if d[0]["status"] == "failed" else None)(
+        logs(stack, fail_headers)["data"]), 60, "permanent failure")
+    assert entry["attempts"] == 5 and entry["next_retry_at"] is None
+    times = [r.at for r in receiver.on(fail_path)]
+    assert len(times) == 5
+    gaps = [round(b - a, 1) for a, b in zip(times, times[1:])]
+    for gap, interval in zip(gaps, (5, 10, 15, 20)):
+        assert interval - 0.5 <= gap <= interval + 3.5, gaps
+
+    # manual retry: attempts back to 0, pending, delivered now (to a URL that works now)
+    assert stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url + flaky_path},
+                     headers=fail_headers).status_code == 200
+    r = stack.api("POST", f"/api/v1/webhooks/{entry['id']}/retry", headers=fail_headers)
+    assert r.status_code == 200
+    assert r.json() == {"id": entry["id"], "status": "pending", "message": "Webhook retry scheduled"}
+    done = stack.wait_until(lambda: (lambda d: d if d["status"] == "success" else None)(
+        stack.api("GET", f"/api/v1/webhooks/{entry['id']}", headers=fail_headers).json()), 15, "manual retry")
+    assert done["attempts"] == 1 and done["response_code"] == 200
+    other, _ = new_merchant(stack)
+    assert stack.api("POST", f"/api/v1/webhooks/{entry['id']}/retry", headers=other).status_code == 404
+
+
+def test_secret_regeneration_signs_with_the_new_secret(stack, receiver):
+    path = f"/ok/{secrets.token_hex(3)}"
+    headers, old = new_merchant(stack, receiver.url + path)
+    r = stack.api("POST", "/api/v1/merchant/webhook/secret", headers=headers)
+    new = r.json()["webhook_secret"]
+    assert r.status_code == 200 and new.startswith("whsec_") and new != old
+    assert stack.api("GET", "/api/v1/merchant", headers=headers).json()["webhook_secret"] == new
+    stack.api("POST", "/api/v1/merchant/webhook/test", headers=headers)
+    req = stack.wait_until(lambda: receiver.on(path), 15, "test event")[0]
+    assert verify_webhook(req.body, req.headers, new) == "standard"
+    with pytest.raises(Exception):
+        verify_webhook(req.body, req.headers, old)
+
+
+def test_webhook_url_rules(stack):
+    headers, _ = new_merchant(stack)
+    for bad in ("ftp://x.y/", "not a url", "https://", "http://x.com/" + "a" * 2048, 42):
+        r = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": bad}, headers=headers)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "BAD_REQUEST_ERROR", bad
+    assert stack.api("GET", "/api/v1/merchant", headers=headers).json()["webhook_url"] is None
+    ok = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": "http://localhost:9/x"}, headers=headers)
+    assert ok.status_code == 200 and ok.json()["webhook_url"] == "http://localhost:9/x"
+    cleared = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": None}, headers=headers)
+    assert cleared.status_code == 200 and cleared.json()["webhook_url"] is None
+
+
+def test_private_networks_refused_at_save_and_at_delivery(app, receiver):
+    """WEBHOOK_BLOCK_PRIVATE_NETWORKS=true: loopback refused when saved, and again when sending."""
+    from dataclasses import replace
+
+    from backend.config import get_config
+    from backend.domain.errors import GatewayError
+    from backend.models import Merchant, db
+    from backend.services import merchants, webhooks
+
+    config = replace(get_config(), webhook_block_private_networks=True)
+    with app.app_context():
+        m = db.session.get(Merchant, "550e8400-e29b-41d4-a716-446655440000")
+        with pytest.raises(GatewayError, match="private"):
+            merchants.set_webhook_url(db.session, config, m, "http://127.0.0.1:9/hook")
+        db.session.rollback()
+    path = f"/ok/{secrets.token_hex(3)}"
+    delivery = webhooks.Delivery("log-id", receiver.url + path, "whsec_x", b"{}")
+    result = webhooks.send(config, delivery)
+    assert not result.ok and "private" in result.response_body and receiver.on(path) == []
+    assert webhooks.send(get_config(), delivery).ok and len(receiver.on(path)) == 1
