@@ -70,25 +70,31 @@ def paygate_webhook():
 
 
 def webhook_node(secret: str) -> str:
-    return f"""// Express receiver (Node 18+)
+    return f"""// Node 18+, no dependencies (the same check works in Express with express.raw())
 const crypto = require('crypto');
-const express = require('express');
+const http = require('http');
 
-const app = express();
-const WEBHOOK_SECRET = '{secret}';
+const WEBHOOK_SECRET = process.env.PAYGATE_WEBHOOK_SECRET || '{secret}';
 
-app.post('/webhooks/paygate', express.raw({{ type: 'application/json' }}), (req, res) => {{
-  const expected = crypto.createHmac('sha256', WEBHOOK_SECRET).update(req.body).digest('hex');
-  const received = Buffer.from(req.get('X-Webhook-Signature') || '', 'utf8');
-  const wanted = Buffer.from(expected, 'utf8');
-  if (received.length !== wanted.length || !crypto.timingSafeEqual(received, wanted)) {{
-    return res.sendStatus(400);
-  }}
-  const event = JSON.parse(req.body.toString('utf8'));
-  if (event.event === 'payment.success') {{
-    // mark event.data.payment.order_id paid (idempotently: a delivery can repeat)
-  }}
-  res.sendStatus(204);
-}});
+function verifySignature(rawBody, signature, secret) {{
+  const expected = Buffer.from(crypto.createHmac('sha256', secret).update(rawBody).digest('hex'));
+  const received = Buffer.from(signature || '');
+  return received.length === expected.length && crypto.timingSafeEqual(received, expected);
+}}
 
-app.listen(4000);"""
+http.createServer((req, res) => {{
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', () => {{
+    const rawBody = Buffer.concat(chunks);  // the exact bytes, before any JSON parsing
+    if (req.method !== 'POST' || !verifySignature(rawBody, req.headers['x-webhook-signature'], WEBHOOK_SECRET)) {{
+      res.writeHead(400).end();
+      return;
+    }}
+    const event = JSON.parse(rawBody.toString('utf8'));
+    if (event.event === 'payment.success') {{
+      // mark event.data.payment.order_id paid (idempotently: a delivery can repeat)
+    }}
+    res.writeHead(204).end();
+  }});
+}}).listen(process.env.PORT || 4000);"""

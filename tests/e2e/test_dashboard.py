@@ -66,14 +66,24 @@ def shop(stack) -> dict:
 
 
 class Receiver:
-    """A merchant's webhook endpoint on 127.0.0.1: records deliveries, answers `self.status`."""
+    """A merchant's server on 127.0.0.1: its webhook endpoint records deliveries and answers
+    `self.status`; any GET serves `self.html` (a shop page, on another origin than the checkout)."""
 
     def __init__(self) -> None:
         self.status = 200
+        self.html = ""
         self.deliveries: list[tuple[dict, bytes]] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                body = receiver.html.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
@@ -85,7 +95,8 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/webhooks/paygate"
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = self.base + "/webhooks/paygate"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -334,7 +345,7 @@ def test_webhook_url_secret_test_event_and_retry(page: Page, stack, dash, receiv
 
 
 # ---------- docs ----------
-def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, shoot):
+def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, receiver, shoot):
     login(page, dash)
     page.get_by_test_id("nav-docs").click()
     docs = page.get_by_test_id("api-docs")
@@ -352,3 +363,18 @@ def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, shoot):
     expect(hook).to_contain_text("X-Webhook-Signature")
     expect(docs.get_by_test_id("code-snippet-webhook-node")).to_contain_text("createHmac")
     shoot(page, "dashboard-docs")
+
+    # the SDK snippet, copied as shown, takes a payment on a merchant's page
+    order = stack.create_order(50000)
+    receiver.html = ("<!doctype html><html><head><meta charset=utf-8></head><body>"
+                     + sdk.inner_text().replace("order_xxxxxxxxxxxxxxxx", order["id"]) + "</body></html>")
+    page.goto(receiver.base + "/shop")
+    page.locator("#pay-button").click()
+    expect(page.get_by_test_id("payment-modal")).to_be_visible()
+    frame = page.frame_locator("[data-test-id=payment-iframe]")
+    expect(frame.get_by_test_id("order-amount")).to_have_text("₹500.00")
+    frame.get_by_test_id("vpa-input").fill("success@test")
+    frame.get_by_test_id("pay-button").click()
+    page.wait_for_url(re.compile(r"/thank-you\?payment_id=pay_"), timeout=20000)
+    payment_id = page.url.rsplit("=", 1)[1]
+    assert stack.api("GET", f"/api/v1/payments/{payment_id}").json()["order_id"] == order["id"]
