@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import event
@@ -55,6 +55,16 @@ def current() -> JobQueue | None:
 def defer(session: Session, kind: str, object_id: str, eta: datetime | None = None) -> None:
     assert kind in KINDS, kind
     session.info.setdefault(_KEY, []).append(Job(kind, object_id, eta))
+
+
+def reschedule_if_early(session: Session, kind: str, object_id: str, due: datetime | None,
+                        now: datetime, tolerance: timedelta = timedelta(milliseconds=50)) -> bool:
+    """A job that arrived before its object is due (the sweeper, a duplicate) puts itself back for then."""
+    if due is None or due - tolerance <= now:
+        return False
+    session.rollback()
+    enqueue_now([Job(kind, object_id, due)])
+    return True
 
 
 def enqueue_now(jobs: list[Job]) -> None:

@@ -18,8 +18,6 @@ from backend.services import events, jobs
 from backend.services.common import Page, get_for_update, paginate, unique_id
 
 METHODS = ("upi", "card")
-# A job that arrives this much before the processor's answer is due runs anyway (clock jitter).
-EARLY_TOLERANCE = timedelta(milliseconds=50)
 
 
 @dataclass(frozen=True)
@@ -84,17 +82,19 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
 
 def process_payment(session: Session, processor: Processor, payment_id: str) -> str:
     """Apply the processor's outcome. Safe to run any number of times: only a pending, due payment moves."""
+    found = session.get(Payment, payment_id)
+    if found is None:
+        session.rollback()
+        return "skipped"
+    # Lock order: order -> payment (-> refund), everywhere.
+    order = get_for_update(session, Order, id=found.order_id)
     payment = get_for_update(session, Payment, id=payment_id)
-    if payment is None or payment.status != PaymentStatus.PENDING.value:
+    if payment.status != PaymentStatus.PENDING.value:
         session.rollback()
         return "skipped"
     now = utcnow()
-    if payment.ready_at is not None and payment.ready_at - EARLY_TOLERANCE > now:
-        ready_at = payment.ready_at
-        session.rollback()
-        jobs.enqueue_now([jobs.Job(jobs.PROCESS_PAYMENT, payment_id, ready_at)])
+    if jobs.reschedule_if_early(session, jobs.PROCESS_PAYMENT, payment_id, payment.ready_at, now):
         return "rescheduled"
-    order = get_for_update(session, Order, id=payment.order_id)
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
     if outcome.success and order.status == OrderStatus.PAID.value:
         # Another attempt on this order succeeded first: nobody is charged twice.

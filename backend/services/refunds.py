@@ -15,8 +15,6 @@ from backend.processors import Processor
 from backend.services import events, jobs
 from backend.services.common import Page, get_for_update, paginate, unique_id
 
-EARLY_TOLERANCE = timedelta(milliseconds=50)
-
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
     stmt = select(func.coalesce(func.sum(Refund.amount), 0)).where(
@@ -66,10 +64,7 @@ def process_refund(session: Session, refund_id: str) -> str:
         session.rollback()
         return "skipped"
     now = utcnow()
-    if refund.ready_at is not None and refund.ready_at - EARLY_TOLERANCE > now:
-        ready_at = refund.ready_at
-        session.rollback()
-        jobs.enqueue_now([jobs.Job(jobs.PROCESS_REFUND, refund_id, ready_at)])
+    if jobs.reschedule_if_early(session, jobs.PROCESS_REFUND, refund_id, refund.ready_at, now):
         return "rescheduled"
     processed = _refunded(session, payment.id, (RefundStatus.PROCESSED.value,), exclude=refund.id)
     if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
