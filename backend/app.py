@@ -62,7 +62,8 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
         doc_url="/openapi.json",
         validation_error_status=400,
     )
-    from backend.api.http import MAX_BODY_BYTES, register_error_handlers, validation_error_callback
+    from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_request_ids,
+                                  validation_error_callback)
 
     app.validation_error_callback = validation_error_callback
     app.config.update(
@@ -82,6 +83,7 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
 
     from backend import api
 
+    register_request_ids(app)
     api.register(app)
     register_error_handlers(app)
 

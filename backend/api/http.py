@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from functools import wraps
 from typing import Any, Callable
 
@@ -124,6 +125,23 @@ def validation_error_callback(exc: ValidationError) -> Response:
     return error_response(errors.BAD_REQUEST_ERROR, describe_validation_error(exc))
 
 
+# ---------- request ids ----------
+
+def register_request_ids(app: Flask) -> None:
+    """Every response carries X-Request-Id (the caller's, when sane, else a new one) for support and logs."""
+
+    @app.before_request
+    def _assign() -> None:
+        incoming = request.headers.get("X-Request-Id", "")
+        ok = 0 < len(incoming) <= 128 and incoming.isascii() and incoming.isprintable()
+        g.request_id = incoming if ok else "req_" + uuid.uuid4().hex
+
+    @app.after_request
+    def _echo(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        return response
+
+
 # ---------- error handlers ----------
 
 _HTTP_CODES = {404: (errors.NOT_FOUND_ERROR, "The requested resource was not found"),
@@ -154,7 +172,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         db.session.rollback()
-        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path, exc_info=exc)
+        log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method, request.path,
+                  g.get("request_id"), exc_info=exc)
         return error_response(errors.INTERNAL_ERROR, "Internal error")
 
 

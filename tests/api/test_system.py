@@ -77,3 +77,12 @@ def test_sandbox_login_any_password(client):
     r = client.post("/api/v1/auth/login", json={"email": "test@example.com", "password": "anything"})
     assert r.status_code == 200
     assert r.get_json()["api_key"] == "key_test_abc123" and r.get_json()["api_secret"] == "secret_test_xyz789"
+
+
+def test_request_ids(client, merchant_headers):
+    mine = client.get("/api/v1/orders", headers={**merchant_headers, "X-Request-Id": "trace-123"})
+    assert mine.headers["X-Request-Id"] == "trace-123"
+    fresh = client.get("/api/v1/nope")
+    assert fresh.headers["X-Request-Id"].startswith("req_") and fresh.status_code == 404
+    junk = client.get("/health", headers={"X-Request-Id": "x" * 500})
+    assert junk.headers["X-Request-Id"].startswith("req_")

@@ -82,3 +82,23 @@ def test_kill_during_webhook_delivery_and_flush_still_delivers_everything():
     finally:
         s.close()
         receiver.close()
+
+
+@pytest.mark.slow
+def test_refunds_survive_a_killed_worker_and_flushed_queue():
+    s = Stack(TEST_PROCESSING_DELAY="1000")
+    try:
+        paid = [s.wait_payment(s.pay_upi(s.create_order(5000)["id"], "success@test")["id"]) for _ in range(3)]
+        s.kill("worker")
+        refunds = []
+        for p in paid:
+            r = s.api("POST", f"/api/v1/payments/{p['id']}/refunds", {"amount": 5000, "reason": "lost parcel"})
+            assert r.status_code == 201
+            refunds.append(r.json())
+        flush_queue(s)
+        s.start_worker()
+        done = [s.wait_until(lambda rid=r["id"]: (lambda b: b if b["status"] != "pending" else None)(
+            s.api("GET", f"/api/v1/refunds/{rid}").json()), 30, "refund final") for r in refunds]
+        assert [d["status"] for d in done] == ["processed"] * 3
+    finally:
+        s.close()
