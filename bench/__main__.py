@@ -112,7 +112,9 @@ def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
     if hooks:
         rows += [("(e) deliveries/s, receiver answers at once", hooks["fast"]["deliveries_per_second"], None),
                  ("(e) deliveries/s, receiver answers in 2 s", hooks["slow"]["deliveries_per_second"], None),
-                 (TARGETS["slow_max_in_flight"][0], hooks["slow"]["max_in_flight"], "slow_max_in_flight")]
+                 (TARGETS["slow_max_in_flight"][0], hooks["slow"]["max_in_flight"], "slow_max_in_flight"),
+                 ("(e) a 0-delay payment, create→final during it, ms",
+                  hooks["slow"].get("payment_create_to_final_ms_during_drain"), None)]
     return rows
 
 

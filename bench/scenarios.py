@@ -34,8 +34,11 @@ class BenchStack(Stack):
 
     def start_ceiling(self, merchant_id: str) -> str:
         port = free_port()
-        self._spawn("ceiling", [str(BIN / "gunicorn"), "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}",
-                                "--graceful-timeout", "2", "bench.ceiling:app"], {"BENCH_MERCHANT_ID": merchant_id})
+        # The API's own gunicorn command line (workers, threads, access log ...), with our bind and app.
+        argv = list(self.procs["api"].args)
+        argv[argv.index("-b") + 1] = f"127.0.0.1:{port}"
+        argv[-1] = "bench.ceiling:app"
+        self._spawn("ceiling", argv, {"BENCH_MERCHANT_ID": merchant_id})
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
@@ -88,6 +91,7 @@ def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurren
     for which in targets:  # warm-up: connection pools, imports, first-request paths
         load(which, 8, 2)
     out: dict = {"tool": "wrk" if wrk else "python-threads", "seconds_per_run": seconds / rounds, "rounds": rounds,
+                 "gunicorn": " ".join(str(a) for a in stack.procs["api"].args[1:-1]),
                  "loadavg_before": os.getloadavg(), "runs": {}}
     for c in concurrencies:
         per = {"api": [], "ceiling": []}
@@ -139,6 +143,7 @@ def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, ti
     import threading
 
     box: dict = {}
+    cpu0 = time.process_time()
     t0 = time.monotonic()
     sender = threading.Thread(target=lambda: box.update(res=burst(
         stack.api_url, MERCHANT_HEADERS, "POST",
@@ -156,8 +161,10 @@ def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, ti
     res = box.get("res", [])
     created = [data["id"] for status, data, *_ in res if status == 201]
     create_ends = [r[3] for r in res if r[0] == 201]
-    out = {"payments": len(order_ids), "created": len(created),
-           "create_seconds": (max(create_ends) - t0) if create_ends else None,
+    create_seconds = (max(create_ends) - t0) if create_ends else None
+    out = {"payments": len(order_ids), "created": len(created), "create_seconds": create_seconds,
+           "creates_per_second": len(created) / create_seconds if create_seconds else 0.0,
+           "client_cpu_seconds": time.process_time() - cpu0,
            "all_final_seconds": (final_at - t0) if final_at else None,
            "final_after_last_create_seconds": (final_at - max(create_ends)) if final_at and create_ends else None}
     out.update(_server_side(stack, created))
@@ -186,7 +193,8 @@ def production_burst(stack: BenchStack, n: int = 1000, concurrency: int = 32) ->
     """(c): n payments at once with the production delays (5–10 s); time until all are final."""
     order_ids = _create_orders(stack, n)
     out = _payment_burst(stack, order_ids, concurrency, timeout=90)
-    print(f"  {out['created']} payments created in {out['create_seconds']:.1f} s, all final after "
+    print(f"  {out['created']} payments created in {out['create_seconds']:.1f} s "
+          f"({out['creates_per_second']:.0f}/s, client CPU {out['client_cpu_seconds']:.1f} s), all final after "
           f"{out['all_final_seconds'] or float('nan'):.1f} s; outcome applied p50 "
           f"{out.get('server_lateness_after_due_p50_ms') or 0:.0f} ms / max "
           f"{out.get('server_lateness_after_due_max_ms') or 0:.0f} ms after due", flush=True)
@@ -233,6 +241,15 @@ def zero_delay(stack: BenchStack, n: int = 500, singles: int = 40, concurrency: 
 
 # ---------- (e) webhooks ----------
 
+def _timeline(times: list[float], bucket: float) -> list[int]:
+    if not times:
+        return []
+    counts = [0] * (int((times[-1] - times[0]) / bucket) + 1)
+    for t in times:
+        counts[int((t - times[0]) / bucket)] += 1
+    return counts
+
+
 def webhooks(stack: BenchStack, fast_n: int = 400, slow_n: int = 80, slow_delay: float = 2.0) -> dict:
     """Deliveries/s to a local receiver answering at once, then after `slow_delay` s, and the most in flight.
 
@@ -248,22 +265,41 @@ def webhooks(stack: BenchStack, fast_n: int = 400, slow_n: int = 80, slow_delay:
             stack.kill("worker")
             res = burst(stack.api_url, MERCHANT_HEADERS, "POST", [("/api/v1/merchant/webhook/test", None)] * n, 8)
             queued = sum(1 for status, *_ in res if status in (200, 201, 202))
+            order_id = stack.create_order()["id"] if delay else None
             stack.start_worker(wait=False)
             deadline = time.monotonic() + 60 + n * delay / 4
-            while receiver.count() < queued and time.monotonic() < deadline:
+            payment_ms = None
+            if order_id:  # a payment made while the worker drains deliveries to the slow receiver
+                while receiver.count() == 0 and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                t0 = time.monotonic()
+                payment = stack.pay_upi(order_id)
+                while payment["status"] == "pending" and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    payment = stack.api("GET", f"/api/v1/payments/{payment['id']}").json()
+                payment_ms = (time.monotonic() - t0) * 1000 if payment["status"] != "pending" else None
+            expected = queued + (3 if order_id else 0)  # the payment's created, pending and success events
+            while receiver.count() < expected and time.monotonic() < deadline:
                 time.sleep(0.05)
             arrivals = list(receiver.arrivals)
             span = (arrivals[-1] - arrivals[0] + delay) if arrivals else 0.0
-            out[label] = {"receiver_delay_s": delay, "queued": queued, "delivered": len(arrivals),
+            out[label] = {"receiver_delay_s": delay, "queued": expected, "delivered": len(arrivals),
                           "deliveries_per_second": len(arrivals) / span if span else 0.0,
-                          "max_in_flight": receiver.max_in_flight, "drain_seconds": span}
+                          "max_in_flight": receiver.max_in_flight, "drain_seconds": span,
+                          "arrivals_per_half_second": _timeline(arrivals, 0.5)}
+            if order_id:
+                out[label]["payment_create_to_final_ms_during_drain"] = payment_ms
             time.sleep(delay + 0.5)  # let the last answers be recorded
-            print(f"  receiver {label} ({delay:g} s): {len(arrivals)}/{queued} delivered, "
-                  f"{out[label]['deliveries_per_second']:.1f} deliveries/s, max {receiver.max_in_flight} in flight",
+            print(f"  receiver {label} ({delay:g} s): {len(arrivals)}/{expected} delivered, "
+                  f"{out[label]['deliveries_per_second']:.1f} deliveries/s, max {receiver.max_in_flight} in flight"
+                  + (f"; a zero-delay payment made meanwhile took {payment_ms or float('nan'):.0f} ms to be final"
+                     if order_id else ""),
                   flush=True)
         with stack.db() as conn:
             out["log_statuses"] = dict(conn.execute(
                 "SELECT status, count(*) FROM webhook_logs GROUP BY status").fetchall())
+            out["logs_with_more_than_one_attempt"] = conn.execute(
+                "SELECT count(*) FROM webhook_logs WHERE attempts > 1").fetchone()[0]
     finally:
         try:
             stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": None})
