@@ -109,6 +109,9 @@ async def test_stats_and_transactions_of_a_merchant(user: User, merchant_with_pa
     assert text_of(user, "total-transactions") == "3"
     assert text_of(user, "total-amount") == "₹1,700"
     assert text_of(user, "success-rate") == "67%"
+    await see(user, marker="recent-payment")
+    recent = user.find(marker="recent-payment").elements
+    assert {r.props["data-payment-id"] for r in recent} == {p["id"] for p in m["payments"]}
 
     await user.open("/dashboard/transactions")
     await see(user, "Showing 1–3 of 3")
@@ -170,6 +173,16 @@ async def test_detail_panel_capture_and_refund(user: User, stack, merchant_with_
     user.find(marker="refund-amount-input").clear().type("abc")
     user.find(marker="refund-button").click()
     await see(user, "Enter an amount in rupees")
+
+
+async def test_a_payment_link_opens_its_detail(user: User, merchant_with_payments) -> None:
+    m = merchant_with_payments
+    await login(user, m["merchant"]["email"], m["password"])
+    await user.open(f"/dashboard/transactions?search={m['payments'][0]['id']}")
+    await see(user, marker="detail-payment-id")
+    assert text_of(user, "detail-payment-id") == m["payments"][0]["id"]
+    assert text_of(user, "search-input") == m["payments"][0]["id"]
+    await see(user, "Showing 1–1 of 1")
 
 
 async def test_a_failed_payment_offers_no_actions(user: User, merchant_with_payments) -> None:

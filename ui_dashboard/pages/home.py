@@ -6,11 +6,12 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from backend.domain.money import format_whole
-from ui_dashboard.components import Tag, copy_button, tid, whole_percent
+from backend.domain.money import format_amount, format_whole
+from ui_dashboard.components import Tag, copy_button, status_badge, tid, timestamp, whole_percent
 from ui_dashboard.layout import attempt, frame, signed_in
 
 REFRESH_SECONDS = 15
+RECENT = 5
 
 
 @ui.page("/dashboard", response_timeout=15)
@@ -34,6 +35,11 @@ async def home_page() -> RedirectResponse | None:
                     refresh = tid(ui.button(icon="refresh").props("flat round dense"), "refresh-stats-button")
                     refresh.tooltip("Refresh")
                 chart = tid(ui.echart(_chart_options([])).classes("w-full h-72"), "volume-chart")
+            with ui.card().classes("w-full gap-2"):
+                with ui.row().classes("w-full items-center justify-between"):
+                    ui.label("Recent payments").classes("text-base font-semibold")
+                    tid(ui.link("View all", "/dashboard/transactions").classes("text-sm"), "view-all-link")
+                recent = ui.column().classes("w-full gap-0")
 
     async def load() -> None:
         stats: dict[str, Any] | None = await attempt(merchant_api.stats())
@@ -47,9 +53,25 @@ async def home_page() -> RedirectResponse | None:
         chart.options.update(_chart_options(stats.get("daily") or []))
         chart.update()
 
-    refresh.on_click(load)
-    await load()
-    ui.timer(REFRESH_SECONDS, load)
+    async def load_recent() -> None:
+        page = await attempt(merchant_api.payments(limit=RECENT))
+        if page is None:
+            return
+        recent.clear()
+        with recent:
+            for payment in page["data"]:
+                _recent_row(payment)
+            if not page["data"]:
+                ui.label("No payments yet: create an order with your key (see Docs) and pay it at the "
+                         "checkout.").classes("text-sm text-slate-500 py-2")
+
+    async def load_all() -> None:
+        await load()
+        await load_recent()
+
+    refresh.on_click(load_all)
+    await load_all()
+    ui.timer(REFRESH_SECONDS, load_all)
     return None
 
 
@@ -68,6 +90,19 @@ def _credentials(api_key: str, api_secret: str) -> None:
                 copy_button(value, f"copy-{test_id}-button", label)
 
 
+def _recent_row(payment: dict[str, Any]) -> None:
+    target = f"/dashboard/transactions?search={payment['id']}"
+    with tid(ui.row().classes("w-full items-center gap-4 py-2 border-t border-slate-100 cursor-pointer "
+                              "hover:bg-indigo-50/50 no-wrap"), "recent-payment", payment_id=payment["id"]) as row:
+        ui.label(payment["id"]).classes("font-mono text-xs grow")
+        ui.label(payment["method"].upper()).classes("text-xs text-slate-500 w-12 max-sm:hidden")
+        ui.label(format_amount(payment["amount"], payment.get("currency", "INR"))).classes("w-28 text-right")
+        with ui.element("div").classes("w-20"):
+            status_badge(payment["status"])
+        ui.label(timestamp(payment.get("created_at"))).classes("text-xs text-slate-500 w-36 max-sm:hidden")
+    row.on("click", lambda: ui.navigate.to(target))
+
+
 def _stat_card(title: str, test_id: str, hint: str) -> ui.label:
     with ui.card().classes("gap-1"):
         ui.label(title).classes("text-sm text-slate-500")
@@ -81,7 +116,7 @@ def _chart_options(daily: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "tooltip": {"trigger": "axis"},
         "legend": {"data": ["Volume (₹)", "Payments"], "bottom": 0},
-        "grid": {"left": 60, "right": 50, "top": 20, "bottom": 50},
+        "grid": {"left": 60, "right": 50, "top": 36, "bottom": 50},
         "xAxis": {"type": "category", "data": dates},
         "yAxis": [{"type": "value", "name": "₹", "minInterval": 1},
                   {"type": "value", "name": "Count", "minInterval": 1, "splitLine": {"show": False}}],

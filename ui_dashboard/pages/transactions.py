@@ -79,11 +79,13 @@ class TransactionList:
 
 
 @ui.page("/dashboard/transactions", response_timeout=15)
-async def transactions_page() -> RedirectResponse | None:
+async def transactions_page(search: str = "") -> RedirectResponse | None:
+    """`?search=pay_...` (or an order id) opens the page searched; a payment id also opens its detail."""
     merchant_api = signed_in()
     if merchant_api is None:
         return RedirectResponse("/login")
     state = TransactionList(merchant_api)
+    state.query = search.strip()
     detail = PaymentDetail(merchant_api, on_change=lambda: load())
 
     async def load() -> None:
@@ -151,7 +153,7 @@ async def transactions_page() -> RedirectResponse | None:
 
     with frame("Transactions", active="/dashboard/transactions"):
         with ui.row().classes("w-full items-center gap-3"):
-            search_input = tid(ui.input(placeholder="Search by payment or order ID")
+            search_input = tid(ui.input(placeholder="Search by payment or order ID", value=state.query)
                                .props("outlined dense clearable").classes("w-80"), "search-input")
             search_input.on("keydown.enter", search)
             search_input.on("clear", search)
@@ -167,6 +169,8 @@ async def transactions_page() -> RedirectResponse | None:
         pagination = pager(previous_page, next_page,
                            extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10"))
     await load()
+    if state.query.startswith("pay_"):
+        await detail.open(state.query)
     ui.timer(POLL_SECONDS, poll)
     return None
 
