@@ -96,7 +96,9 @@ class Checkout:
               placeholder: str = "") -> ui.input:
         def validation(value: str) -> str | None:
             error = check(value)
-            field.props(f"aria-invalid={'true' if error else 'false'}")
+            invalid = "true" if error else "false"
+            if field.props.get("aria-invalid") != invalid:  # an update resends the value: only when needed
+                field.props(f"aria-invalid={invalid}")
             return error
 
         field = ui.input(label, placeholder=placeholder, validation=validation).without_auto_validation()

@@ -12,10 +12,11 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
+from tests.e2e.checkout_support import FINAL_TIMEOUT, patient_expect  # noqa: F401 (autouse fixture)
+
 from tests.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-FINAL_TIMEOUT = 15_000
 
 SHOP = """<!doctype html><html><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Chai &amp; Co.</title></head>
