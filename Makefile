@@ -46,10 +46,9 @@ browser:
 			|| echo "WARNING: could not install chromium/docker-compose: those tests will be skipped"; \
 	fi
 
-# The whole suite on the embedded default, then the API and worker suites on PostgreSQL + Redis.
+# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis.
 test: install browser
-	$(MAKE) --no-print-directory test-embedded
-	$(MAKE) --no-print-directory test-postgres
+	$(BIN)/python -m tests.run
 
 test-embedded:
 	@echo "=== tests on the embedded default (SQLite + Huey SQLite) ==="
