@@ -29,6 +29,8 @@ document.addEventListener('input', function (event) {
 }, true);
 </script>"""
 
+MAX_TEXT = 255  # the API's limit for a VPA and a cardholder name
+
 NETWORK_NAMES = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express", "rupay": "RuPay"}
 
 
@@ -55,7 +57,7 @@ def split_expiry(text: str | None) -> tuple[str, str] | None:
 def vpa_error(vpa: str | None) -> str | None:
     if not (vpa or "").strip():
         return "Enter your UPI ID"
-    if not is_valid_vpa((vpa or "").strip()):
+    if not is_valid_vpa((vpa or "").strip()) or len((vpa or "").strip()) > MAX_TEXT:
         return "Enter a valid UPI ID, like name@bank"
     return None
 
@@ -88,6 +90,8 @@ def cvv_error(cvv: str | None) -> str | None:
 def name_error(name: str | None) -> str | None:
     if not (name or "").strip():
         return "Enter the name on the card"
+    if len((name or "").strip()) > MAX_TEXT:
+        return "The name is too long"
     return None
 
 

@@ -41,6 +41,9 @@ class Checkout:
             self.header()
             self.summary()
             self.body = ui.column().classes("pg-body")
+            with ui.row().classes("pg-footer"):
+                ui.icon("lock")
+                ui.label("Secured by PayGate")
 
     # ---- fixed parts -------------------------------------------------------------------------
     def header(self) -> None:
@@ -56,7 +59,7 @@ class Checkout:
     def summary(self) -> None:
         amount = format_amount(self.order["amount"], self.order["currency"])
         with test_id(ui.column().classes("pg-summary"), "order-summary"):
-            ui.label("Amount to pay").classes("pg-muted")
+            self.amount_caption = ui.label("Amount to pay").classes("pg-muted")
             test_id(ui.label(amount).classes("pg-amount"), "order-amount")
             with ui.row().classes("pg-order-row"):
                 ui.label("Order").classes("pg-muted")
@@ -111,7 +114,7 @@ class Checkout:
     def upi_fields(self) -> None:
         self.field("UPI ID", "vpa", forms.vpa_error, placeholder="name@bank",
                    props="data-test-id=vpa-input autocomplete=off autocapitalize=none spellcheck=false "
-                         "autofocus")
+                         f"maxlength={forms.MAX_TEXT} autofocus")
         ui.label("Approve the request in your UPI app to complete the payment.").classes("pg-hint")
 
     def card_fields(self) -> None:
@@ -130,7 +133,7 @@ class Checkout:
                        props="data-test-id=cvv-input data-format=digits type=password inputmode=numeric maxlength=4 "
                              "autocomplete=cc-csc").classes("pg-half")
         self.field("Name on card", "name", forms.name_error, placeholder="As printed on the card",
-                   props="data-test-id=cardholder-name-input autocomplete=cc-name")
+                   props=f"data-test-id=cardholder-name-input autocomplete=cc-name maxlength={forms.MAX_TEXT}")
 
     def show_processing(self) -> None:
         self.body.clear()
@@ -143,6 +146,7 @@ class Checkout:
     def show_success(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
         self.body.clear()
+        self.amount_caption.set_text("Amount paid")
         with self.body, test_id(ui.column().classes("pg-state"), "success-state").props("role=status"):
             ui.icon("check_circle").classes("pg-state-icon pg-ok")
             ui.label("Payment successful").classes("pg-state-title")
@@ -166,6 +170,7 @@ class Checkout:
 
     def show_paid(self) -> None:
         self.body.clear()
+        self.amount_caption.set_text("Amount paid")
         with self.body, test_id(ui.column().classes("pg-state"), "order-paid").props("role=status"):
             ui.icon("verified").classes("pg-state-icon pg-ok")
             ui.label("This order has already been paid").classes("pg-state-title")

@@ -42,6 +42,9 @@ body.pg-embedded-body .pg-card { max-width: none; border-radius: 0; box-shadow: 
 .pg-spinner { color: #2563eb; }
 .pg-state-title { font-size: 1.2rem; font-weight: 700; color: #0f172a; }
 .pg-state .pg-pay { margin-top: 12px; }
+.pg-footer { width: 100%; justify-content: center; align-items: center; gap: 4px; padding: 10px 0 14px;
+  color: #94a3b8; font-size: .75rem; border-top: 1px solid #f1f5f9; }
+.pg-footer .q-icon { font-size: 14px; }
 @media (max-width: 480px) {
   .nicegui-content { padding: 0; }
   .pg-card { max-width: none; border-radius: 0; box-shadow: none; min-height: 100vh; }

@@ -48,3 +48,9 @@ def test_request_bodies():
         "order_id": "order_x", "method": "card",
         "card": {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
                  "holder_name": "Asha Rao"}}
+
+
+def test_text_fields_respect_the_api_limits():
+    assert forms.vpa_error("a" * 251 + "@bank") == "Enter a valid UPI ID, like name@bank"
+    assert forms.name_error("A" * 256) == "The name is too long"
+    assert forms.name_error("A" * 255) is None
