@@ -100,10 +100,24 @@ def native_select(options: Iterable[tuple[str, str]], test_id: str,
             if option_value == value:
                 option.props["selected"] = True
 
+    return tid(_on_value_change(select, on_change), test_id)
+
+
+def date_input(label: str, test_id: str, on_change: Callable[[str], Awaitable[None]]) -> ui.element:
+    """A native `<input type="date">` (the browser's own picker); reports `YYYY-MM-DD` or ``."""
+    with ui.element("label").classes("flex items-center gap-2 text-sm text-slate-600"):
+        Tag("span", label)
+        field = ui.element("input").classes(
+            "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-800")
+        field.props["type"] = "date"
+    return tid(_on_value_change(field, on_change), test_id)
+
+
+def _on_value_change(element: ui.element, on_change: Callable[[str], Awaitable[None]]) -> ui.element:
     async def changed(event: Any) -> None:
         await on_change(str(event.args or ""))
-    select.on("change", changed, js_handler="(e) => emit(e.target.value)")
-    return tid(select, test_id)
+    element.on("change", changed, js_handler="(e) => emit(e.target.value)")
+    return element
 
 
 def pager(on_prev: Callable[[], Awaitable[None]], on_next: Callable[[], Awaitable[None]],

@@ -226,6 +226,11 @@ def test_transactions_table_rows_filters_pagination_search_and_csv(page: Page, s
     page.get_by_test_id("method-filter").select_option("")
     page.get_by_test_id("status-filter").select_option("")
     expect(rows(page)).to_have_count(10)
+    page.get_by_test_id("date-from-filter").fill("2099-01-01")
+    expect(table).to_contain_text("No payments match these filters")
+    page.get_by_test_id("date-from-filter").fill(shop["payments"][0]["created_at"][:10])
+    expect(page.get_by_test_id("pagination-info")).to_have_text("Showing 1–10 of 12")
+    page.get_by_test_id("date-from-filter").fill("")
 
     target = shop["payments"][5]
     page.get_by_test_id("search-input").fill(target["id"])

@@ -136,6 +136,20 @@ async def test_stats_and_transactions_of_a_merchant(user: User, merchant_with_pa
     await see(user, m["payments"][0]["id"])
     await see(user, "Showing 1–1 of 1")
 
+    user.find(marker="search-input").clear()
+    user.find(marker="search-button").click()
+    await see(user, "Showing 1–3 of 3")
+    today = m["payments"][0]["created_at"][:10]
+    user.find(marker="date-from-filter").trigger("change", "2099-01-01")
+    await see(user, "No payments match these filters")
+    user.find(marker="date-from-filter").trigger("change", today)
+    user.find(marker="date-to-filter").trigger("change", today)
+    await see(user, "Showing 1–3 of 3")
+    user.find(marker="date-to-filter").trigger("change", "2000-01-01")
+    await see(user, "No payments match these filters")
+    user.find(marker="date-to-filter").trigger("change", "")
+    user.find(marker="date-from-filter").trigger("change", "")
+
     user.find(marker="search-input").clear().type("pay_doesNotExist12")
     user.find(marker="search-button").click()
     await see(user, "No payments match these filters")

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
-from ui_dashboard.components import (Latest, cell, empty_row, html_table, native_select, pager, status_badge,
+from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, native_select, pager, status_badge,
                                      tid, timestamp, toast, update_pager)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
@@ -34,20 +34,26 @@ class TransactionList:
         self.status = ""
         self.method = ""
         self.query = ""
+        self.date_from = ""  # YYYY-MM-DD, UTC, inclusive
+        self.date_to = ""
         self.limit = 10
         self.offset = 0
         self.loads = Latest()
         self.pending = False
 
     def filters(self) -> dict[str, Any]:
-        filters: dict[str, Any] = {"status": self.status, "method": self.method}
+        filters: dict[str, Any] = {"status": self.status, "method": self.method,
+                                   "from": f"{self.date_from}T00:00:00Z" if self.date_from else None,
+                                   "to": f"{self.date_to}T23:59:59.999999Z" if self.date_to else None}
         if self.query and not self.query.startswith("pay_"):
             filters["order_id"] = self.query
         return filters
 
     def _matches(self, payment: dict[str, Any]) -> bool:
-        return all(not wanted or payment.get(field) == wanted
-                   for field, wanted in (("status", self.status), ("method", self.method)))
+        day = (payment.get("created_at") or "")[:10]
+        return (all(not wanted or payment.get(field) == wanted
+                    for field, wanted in (("status", self.status), ("method", self.method)))
+                and (not self.date_from or day >= self.date_from) and (not self.date_to or day <= self.date_to))
 
     async def fetch(self, limit: int, offset: int) -> dict[str, Any]:
         """One page of the filtered payments, in the API's list envelope."""
@@ -122,6 +128,14 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         state.method = value
         await first_page()
 
+    async def set_date_from(value: str) -> None:
+        state.date_from = value
+        await first_page()
+
+    async def set_date_to(value: str) -> None:
+        state.date_to = value
+        await first_page()
+
     async def set_page_size(value: str) -> None:
         state.limit = int(value or 10)
         await first_page()
@@ -159,12 +173,16 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             search_input.on("clear", search)
             tid(ui.button("Search", icon="search", on_click=search).props("unelevated no-caps"),
                 "search-button")
-            native_select(STATUSES, "status-filter", set_status)
-            native_select(METHODS, "method-filter", set_method)
             ui.space()
             tid(ui.button(icon="refresh", on_click=load).props("flat round"), "refresh-button").tooltip("Refresh")
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
+        with ui.row().classes("w-full items-center gap-3 -mt-2"):
+            native_select(STATUSES, "status-filter", set_status)
+            native_select(METHODS, "method-filter", set_method)
+            date_input("From", "date-from-filter", set_date_from)
+            date_input("To", "date-to-filter", set_date_to)
+            ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
         _, body = html_table("transactions-table", HEADERS)
         pagination = pager(previous_page, next_page,
                            extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10"))
@@ -176,7 +194,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
 
 
 def _filtered(state: TransactionList) -> bool:
-    return bool(state.status or state.method or state.query)
+    return bool(state.status or state.method or state.query or state.date_from or state.date_to)
 
 
 def _row(payment: dict[str, Any], detail: PaymentDetail) -> None:
