@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from backend.config import ROOT, Config, get_config, set_config
 from backend.models import db
 from backend.processors import get_processor
+from backend.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
         doc_prefix="/api/v1",
         doc_url="/openapi.json",
         validation_error_status=400,
+        validation_error_model=ErrorOut,  # what a validation error really looks like
     )
     from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_request_ids,
                                   validation_error_callback)

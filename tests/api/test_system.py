@@ -45,6 +45,9 @@ def test_openapi_document_from_models(client):
     assert order_in["properties"]["amount"]["minimum"] == 100 and "amount" in order_in["required"]
     assert "card" in schemas["PaymentCreate"]["properties"]
     assert doc["components"]["securitySchemes"]["ApiKey"]["name"] == "X-Api-Key"
+    assert "ValidationErrorModel" not in schemas  # validation errors are documented as the contract's body
+    create = doc["paths"]["/api/v1/orders"]["post"]["responses"]
+    assert create["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")
     docs = client.get("/api/v1/docs", follow_redirects=True)
     assert docs.status_code == 200 and b"swagger" in docs.data.lower()
 
