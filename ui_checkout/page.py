@@ -88,7 +88,7 @@ class Checkout:
                 else:
                     test_id(form, "card-form")
                     self.card_fields()
-                self.form_error = ui.label("").classes("pg-form-error").props('role=alert aria-live=assertive')
+                self.form_error = test_id(ui.label("").classes("pg-form-error"), "form-error").props("role=alert")
                 self.form_error.set_visibility(False)
                 self.pay_button = ui.button(f"Pay {format_amount(self.order['amount'], self.order['currency'])}",
                                             color=None)
