@@ -120,21 +120,12 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         state.offset = 0
         await load()
 
-    async def set_status(value: str) -> None:
-        state.status = value
-        await first_page()
-
-    async def set_method(value: str) -> None:
-        state.method = value
-        await first_page()
-
-    async def set_date_from(value: str) -> None:
-        state.date_from = value
-        await first_page()
-
-    async def set_date_to(value: str) -> None:
-        state.date_to = value
-        await first_page()
+    def filter_by(field: str):
+        """A handler that sets one filter and shows the first page of the result."""
+        async def apply(value: str) -> None:
+            setattr(state, field, value)
+            await first_page()
+        return apply
 
     async def set_page_size(value: str) -> None:
         state.limit = int(value or 10)
@@ -178,10 +169,10 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
         with ui.row().classes("w-full items-center gap-3 -mt-2"):
-            native_select(STATUSES, "status-filter", set_status)
-            native_select(METHODS, "method-filter", set_method)
-            date_input("From", "date-from-filter", set_date_from)
-            date_input("To", "date-to-filter", set_date_to)
+            native_select(STATUSES, "status-filter", filter_by("status"))
+            native_select(METHODS, "method-filter", filter_by("method"))
+            date_input("From", "date-from-filter", filter_by("date_from"))
+            date_input("To", "date-to-filter", filter_by("date_to"))
             ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
         _, body = html_table("transactions-table", HEADERS)
         pagination = pager(previous_page, next_page,
