@@ -61,12 +61,30 @@ def paygate_webhook():
     if event["event"] == "payment.success":
         payment = event["data"]["payment"]
         ...  # mark the order paid (idempotently: a delivery can repeat)
-    return "", 204
+    return "", 204'''
 
-# Or use PayGate's helper (backend/domain/signing.py, standard library only), which also checks the
-# Standard Webhooks headers (webhook-id, webhook-timestamp, webhook-signature) and refuses replays:
-#   from signing import verify_webhook, WebhookVerificationError
-#   verify_webhook(request.get_data(), request.headers, secret=WEBHOOK_SECRET)'''
+
+def webhook_python_helper(secret: str) -> str:
+    return f'''# PayGate's helper: copy backend/domain/signing.py from the PayGate repository next to your app
+# (standard library only). It also checks the Standard Webhooks headers (webhook-id, webhook-timestamp,
+# webhook-signature) and refuses replays older than 5 minutes.
+from flask import Flask, abort, request
+
+from signing import WebhookVerificationError, verify_webhook
+
+app = Flask(__name__)
+WEBHOOK_SECRET = "{secret}"
+
+
+@app.post("/webhooks/paygate")
+def paygate_webhook():
+    try:
+        verify_webhook(request.get_data(), request.headers, secret=WEBHOOK_SECRET)
+    except WebhookVerificationError:
+        abort(400)
+    event = request.get_json()
+    ...  # handle event["event"] idempotently
+    return "", 204'''
 
 
 def webhook_node(secret: str) -> str:

@@ -366,6 +366,7 @@ def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, receiver
     hook = docs.get_by_test_id("section-webhook-verification").get_by_test_id("code-snippet-webhook")
     expect(hook).to_contain_text("hmac")
     expect(hook).to_contain_text("X-Webhook-Signature")
+    expect(docs.get_by_test_id("code-snippet-webhook-helper")).to_contain_text("verify_webhook(")
     expect(docs.get_by_test_id("code-snippet-webhook-node")).to_contain_text("createHmac")
     shoot(page, "dashboard-docs")
 

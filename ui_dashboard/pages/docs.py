@@ -7,7 +7,8 @@ from nicegui import ui
 from ui_dashboard import config
 from ui_dashboard.components import Tag, copy_button, tid
 from ui_dashboard.layout import attempt, frame, signed_in
-from ui_dashboard.snippets import create_order_curl, sdk_html, webhook_node, webhook_python
+from ui_dashboard.snippets import (create_order_curl, sdk_html, webhook_node, webhook_python,
+                                   webhook_python_helper)
 
 
 @ui.page("/dashboard/docs", response_timeout=15)
@@ -37,6 +38,7 @@ async def docs_page() -> RedirectResponse | None:
                      "compare in constant time, and answer 2xx quickly. Failed deliveries are retried "
                      "5 times in all (after 1 min, 5 min, 30 min, 2 h).",
                      [("code-snippet-webhook", "python", webhook_python(secret)),
+                      ("code-snippet-webhook-helper", "python", webhook_python_helper(secret)),
                       ("code-snippet-webhook-node", "javascript", webhook_node(secret))])
     return None
 
