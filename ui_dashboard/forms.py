@@ -1,4 +1,4 @@
-"""Form helpers for the signed-out pages: a real `<form>` that submits without reloading the page."""
+"""Form helpers: a real `<form>` that submits without reloading the page, inputs, error banners."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
