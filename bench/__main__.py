@@ -48,9 +48,9 @@ def run(args) -> dict:
     if args.part in ("all", "api", "payments"):
         stack = None
         try:
-            print("starting the stack (PostgreSQL + Redis, gunicorn -w 2 --threads 8, huey -w "
-                  f"{args.consumer_threads}) with the production delays ...", flush=True)
+            print("starting the stack (PostgreSQL + Redis) with the production delays ...", flush=True)
             stack = _stack(args, TEST_MODE="false", PROCESSING_DELAY_MIN="5000", PROCESSING_DELAY_MAX="10000")
+            print(f"  api: {stack.command('api')}\n  worker: {stack.command('worker')}", flush=True)
             if args.part in ("all", "api"):
                 print(f"(a)+(b) create-order vs the bare Flask + psycopg ceiling, load by "
                       f"{'wrk' if wrk else 'Python threads'}, {args.seconds:g} s per target and "
@@ -152,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=9.0,
                         help="seconds of load per target and concurrency, split over 3 alternating rounds (default 9)")
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
-    parser.add_argument("--consumer-threads", type=int, default=16,
-                        help="huey_consumer -w (default 16, as in tests/stack.py and the Procfile)")
+    parser.add_argument("--consumer-threads", type=int, default=None,
+                        help="override huey_consumer -w (default: the harness's, 16 as in the Procfile)")
     parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")
     args = parser.parse_args(argv)
 
@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     results = run(args)
     verdicts = print_table(results)
     doc = {"started_at": started.isoformat(timespec="seconds"), "seconds": round(time.monotonic() - t0, 1),
-           "part": args.part, "loadavg_before": load, "loadavg_after": os.getloadavg(), "consumer_threads": args.consumer_threads, "machine": platform.platform(),
+           "part": args.part, "consumer_threads_override": args.consumer_threads, "machine": platform.platform(),
+           "cpus": os.cpu_count(), "loadavg_before": load, "loadavg_after": os.getloadavg(),
            "results": results, "verdicts": verdicts}
     out_dir = ROOT / "var" / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)

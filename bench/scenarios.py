@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import statistics
 import time
+from pathlib import Path
 
 import psycopg
 
 from bench.cpu import CpuMeter
 from bench.loadgen import burst, run_python, run_wrk
 from bench.receiver import Receiver
-from tests.stack import BIN, MERCHANT_HEADERS, PG_ADMIN_URL, Stack, Stores, free_port
+from tests.stack import MERCHANT_HEADERS, PG_ADMIN_URL, Stack, Stores, free_port
 
 ORDER_BODY = {"amount": 50000, "receipt": "bench"}
 # The production sweeper (backend/config.py defaults), not the harness's fast test values.
@@ -20,17 +21,19 @@ PRODUCTION_SWEEPER = {"SWEEP_INTERVAL": "5", "SWEEP_GRACE": "30"}
 class BenchStack(Stack):
     """The harness's stack, with the consumer's thread count as a parameter and the ceiling app on demand."""
 
-    def __init__(self, stores: Stores, consumer_threads: int = 16, **env: str):
+    def __init__(self, stores: Stores, consumer_threads: int | None = None, **env: str):
         self.consumer_threads = consumer_threads
         super().__init__(stores, **env)
 
-    def start_worker(self, wait: bool = True):
-        # Same argv as tests/stack.py except -w, which the benchmark may vary.
-        proc = self._spawn("worker", [str(BIN / "huey_consumer"), "tasks.huey", "-w", str(self.consumer_threads),
-                                      "-k", "thread", "-m", "0.2", "-d", "0.05"])
-        if wait:
-            self.wait_until(lambda: self.health().get("worker") == "running", 30, "worker heartbeat")
-        return proc
+    def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None):
+        # The harness's own command lines; only the consumer's thread count (-w) may be varied.
+        if name == "worker" and self.consumer_threads is not None:
+            argv = list(argv)
+            argv[argv.index("-w") + 1] = str(self.consumer_threads)
+        return super()._spawn(name, argv, extra_env)
+
+    def command(self, name: str) -> str:
+        return " ".join(Path(str(a)).name if i == 0 else str(a) for i, a in enumerate(self.procs[name].args))
 
     def start_ceiling(self, merchant_id: str) -> str:
         port = free_port()
@@ -91,7 +94,7 @@ def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurren
     for which in targets:  # warm-up: connection pools, imports, first-request paths
         load(which, 8, 2)
     out: dict = {"tool": "wrk" if wrk else "python-threads", "seconds_per_run": seconds / rounds, "rounds": rounds,
-                 "gunicorn": " ".join(str(a) for a in stack.procs["api"].args[1:-1]),
+                 "api_command": stack.command("api"), "ceiling_command": stack.command("ceiling"),
                  "loadavg_before": os.getloadavg(), "runs": {}}
     for c in concurrencies:
         per = {"api": [], "ceiling": []}
@@ -193,7 +196,7 @@ def production_burst(stack: BenchStack, n: int = 1000, concurrency: int = 32) ->
     """(c): n payments at once with the production delays (5–10 s); time until all are final."""
     order_ids = _create_orders(stack, n)
     out = _payment_burst(stack, order_ids, concurrency, timeout=90)
-    print(f"  {out['created']} payments created in {out['create_seconds']:.1f} s "
+    print(f"  {out['created']} payments created in {out['create_seconds'] or float('nan'):.1f} s "
           f"({out['creates_per_second']:.0f}/s, client CPU {out['client_cpu_seconds']:.1f} s), all final after "
           f"{out['all_final_seconds'] or float('nan'):.1f} s; outcome applied p50 "
           f"{out.get('server_lateness_after_due_p50_ms') or 0:.0f} ms / max "
@@ -206,7 +209,7 @@ def zero_delay(stack: BenchStack, n: int = 500, singles: int = 40, concurrency: 
     order_ids = _create_orders(stack, n + singles)
     out = _payment_burst(stack, order_ids[:n], concurrency, timeout=90)
     out["payments_per_second"] = n / out["all_final_seconds"] if out["all_final_seconds"] else 0.0
-    print(f"  {n} payments: created in {out['create_seconds']:.1f} s, all final after "
+    print(f"  {n} payments: created in {out['create_seconds'] or float('nan'):.1f} s, all final after "
           f"{out['all_final_seconds'] or float('nan'):.1f} s = {out['payments_per_second']:.0f} payments/s", flush=True)
 
     from bench.loadgen import Client
@@ -256,7 +259,7 @@ def webhooks(stack: BenchStack, fast_n: int = 400, slow_n: int = 80, slow_delay:
     The events are queued while the consumer is stopped, then the consumer starts and drains the backlog,
     so the figure is the worker's delivery rate, not the API's event-creation rate."""
     receiver = Receiver()
-    out: dict = {"consumer_threads": stack.consumer_threads}
+    out: dict = {"worker_command": stack.command("worker")}
     try:
         r = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url})
         assert r.status_code == 200, r.text
