@@ -139,7 +139,7 @@ class Checkout:
         self.body.clear()
         with self.body, test_id(ui.column().classes("pg-state"), "processing-state").props(
                 "role=status aria-live=polite"):
-            ui.spinner(size="3em").classes("pg-spinner")
+            ui.spinner("oval", size="3.5em").classes("pg-spinner")
             test_id(ui.label("Processing payment...").classes("pg-state-title"), "processing-message")
             self.slow_note = ui.label("This usually takes a few seconds.").classes("pg-muted")
 
