@@ -1,7 +1,12 @@
 """`/checkout?order_id=...[&embedded=true]`: the shopper's page (CONTRACT §7).
 
 Order summary, then one of: method choice with the chosen method's form, processing, success, error.
-A paid order or an unknown one gets a page of its own with nothing to pay.
+A paid order or an unknown one gets a page of its own with nothing to pay. While a payment is followed,
+its id is in the address (`&payment_id=`), so a reload picks it up again instead of offering to pay twice.
+
+Test ids beyond §7: `card-network` (the network as typed), `form-error` (the API's refusal),
+`order-paid`, `order-error` (`data-reason` missing | not_found | unavailable) with `order-error-title`
+and `order-error-message`.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from ui_checkout.style import CSS
 
 POLL_SECONDS = 2.0
 SLOW_AFTER_POLLS = 15  # 30 s: tell the shopper it is taking longer than usual
+GIVE_UP_AFTER_POLLS = 300  # 10 min: stop asking; the merchant learns the outcome by webhook anyway
 METHODS = (("upi", "UPI", "qr_code_2"), ("card", "Card", "credit_card"))
 
 
@@ -250,6 +256,10 @@ class Checkout:
             self.follow(payment, remember=False)
         elif self.polls == SLOW_AFTER_POLLS:
             self.slow_note.set_text("This is taking longer than usual. We're still waiting for your bank.")
+        elif self.polls >= GIVE_UP_AFTER_POLLS:
+            self.stop_polling()
+            self.slow_note.set_text("Your bank has not answered yet. Reload this page later to see the outcome; "
+                                    "you will not be charged twice.")
 
     def stop_polling(self) -> None:
         self.timer.deactivate()
