@@ -233,6 +233,22 @@ async def test_webhook_settings(user: User, stack, new_merchant) -> None:
     assert stack.api("GET", "/api/v1/merchant",
                      headers=new_merchant["headers"]).json()["webhook_url"] == "http://127.0.0.1:9/hook"
 
+    user.find(marker="test-webhook-button").click()  # to a closed port: the attempt fails, a retry is due
+    await see(user, "Test event queued")
+    await see(user, marker="webhook-log-item")
+    await see(user, marker="webhook-attempts", content="1")
+    row = user.find(marker="webhook-log-item").elements.pop()
+    assert text_of(user, "webhook-event") == "webhook.test"
+    with user.scope(marker="webhook-status"):
+        await see(user, "pending")
+    user.find(marker="webhook-log-item").click()
+    await see(user, marker="webhook-payload", content='"event": "webhook.test"')
+    user.find(marker="close-webhook-detail-button").click()
+    retry = user.find(marker="retry-webhook-button").elements.pop()
+    assert retry.props["data-webhook-id"] == row.props["data-webhook-id"]
+    user.find(marker="retry-webhook-button").click()
+    await see(user, "Webhook retry scheduled")
+
     user.find(marker="regenerate-secret-button").click()
     user.find(marker="confirm-regenerate-button").click()
     await see(user, "New webhook secret generated")

@@ -91,7 +91,7 @@ async def webhooks_page() -> RedirectResponse | None:
     async def show_detail(webhook_id: str) -> None:
         entry = await attempt(merchant_api.webhook(webhook_id))
         if entry is not None:
-            _render_detail(detail_card, entry)
+            _render_detail(detail_card, entry, detail.close)
             detail.open()
 
     async def previous_page() -> None:
@@ -172,12 +172,14 @@ def _log_row(entry: dict[str, Any], retry, show_detail) -> None:
             button.on("click.stop", js_handler="() => {}")  # a retry is not a click on the row
 
 
-def _render_detail(card: ui.card, entry: dict[str, Any]) -> None:
+def _render_detail(card: ui.card, entry: dict[str, Any], close) -> None:
     card.clear()
     with card:
         with ui.row().classes("w-full items-center justify-between"):
-            ui.label(entry["event"]).classes("text-lg font-semibold font-mono")
-            status_badge(entry["status"])
+            with ui.row().classes("items-center gap-3"):
+                ui.label(entry["event"]).classes("text-lg font-semibold font-mono")
+                status_badge(entry["status"])
+            tid(ui.button(icon="close", on_click=close).props("flat round dense"), "close-webhook-detail-button")
         facts = [("Delivery ID", entry["id"]), ("Attempts", entry.get("attempts", 0)),
                  ("Created", timestamp(entry.get("created_at"))),
                  ("Last attempt", timestamp(entry.get("last_attempt_at")) or "—"),
