@@ -10,6 +10,7 @@ and `order-error-message`.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Callable
 
 from nicegui import ui
@@ -266,7 +267,7 @@ class Checkout:
 
     def remember_payment(self, payment_id: str | None) -> None:
         """Keep the payment in the address, so a reload picks the same payment up again."""
-        param = f"'{payment_id}'" if payment_id else "null"
+        param = json.dumps(payment_id)  # a JavaScript string literal, or null
         self.embed.client.run_javascript(
             "(function(p){var u=new URL(window.location.href);"
             "if(p){u.searchParams.set('payment_id',p);}else{u.searchParams.delete('payment_id');}"
