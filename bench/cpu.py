@@ -49,11 +49,12 @@ def db_backends(admin_url: str, db_name: str) -> list[int]:
 class CpuMeter:
     """Snapshot CPU of an app's process tree and of the database's backends; `stop()` gives seconds used."""
 
-    def __init__(self, app_root: int, admin_url: str, db_name: str):
-        self.app_root, self.admin_url, self.db_name = app_root, admin_url, db_name
+    def __init__(self, app_root: int | list[int], admin_url: str, db_name: str):
+        self.roots = app_root if isinstance(app_root, list) else [app_root]
+        self.admin_url, self.db_name = admin_url, db_name
 
     def _snapshot(self) -> tuple[dict[int, float], dict[int, float]]:
-        return ({p: _cpu(p) for p in tree(self.app_root)},
+        return ({p: _cpu(p) for root in self.roots for p in tree(root)},
                 {p: _cpu(p) for p in db_backends(self.admin_url, self.db_name)})
 
     def start(self) -> None:

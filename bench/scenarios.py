@@ -146,6 +146,8 @@ def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, ti
     import threading
 
     box: dict = {}
+    meter = CpuMeter([stack.procs["api"].pid, stack.procs["worker"].pid], PG_ADMIN_URL, stack.stores.db_name)
+    meter.start()
     cpu0 = time.process_time()
     t0 = time.monotonic()
     sender = threading.Thread(target=lambda: box.update(res=burst(
@@ -155,8 +157,11 @@ def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, ti
     sender.start()
     final_at = None
     deadline = t0 + timeout
+    server_cpu = None
     while time.monotonic() < deadline:
         time.sleep(0.1)
+        if not sender.is_alive() and server_cpu is None:
+            server_cpu = meter.stop()  # API + worker, and the database, while the payments were being created
         if not sender.is_alive() and stack.pending_payments() == 0:
             final_at = time.monotonic()
             break
@@ -168,6 +173,9 @@ def _payment_burst(stack: BenchStack, order_ids: list[str], concurrency: int, ti
     out = {"payments": len(order_ids), "created": len(created), "create_seconds": create_seconds,
            "creates_per_second": len(created) / create_seconds if create_seconds else 0.0,
            "client_cpu_seconds": time.process_time() - cpu0,
+           # CPU the gateway (API + worker processes, and PostgreSQL) spent per payment while they were created;
+           # the 2 cores it has would carry at most cores / that many creates per second if nothing else ran.
+           "server_cpu_ms_per_create": (sum(server_cpu) * 1000 / len(created)) if server_cpu and created else None,
            "all_final_seconds": (final_at - t0) if final_at else None,
            "final_after_last_create_seconds": (final_at - max(create_ends)) if final_at and create_ends else None}
     out.update(_server_side(stack, created))
@@ -197,7 +205,8 @@ def production_burst(stack: BenchStack, n: int = 1000, concurrency: int = 32) ->
     order_ids = _create_orders(stack, n)
     out = _payment_burst(stack, order_ids, concurrency, timeout=90)
     print(f"  {out['created']} payments created in {out['create_seconds'] or float('nan'):.1f} s "
-          f"({out['creates_per_second']:.0f}/s, client CPU {out['client_cpu_seconds']:.1f} s), all final after "
+          f"({out['creates_per_second']:.0f}/s; gateway CPU {out['server_cpu_ms_per_create'] or 0:.1f} ms per create, "
+          f"client CPU {out['client_cpu_seconds']:.1f} s), all final after "
           f"{out['all_final_seconds'] or float('nan'):.1f} s; outcome applied p50 "
           f"{out.get('server_lateness_after_due_p50_ms') or 0:.0f} ms / max "
           f"{out.get('server_lateness_after_due_max_ms') or 0:.0f} ms after due", flush=True)
