@@ -113,8 +113,9 @@ class Checkout:
 
         field = ui.input(label, placeholder=placeholder, validation=validation).without_auto_validation()
         field.bind_value(self.values, key).classes("pg-field").props(f"outlined stack-label {props}")
-        field.on("blur", lambda: field.value and field.validate())
-        field.on_value_change(lambda: field.error is not None and field.validate())
+        # Checked when the shopper leaves the field and on submit, never per keystroke: an element update
+        # resends the input's value and would overwrite characters typed while it was on its way.
+        field.on("blur", lambda: (field.value or field.error is not None) and field.validate())
         self.inputs.append(field)
         return field
 
@@ -171,8 +172,8 @@ class Checkout:
             ui.label("Payment failed").classes("pg-state-title")
             test_id(ui.label(payment.get("error_description") or "Payment failed"), "error-message")
             ui.label("No money was taken. You can try again.").classes("pg-muted")
-            test_id(ui.button("Try Again", color=None, on_click=self.retry).classes("pg-pay").props("unelevated no-caps"),
-                    "retry-button")
+            retry = ui.button("Try Again", color=None, on_click=self.retry).classes("pg-pay")
+            test_id(retry.props("unelevated no-caps"), "retry-button")
         self.embed.post(failure_message(payment))
 
     def show_paid(self) -> None:

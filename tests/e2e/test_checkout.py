@@ -148,8 +148,9 @@ def test_invalid_inputs_are_shown_inline_and_nothing_is_sent(stack, page, shoot)
     page.wait_for_timeout(400)  # let the error messages finish fading in
     shoot(page, "checkout-upi-invalid")
     vpa.fill("shopper@okbank")
-    vpa.blur()
+    vpa.blur()  # checked again when the shopper leaves the field
     expect(page.get_by_test_id("upi-form")).not_to_contain_text("Enter a valid UPI ID")
+    expect(vpa).to_have_attribute("aria-invalid", "false")
 
     page.get_by_test_id("method-card").click()
     fill_card(page, number="4111111111111112", expiry="13/30", cvv="12", name="   ")
