@@ -17,4 +17,6 @@ def main() -> None:
     layout.install()
     ui.run(host=settings.host, port=settings.port, title="PayGate Dashboard", favicon="⚡",
            storage_secret=settings.storage_secret, reload=False, show=False,
+           # its own cookie name: cookies ignore ports, so another app on localhost must not clobber it
+           session_middleware_kwargs={"session_cookie": "paygate_dashboard_session", "same_site": "lax"},
            reconnect_timeout=10)
