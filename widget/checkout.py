@@ -77,11 +77,13 @@ class PaymentGateway:
         self.options = options
         self.modal = None
         self.iframe = None
+        self.close_button = None
         self.previous_focus = None
         self.previous_overflow = ''
         # One function each, kept, so that removeEventListener removes exactly what was added.
         self.message_listener = self.on_message
         self.keydown_listener = self.on_keydown
+        self.focus_listener = self.on_focus_in
         self.close_listener = self.on_close_click
 
     def checkout_url(self):
@@ -119,8 +121,10 @@ class PaymentGateway:
         document.body.appendChild(modal)
         self.modal = modal
         self.iframe = iframe
+        self.close_button = button
         window.addEventListener('message', self.message_listener)
         document.addEventListener('keydown', self.keydown_listener)
+        document.addEventListener('focusin', self.focus_listener)
         iframe.focus()
 
     def close(self):
@@ -128,9 +132,11 @@ class PaymentGateway:
             return
         window.removeEventListener('message', self.message_listener)
         document.removeEventListener('keydown', self.keydown_listener)
+        document.removeEventListener('focusin', self.focus_listener)
         self.modal.parentNode.removeChild(self.modal)
         self.modal = None
         self.iframe = None
+        self.close_button = None
         document.body.style.overflow = self.previous_overflow
         if self.previous_focus and self.previous_focus.focus:
             self.previous_focus.focus()
@@ -143,9 +149,14 @@ class PaymentGateway:
     def on_keydown(self, event):
         if event.key == 'Escape':
             self.close()
-        elif event.key == 'Tab' and self.modal and not self.modal.contains(document.activeElement):
-            # Keep keyboard focus inside the dialog.
+        elif event.key == 'Tab' and not event.shiftKey and document.activeElement == self.close_button:
+            # The close button is the dialog's last stop: wrap around to the checkout.
             event.preventDefault()
+            self.iframe.focus()
+
+    def on_focus_in(self, event):
+        # Keep keyboard focus inside the dialog: whatever behind it takes focus hands it back.
+        if self.modal and not self.modal.contains(event.target):
             self.iframe.focus()
 
     def on_message(self, event):

@@ -152,6 +152,11 @@ def test_escape_closes_the_widget_from_the_checkout_or_the_page(stack, merchant,
 
     open_widget(page, merchant, order["id"])
     page.get_by_test_id("close-modal-button").focus()
+    page.keyboard.press("Tab")  # past the dialog's last control: focus wraps to the checkout
+    assert page.evaluate("document.activeElement.getAttribute('data-test-id')") == "payment-iframe"
+    page.locator("#buy").focus()  # anything behind the dialog that takes focus hands it back
+    assert page.evaluate("document.activeElement.getAttribute('data-test-id')") == "payment-iframe"
+    page.get_by_test_id("close-modal-button").focus()
     page.keyboard.press("Escape")  # focus on the merchant's page
     expect(page.get_by_test_id("payment-modal")).to_have_count(0)
     assert events(page) == [{"kind": "close"}]
