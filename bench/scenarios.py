@@ -43,17 +43,8 @@ class BenchStack(Stack):
         argv[-1] = "bench.ceiling:app"
         self._spawn("ceiling", argv, {"BENCH_MERCHANT_ID": merchant_id})
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                import requests
-
-                requests.get(url + "/", timeout=2)
-                return url
-            except Exception:
-                if time.monotonic() > deadline or self.procs["ceiling"].poll() is not None:
-                    raise RuntimeError("ceiling app did not start:\n" + self.log_text("ceiling")[-3000:])
-                time.sleep(0.1)
+        self._wait_http(url + "/", "ceiling")
+        return url
 
     def db(self) -> psycopg.Connection:
         return psycopg.connect(self.stores.env["DATABASE_URL"], autocommit=True)
