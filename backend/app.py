@@ -86,6 +86,9 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
     from backend import api
 
     register_request_ids(app)
+    from backend.api import limits
+
+    limits.init_app(app)
     api.register(app)
     register_error_handlers(app)
 

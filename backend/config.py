@@ -62,6 +62,9 @@ class Config:
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
     heartbeat_ttl: float = 30.0
+    rate_limit_login: str = "10/minute;100/hour"
+    rate_limit_public_payment: str = "10/minute;30/hour"
+    rate_limit_signup: str = "20/hour"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -95,6 +98,9 @@ class Config:
             webhook_block_private_networks=_bool(env.get("WEBHOOK_BLOCK_PRIVATE_NETWORKS"), False),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
+            rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",
+            rate_limit_public_payment=env.get("RATE_LIMIT_PUBLIC_PAYMENT") or "10/minute;30/hour",
+            rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",
         )
 
 

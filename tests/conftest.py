@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.stack import MERCHANT_HEADERS, Stack, Stores, backend_kind
+from tests.stack import DEFAULT_ENV, MERCHANT_HEADERS, Stack, Stores, backend_kind
 
 
 def pytest_report_header(config):
@@ -24,7 +24,7 @@ def stores():
 def app(stores):
     # The in-process app and the live processes share one database and one queue.
     os.environ.update(stores.env)
-    os.environ.update({"TEST_MODE": "true", "TEST_PROCESSING_DELAY": "500", "WEBHOOK_RETRY_INTERVALS_TEST": "true"})
+    os.environ.update(DEFAULT_ENV)
     from backend import create_app
     from backend.config import Config
 

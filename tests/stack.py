@@ -98,6 +98,10 @@ DEFAULT_ENV = {
     "SWEEP_INTERVAL": "1",
     "SWEEP_GRACE": "2",
     "PYTHONUNBUFFERED": "1",
+    # Suites log in and pay far more often than a person; tests/api/test_rate_limits.py checks the limits.
+    "RATE_LIMIT_LOGIN": "10000/minute",
+    "RATE_LIMIT_PUBLIC_PAYMENT": "10000/minute",
+    "RATE_LIMIT_SIGNUP": "10000/minute",
 }
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.limits import limiter, order_key, public_payment_limit
 from backend.models import db
 from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
                              PublicPaymentOut, dump)
@@ -48,8 +49,9 @@ def capture_payment(path: IdPath, body: CaptureIn):
     return json_response(dump(PaymentOut, payment))
 
 
-@public.post("/payments/public", responses={201: PublicPaymentOut, 400: ErrorOut, 404: ErrorOut},
+@public.post("/payments/public", responses={201: PublicPaymentOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
              summary="Create a payment from the hosted checkout (no credentials)")
+@limiter.limit(public_payment_limit, key_func=order_key)
 def create_public_payment(body: PaymentCreate):
     return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
 
