@@ -11,17 +11,17 @@ max-width:420px;margin:40px auto;padding:0 16px}button{font:inherit;padding:12px
 background:#2563eb;color:#fff;cursor:pointer}</style></head><body><h1>Chai &amp; Co.</h1>
 <p>Masala chai, 250 g &mdash; <b>&#8377;499.00</b></p><button id="buy">Buy now</button><p id="status" role="status"></p>
 <script>
-const status = document.getElementById('status');
+const note = document.getElementById('status');
 document.getElementById('buy').onclick = async () => {
   const order = await (await fetch('/orders', {method: 'POST'})).json();  // your server creates the order
-  if (order.error) { status.textContent = order.error.description; return; }
+  if (order.error) { note.textContent = order.error.description; return; }
   new PaymentGateway({key: '%(key)s', orderId: order.id,
     onSuccess: async (d) => {  // confirm on your server before you ship anything
-      status.textContent = 'Confirming your payment...';
+      note.textContent = 'Confirming your payment...';
       const p = await (await fetch('/payments/' + d.paymentId)).json();
-      status.textContent = 'Thank you! Payment ' + p.id + ' is ' + p.status + '.'; },
-    onFailure: (d) => { status.textContent = 'Payment failed: ' + d.error; },
-    onClose: () => { if (!status.textContent) status.textContent = 'Checkout closed.'; }}).open();
+      note.textContent = 'Thank you! Payment ' + p.id + ' is ' + p.status + '.'; },
+    onFailure: (d) => { note.textContent = 'Payment failed: ' + d.error; },
+    onClose: () => { if (!note.textContent) note.textContent = 'Checkout closed.'; }}).open();
 };
 </script></body></html>"""
 
