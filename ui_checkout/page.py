@@ -31,6 +31,18 @@ def test_id(element: ui.element, value: str) -> ui.element:
     return element.props(f"data-test-id={value}")
 
 
+def header(name: str, embedded: bool) -> None:
+    # Embedded, checkout.js's close button sits in the top right corner: leave it room.
+    with ui.row().classes("pg-header" + (" pg-embedded" if embedded else "")):
+        ui.icon("storefront").classes("pg-merchant-icon")
+        with ui.column().classes("gap-0"):
+            ui.label(name).classes("pg-merchant")
+            ui.label("Secure checkout").classes("pg-muted")
+        ui.space()
+        if not embedded:
+            ui.icon("lock").classes("pg-lock").props('aria-label="Secure connection"')
+
+
 class Checkout:
     """One shopper's page: its state lives here, one instance per browser tab."""
 
@@ -54,14 +66,7 @@ class Checkout:
 
     # ---- fixed parts -------------------------------------------------------------------------
     def header(self) -> None:
-        with ui.row().classes("pg-header" + (" pg-embedded" if self.embed.embedded else "")):
-            ui.icon("storefront").classes("pg-merchant-icon")
-            with ui.column().classes("gap-0"):
-                ui.label(self.order.get("merchant_name") or "Merchant").classes("pg-merchant")
-                ui.label("Secure checkout").classes("pg-muted")
-            ui.space()
-            if not self.embed.embedded:
-                ui.icon("lock").classes("pg-lock").props('aria-label="Secure connection"')
+        header(self.order.get("merchant_name") or "Merchant", self.embed.embedded)
 
     def summary(self) -> None:
         amount = format_amount(self.order["amount"], self.order["currency"])
@@ -285,9 +290,11 @@ class Checkout:
         return True
 
 
-def problem(reason: str, title: str, text: str) -> None:
+def problem(reason: str, title: str, text: str, embedded: bool) -> None:
     with test_id(ui.column().classes("pg-card"), "checkout-container"):
-        with test_id(ui.column().classes("pg-state"), "order-error").props(f"role=alert data-reason={reason}"):
+        header("PayGate", embedded)
+        with ui.column().classes("pg-body"), test_id(ui.column().classes("pg-state"), "order-error").props(
+                f"role=alert data-reason={reason}"):
             ui.icon("link_off" if reason != "unavailable" else "cloud_off").classes("pg-state-icon pg-bad")
             test_id(ui.label(title).classes("pg-state-title"), "order-error-title")
             test_id(ui.label(text).classes("pg-muted"), "order-error-message")
@@ -307,17 +314,20 @@ async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str 
     order_id = order_id.strip()
     if not order_id:
         problem("missing", "No order to pay",
-                "This payment link is incomplete: it names no order. Please go back to the shop and try again.")
+                "This payment link is incomplete: it names no order. Please go back to the shop and try again.",
+                is_embedded)
         return
     try:
         order = await api.get_order(order_id)
     except api.ApiError as exc:
         if exc.status == 404:
             problem("not_found", "Order not found",
-                    "We couldn't find this order. Check the payment link, or go back to the shop and try again.")
+                    "We couldn't find this order. Check the payment link, or go back to the shop and try again.",
+                    is_embedded)
         else:
             problem("unavailable", "Checkout is unavailable",
-                    "We can't reach the payment service right now. Nothing has been charged; please try again.")
+                    "We can't reach the payment service right now. Nothing has been charged; please try again.",
+                    is_embedded)
         return
     amount = format_amount(order["amount"], order["currency"])
     ui.page_title(f"Pay {amount} to {order.get('merchant_name') or 'merchant'} · PayGate")
