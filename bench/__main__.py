@@ -128,6 +128,16 @@ def verdict(key: str, value) -> str:
     return "PASS" if ok else "MISS"
 
 
+def _show(value) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.2f}" if value < 10 else f"{value:,.1f}" if value < 1000 else f"{value:,.0f}"
+
+
 def print_table(results: dict) -> dict:
     rows = figures(results)
     verdicts = {}
@@ -136,8 +146,7 @@ def print_table(results: dict) -> dict:
     print(f"{'figure':<{width}}  {'value':>14}  {'target':>8}  verdict")
     print("-" * (width + 36))
     for label, value, key in rows:
-        shown = value if isinstance(value, str) else ("n/a" if value is None else f"{value:,.2f}" if value < 10
-                                                      else f"{value:,.0f}")
+        shown = _show(value)
         target = verdict_s = ""
         if key:
             _, op, t = TARGETS[key]
