@@ -71,8 +71,14 @@ def copy_button(value: Callable[[], str] | str, test_id: str, what: str = "Value
     def copy() -> None:
         ui.clipboard.write(value() if callable(value) else value)
         toast(f"{what} copied")
-    button = ui.button(icon="content_copy", on_click=copy).props("flat round dense size=sm")
-    button.tooltip(f"Copy {what.lower()}")
+    return icon_button("content_copy", f"Copy {what.lower()}", test_id, copy).props("size=sm")
+
+
+def icon_button(icon: str, label: str, test_id: str, on_click: Callable[..., Any] | None = None) -> ui.button:
+    """A round icon-only button, named for screen readers and with a tooltip."""
+    button = ui.button(icon=icon, on_click=on_click).props("flat round dense")
+    button.props["aria-label"] = label
+    button.tooltip(label)
     return tid(button, test_id)
 
 

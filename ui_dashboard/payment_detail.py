@@ -10,7 +10,8 @@ from nicegui import ui
 
 from backend.domain.money import format_amount
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import Tag, copy_button, status_badge, tid, timestamp, toast
+from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp,
+                                     toast)
 from ui_dashboard.layout import attempt
 
 POLL_SECONDS = 2.0
@@ -71,8 +72,7 @@ class PaymentDetail:
                         tid(ui.label(payment["id"]).classes("font-mono text-base font-semibold"),
                             "detail-payment-id")
                         copy_button(payment["id"], "copy-payment-id-button", "Payment ID")
-                tid(ui.button(icon="close", on_click=self.dialog.close).props("flat round dense"),
-                    "close-detail-button")
+                icon_button("close", "Close", "close-detail-button", self.dialog.close)
             with ui.row().classes("items-baseline gap-3"):
                 ui.label(format_amount(payment["amount"], payment.get("currency", "INR"))) \
                     .classes("text-3xl font-semibold")

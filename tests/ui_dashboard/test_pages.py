@@ -209,6 +209,7 @@ async def test_a_failed_payment_offers_no_actions(user: User, merchant_with_paym
     await see(user, "Showing 1–1 of 1")
     user.find(marker="transaction-row").click()
     await see(user, "PAYMENT_FAILED")
+    assert text_of(user, "detail-payment-id") == failed["id"]
     await user.should_not_see(marker="capture-button")
     await user.should_not_see(marker="refund-button")
 

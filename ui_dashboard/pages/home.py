@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from backend.domain.money import format_amount, format_whole
-from ui_dashboard.components import Tag, copy_button, status_badge, tid, timestamp, whole_percent
+from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp,
+                                     whole_percent)
 from ui_dashboard.layout import attempt, frame, signed_in
 
 REFRESH_SECONDS = 15
@@ -32,8 +33,7 @@ async def home_page() -> RedirectResponse | None:
             with ui.card().classes("w-full"):
                 with ui.row().classes("w-full items-center justify-between"):
                     ui.label("Successful payments, last 14 days").classes("text-base font-semibold")
-                    refresh = tid(ui.button(icon="refresh").props("flat round dense"), "refresh-stats-button")
-                    refresh.tooltip("Refresh")
+                    refresh = icon_button("refresh", "Refresh", "refresh-stats-button")
                 chart = tid(ui.echart(_chart_options([])).classes("w-full h-72"), "volume-chart")
             with ui.card().classes("w-full gap-2"):
                 with ui.row().classes("w-full items-center justify-between"):

@@ -5,7 +5,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard import api
-from ui_dashboard.forms import credential_inputs, error_banner, form, show_error, sign_in_with, submit_button, switch_link, text_input
+from ui_dashboard.forms import (credential_inputs, error_banner, form, show_error,
+                                sign_in_with, submit_button, switch_link, text_input)
 from ui_dashboard.layout import centered_card
 
 MIN_PASSWORD = 8

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
-from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, native_select, pager, status_badge,
-                                     tid, timestamp, toast, update_pager)
+from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, icon_button,
+                                     native_select, pager, status_badge, tid, timestamp, toast, update_pager)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
@@ -165,7 +165,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             tid(ui.button("Search", icon="search", on_click=search).props("unelevated no-caps"),
                 "search-button")
             ui.space()
-            tid(ui.button(icon="refresh", on_click=load).props("flat round"), "refresh-button").tooltip("Refresh")
+            icon_button("refresh", "Refresh", "refresh-button", load)
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
         with ui.row().classes("w-full items-center gap-3 -mt-2"):

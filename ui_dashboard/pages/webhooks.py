@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import (Latest, Tag, cell, copy_button, empty_row, html_table, pager, status_badge, tid,
-                                     timestamp, toast, update_pager)
-from ui_dashboard.forms import error_banner, form, show_error
+from ui_dashboard.components import (Latest, Tag, cell, copy_button, empty_row, html_table, icon_button, pager,
+                                     status_badge, tid, timestamp, toast, update_pager)
+from ui_dashboard.forms import error_banner, form
 from ui_dashboard.layout import attempt, frame, signed_in
 
 HEADERS = ("Event", "Status", "Attempts", "Last Attempt", "Response Code", "Actions")
@@ -134,8 +134,7 @@ async def webhooks_page() -> RedirectResponse | None:
                          "webhooks-live-indicator") as live:
                     ui.spinner(size="xs", color="amber-8")
                     ui.label("Auto-refreshing")
-                tid(ui.button(icon="refresh", on_click=load_logs).props("flat round"),
-                    "refresh-webhooks-button").tooltip("Refresh")
+                icon_button("refresh", "Refresh", "refresh-webhooks-button", load_logs)
         _, body = html_table("webhook-logs-table", HEADERS)
         pagination = pager(previous_page, next_page)
 
@@ -179,7 +178,7 @@ def _render_detail(card: ui.card, entry: dict[str, Any], close) -> None:
             with ui.row().classes("items-center gap-3"):
                 ui.label(entry["event"]).classes("text-lg font-semibold font-mono")
                 status_badge(entry["status"])
-            tid(ui.button(icon="close", on_click=close).props("flat round dense"), "close-webhook-detail-button")
+            icon_button("close", "Close", "close-webhook-detail-button", close)
         facts = [("Delivery ID", entry["id"]), ("Attempts", entry.get("attempts", 0)),
                  ("Created", timestamp(entry.get("created_at"))),
                  ("Last attempt", timestamp(entry.get("last_attempt_at")) or "—"),
