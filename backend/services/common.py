@@ -21,8 +21,12 @@ def unique_id(session: Session, model: type, prefix: str) -> str:
 
 
 def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:
-    """SELECT ... FOR UPDATE on PostgreSQL; on SQLite every write transaction is already exclusive."""
-    stmt = select(model).filter_by(**where).with_for_update()
+    """SELECT ... FOR UPDATE on PostgreSQL; on SQLite every write transaction is already exclusive.
+
+    populate_existing: an object read earlier in this session (unlocked) must take the locked row's values,
+    or two duplicate jobs would both act on a stale `pending`.
+    """
+    stmt = select(model).filter_by(**where).with_for_update().execution_options(populate_existing=True)
     return session.execute(stmt).scalar_one_or_none()
 
 
