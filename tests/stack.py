@@ -113,6 +113,8 @@ class Stack:
         self.own_stores = stores is None
         self.env = {**os.environ, **DEFAULT_ENV, **self.stores.env, **env, "HOST": "127.0.0.1"}
         self.env.pop("PORT", None)
+        # pytest's own variable makes NiceGUI believe it runs under its test plugin and ignore the port.
+        self.env.pop("PYTEST_CURRENT_TEST", None)
         self.procs: dict[str, subprocess.Popen] = {}
         self.logs = self.stores.tmp / "logs"
         self.logs.mkdir(exist_ok=True)

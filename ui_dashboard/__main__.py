@@ -11,11 +11,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a file (NiceGUI's test plugin) as well as with -m
     sys.path.insert(0, str(ROOT))
 
-# A server started by a test inherits PYTEST_CURRENT_TEST, and NiceGUI then ignores the port it is given.
-# (Under NiceGUI's simulated User the file runs inside pytest itself: leave pytest's variable alone there.)
-if os.environ.get("NICEGUI_USER_SIMULATION") != "true":
-    os.environ.pop("PYTEST_CURRENT_TEST", None)
-
 # NiceGUI reads its storage folder when imported: keep sessions in var/ (git-ignored), not in the cwd.
 os.environ.setdefault("NICEGUI_STORAGE_PATH",
                       os.environ.get("DASHBOARD_STORAGE_PATH", str(ROOT / "var" / "dashboard-storage")))

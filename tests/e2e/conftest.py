@@ -19,7 +19,9 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API marks its event loop as running in this thread while it is open,
+# which would stop pytest-asyncio tests that run after the browser tests (tests/ui_dashboard).
+@pytest.fixture(scope="package")
 def playwright_instance():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
@@ -30,7 +32,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance):
     b = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
     yield b
@@ -43,6 +45,14 @@ def context(browser):
     ctx.set_default_timeout(15000)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture(autouse=True, scope="package")
+def _assertion_timeout():
+    """expect() waits 10 s, not 5: the suites share 2 cores with a second test run."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.checkout_support import FINAL_TIMEOUT, patient_expect  # noqa: F401 (autouse fixture)
+from tests.e2e.checkout_support import FINAL_TIMEOUT
 
 FUTURE_EXPIRY = f"12/{(date.today().year + 3) % 100:02d}"
 

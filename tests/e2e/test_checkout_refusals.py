@@ -16,7 +16,6 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.checkout_support import patient_expect  # noqa: F401 (autouse fixture)
 from tests.stack import ROOT, free_port
 
 ORDER = {"id": "order_Stub000000000001", "amount": 1999, "currency": "INR", "status": "created",

@@ -37,6 +37,7 @@ def test_make_run_starts_everything_and_ctrl_c_stops_it(tmp_path: Path):
            "DASHBOARD_STORAGE_PATH": str(tmp_path / "storage"), "API_URL": f"http://127.0.0.1:{api}",
            "TEST_MODE": "true", "TEST_PROCESSING_DELAY": "200"}
     env.pop("MAKEFLAGS", None)
+    env.pop("PYTEST_CURRENT_TEST", None)  # NiceGUI would take itself for a test and ignore its port
     proc = subprocess.Popen(["make", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:

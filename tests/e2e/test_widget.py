@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.e2e.checkout_support import FINAL_TIMEOUT, patient_expect  # noqa: F401 (autouse fixture)
+from tests.e2e.checkout_support import FINAL_TIMEOUT
 
 from tests.stack import free_port
 

@@ -54,21 +54,3 @@ def new_merchant(stack):
     body["password"] = "long enough pw"
     body["headers"] = {"X-Api-Key": body["api_key"], "X-Api-Secret": body["api_secret"]}
     return body
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_protocol(item, nextitem):
-    """Playwright's sync API (the browser tests' session fixture) leaves its event loop marked as
-    running in this thread while its greenlet is suspended, so pytest-asyncio could not start a loop
-    for these async tests once a browser test has run. Hide that loop for the length of each test."""
-    from asyncio import events
-
-    if Path(__file__).parent not in Path(item.path).parents:  # this hook is global: only our tests
-        yield
-        return
-    outer = events._get_running_loop()
-    events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        events._set_running_loop(outer)
