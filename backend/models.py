@@ -35,7 +35,9 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep the values just written after COMMIT: serialising a response must not reload every row.
+# (Locked reads refresh explicitly: services.common.get_for_update.)
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 _PENDING = text("status = 'pending'")
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
 from backend.models import db
 from backend.schemas import ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
 from backend.services import merchants, stats, webhooks
@@ -38,4 +38,4 @@ def send_test_webhook():
 
 @bp.get("/stats", responses={200: StatsOut, **ERRORS}, summary="Payment totals and the last 14 days")
 def get_stats():
-    return json_response(stats.merchant_stats(db.session, current_merchant().id))
+    return json_response(stats.merchant_stats(db.session, current_merchant_id()))

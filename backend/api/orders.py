@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut, dump
 from backend.services import orders
@@ -16,20 +16,20 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 @bp.post("/orders", responses={201: OrderOut, **ERRORS}, summary="Create an order")
 @idempotent
 def create_order(body: OrderCreate):
-    order = orders.create_order(db.session, current_merchant(), body.amount, body.currency, body.receipt, body.notes)
+    order = orders.create_order(db.session, current_merchant_id(), body.amount, body.currency, body.receipt, body.notes)
     return json_response(dump(OrderOut, order), 201)
 
 
 @bp.get("/orders", responses={200: OrderPage, **ERRORS}, summary="List orders, newest first")
 def list_orders(query: PageQuery):
-    page = orders.list_orders(db.session, current_merchant().id, query.limit, query.offset)
+    page = orders.list_orders(db.session, current_merchant_id(), query.limit, query.offset)
     return json_response({"data": [dump(OrderOut, o) for o in page.items], "total": page.total,
                           "limit": page.limit, "offset": page.offset})
 
 
 @bp.get("/orders/<id>", responses={200: OrderOut, **ERRORS}, summary="Fetch an order")
 def get_order(path: IdPath):
-    return json_response(dump(OrderOut, orders.get_order(db.session, current_merchant().id, path.id)))
+    return json_response(dump(OrderOut, orders.get_order(db.session, current_merchant_id(), path.id)))
 
 
 @public.get("/orders/<id>/public", responses={200: PublicOrderOut, 404: ErrorOut},

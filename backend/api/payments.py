@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response
 from backend.api.limits import limiter, order_key, public_payment_limit
 from backend.models import db
 from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
@@ -25,12 +25,12 @@ def _create(body: PaymentCreate, merchant_id: str | None):
          summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
 @idempotent
 def create_payment(body: PaymentCreate):
-    return json_response(dump(PaymentOut, _create(body, current_merchant().id)), 201)
+    return json_response(dump(PaymentOut, _create(body, current_merchant_id())), 201)
 
 
 @bp.get("/payments", responses={200: PaymentPage, **ERRORS}, summary="List payments, newest first, with filters")
 def list_payments(query: PaymentQuery):
-    page = payments.list_payments(db.session, current_merchant().id, query.limit, query.offset,
+    page = payments.list_payments(db.session, current_merchant_id(), query.limit, query.offset,
                                   status=query.status, method=query.method, order_id=query.order_id,
                                   created_from=query.from_, created_to=query.to)
     return json_response({"data": [dump(PaymentOut, p) for p in page.items], "total": page.total,
@@ -39,13 +39,13 @@ def list_payments(query: PaymentQuery):
 
 @bp.get("/payments/<id>", responses={200: PaymentOut, **ERRORS}, summary="Fetch a payment")
 def get_payment(path: IdPath):
-    return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant().id, path.id)))
+    return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant_id(), path.id)))
 
 
 @bp.post("/payments/<id>/capture", responses={200: PaymentOut, **ERRORS}, summary="Capture a successful payment")
 @idempotent
 def capture_payment(path: IdPath, body: CaptureIn):
-    payment = payments.capture_payment(db.session, current_merchant().id, path.id, body.amount)
+    payment = payments.capture_payment(db.session, current_merchant_id(), path.id, body.amount)
     return json_response(dump(PaymentOut, payment))
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, PageQuery, RefundCreate, RefundOut, RefundPage, dump
 from backend.services import payments, refunds
@@ -20,23 +20,23 @@ def _page(page) -> dict:
          summary="Refund a successful payment, fully or in part")
 @idempotent
 def create_refund(path: IdPath, body: RefundCreate):
-    refund = refunds.create_refund(db.session, deps.processor(), current_merchant().id, path.id, body.amount,
+    refund = refunds.create_refund(db.session, deps.processor(), current_merchant_id(), path.id, body.amount,
                                    body.reason)
     return json_response(dump(RefundOut, refund), 201)
 
 
 @bp.get("/payments/<id>/refunds", responses={200: RefundPage, **ERRORS}, summary="A payment's refunds")
 def list_payment_refunds(path: IdPath, query: PageQuery):
-    payments.get_payment(db.session, current_merchant().id, path.id)
-    return json_response(_page(refunds.list_refunds(db.session, current_merchant().id, query.limit, query.offset,
+    payments.get_payment(db.session, current_merchant_id(), path.id)
+    return json_response(_page(refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset,
                                                     payment_id=path.id)))
 
 
 @bp.get("/refunds", responses={200: RefundPage, **ERRORS}, summary="List refunds, newest first")
 def list_refunds(query: PageQuery):
-    return json_response(_page(refunds.list_refunds(db.session, current_merchant().id, query.limit, query.offset)))
+    return json_response(_page(refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset)))
 
 
 @bp.get("/refunds/<id>", responses={200: RefundOut, **ERRORS}, summary="Fetch a refund")
 def get_refund(path: IdPath):
-    return json_response(dump(RefundOut, refunds.get_refund(db.session, current_merchant().id, path.id)))
+    return json_response(dump(RefundOut, refunds.get_refund(db.session, current_merchant_id(), path.id)))

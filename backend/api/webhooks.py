@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import merchant_blueprint
-from backend.api.http import current_merchant, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response
 from backend.models import db
 from backend.schemas import (ErrorOut, IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
                              WebhookRetryOut, dump)
@@ -14,7 +14,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 @bp.get("/webhooks", responses={200: WebhookPage, **ERRORS}, summary="Webhook delivery logs, newest first")
 def list_webhooks(query: WebhookQuery):
-    page = webhooks.list_logs(db.session, current_merchant().id, query.limit, query.offset, query.payment_id)
+    page = webhooks.list_logs(db.session, current_merchant_id(), query.limit, query.offset, query.payment_id)
     return json_response({"data": [dump(WebhookLogOut, w) for w in page.items], "total": page.total,
                           "limit": page.limit, "offset": page.offset})
 
@@ -22,11 +22,11 @@ def list_webhooks(query: WebhookQuery):
 @bp.get("/webhooks/<id>", responses={200: WebhookLogDetailOut, **ERRORS},
         summary="One delivery: its payload and the last response")
 def get_webhook(path: IdPath):
-    return json_response(dump(WebhookLogDetailOut, webhooks.get_log(db.session, current_merchant().id, path.id)))
+    return json_response(dump(WebhookLogDetailOut, webhooks.get_log(db.session, current_merchant_id(), path.id)))
 
 
 @bp.post("/webhooks/<id>/retry", responses={200: WebhookRetryOut, **ERRORS}, summary="Deliver again, now")
 @idempotent
 def retry_webhook(path: IdPath):
-    entry = webhooks.retry(db.session, current_merchant().id, path.id)
+    entry = webhooks.retry(db.session, current_merchant_id(), path.id)
     return json_response({"id": entry.id, "status": entry.status, "message": "Webhook retry scheduled"})

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -49,15 +52,49 @@ def get_test_merchant(session: Session) -> Merchant | None:
     return session.get(Merchant, TEST_MERCHANT_ID)
 
 
-def authenticate(session: Session, api_key: str | None, api_secret: str | None) -> Merchant:
+@dataclass(frozen=True)
+class _Credential:
+    merchant_id: str
+    api_secret: str
+    is_active: bool
+    fetched: float
+
+
+# Every merchant request authenticates: known keys are remembered for a few seconds per process, so a
+# request costs no lookup. A deactivated merchant is refused within CREDENTIAL_TTL.
+CREDENTIAL_TTL = 5.0
+_MAX_CACHED = 10_000
+_credentials: dict[str, _Credential] = {}
+_credentials_lock = threading.Lock()
+
+
+def _credential(session: Session, api_key: str) -> _Credential | None:
+    now = time.monotonic()
+    cached = _credentials.get(api_key)
+    if cached is not None and now - cached.fetched < CREDENTIAL_TTL:
+        return cached
+    row = session.execute(select(Merchant.id, Merchant.api_secret, Merchant.is_active)
+                          .where(Merchant.api_key == api_key)).first()
+    if row is None:
+        return None
+    credential = _Credential(row.id, row.api_secret, bool(row.is_active), now)
+    with _credentials_lock:
+        if len(_credentials) >= _MAX_CACHED:
+            _credentials.clear()
+        _credentials[api_key] = credential
+    return credential
+
+
+def authenticate(session: Session, api_key: str | None, api_secret: str | None) -> str:
+    """The id of the active merchant owning this key and secret; AUTHENTICATION_ERROR otherwise."""
     if not api_key or not api_secret:
         raise invalid_credentials()
-    merchant = session.execute(select(Merchant).where(Merchant.api_key == api_key)).scalar_one_or_none()
-    expected = merchant.api_secret if merchant is not None else _DUMMY_SECRET
+    credential = _credential(session, api_key)
+    expected = credential.api_secret if credential is not None else _DUMMY_SECRET
     ok = hmac.compare_digest(expected.encode(), api_secret.encode())
-    if merchant is None or not ok or not merchant.is_active:
+    if credential is None or not ok or not credential.is_active:
         raise invalid_credentials()
-    return merchant
+    return credential.merchant_id
 
 
 def _normalize_email(email: str) -> str:

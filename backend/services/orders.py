@@ -4,25 +4,34 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
 from backend.domain.errors import not_found
 from backend.domain.status import OrderStatus
-from backend.models import Merchant, Order
-from backend.services.common import Page, paginate, unique_id
+from backend.models import Order
+from backend.services.common import Page, paginate
 
 
-def create_order(session: Session, merchant: Merchant, amount: int, currency: str = "INR",
+def create_order(session: Session, merchant_id: str, amount: int, currency: str = "INR",
                  receipt: str | None = None, notes: dict[str, Any] | None = None) -> Order:
-    now = utcnow()
-    order = Order(id=unique_id(session, Order, ids.ORDER), merchant_id=merchant.id, amount=amount,
-                  currency=currency, receipt=receipt, notes=notes or {}, status=OrderStatus.CREATED.value,
-                  created_at=now, updated_at=now)
-    session.add(order)
-    session.commit()
-    return order
+    # The primary key catches the (95-bit) collision: draw a new id and insert again, no lookup first.
+    for attempt in range(3):
+        now = utcnow()
+        order = Order(id=ids.new_id(ids.ORDER), merchant_id=merchant_id, amount=amount, currency=currency,
+                      receipt=receipt, notes=notes or {}, status=OrderStatus.CREATED.value,
+                      created_at=now, updated_at=now)
+        session.add(order)
+        try:
+            session.commit()
+            return order
+        except IntegrityError:
+            session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def get_order(session: Session, merchant_id: str | None, order_id: str) -> Order:
