@@ -58,6 +58,7 @@ class Config:
     webhook_retry_intervals_test: bool = False
     webhook_block_private_networks: bool = False
     webhook_timeout_seconds: float = 5.0
+    webhook_concurrency: int = 64
     # The sweeper re-enqueues work overdue by more than sweep_grace seconds, every sweep_interval seconds.
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
@@ -96,6 +97,7 @@ class Config:
             test_processing_delay=_int(env.get("TEST_PROCESSING_DELAY"), 1000),
             webhook_retry_intervals_test=_bool(env.get("WEBHOOK_RETRY_INTERVALS_TEST"), False),
             webhook_block_private_networks=_bool(env.get("WEBHOOK_BLOCK_PRIVATE_NETWORKS"), False),
+            webhook_concurrency=_int(env.get("WEBHOOK_CONCURRENCY"), 64),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
             rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -79,13 +80,51 @@ def process_refund(refund_id: str) -> str:
         return refunds.process_refund(session, refund_id)
 
 
-@huey.task(retries=5, retry_delay=5)
-def deliver_webhook(log_id: str) -> str | None:
-    with _job():
-        from backend.services import webhooks
+# Deliveries wait on merchants' servers (up to the 5 s timeout). They run on a pool of their own, so a
+# slow receiver holds a delivery thread, never a Huey worker thread: payments keep flowing, and up to
+# WEBHOOK_CONCURRENCY deliveries are in flight at once. The pool's queue is bounded (backpressure on the
+# Huey thread); a delivery lost with the process is still pending in the database for the sweeper.
+_delivery_pool: ThreadPoolExecutor | None = None
+_delivery_slots: threading.BoundedSemaphore | None = None
+_delivery_lock = threading.Lock()
 
+
+def _deliveries() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
+    global _delivery_pool, _delivery_slots
+    with _delivery_lock:
+        if _delivery_pool is None:
+            size = max(1, flask_app().extensions["paygate.config"].webhook_concurrency)
+            _delivery_pool = ThreadPoolExecutor(size, thread_name_prefix="paygate-delivery")
+            _delivery_slots = threading.BoundedSemaphore(size * 2)
+    return _delivery_pool, _delivery_slots
+
+
+def _deliver(log_id: str) -> str | None:
+    from backend.services import webhooks
+
+    with _job():
         session, config, _processor = _deps()
         return webhooks.deliver(session, config, log_id)
+
+
+def _deliver_and_release(log_id: str, slots: threading.BoundedSemaphore) -> None:
+    try:
+        _deliver(log_id)
+    except Exception:
+        log.exception("delivery of webhook %s failed; the sweeper will retry it", log_id)
+    finally:
+        slots.release()
+
+
+@huey.task(retries=5, retry_delay=5)
+def deliver_webhook(log_id: str) -> None:
+    pool, slots = _deliveries()
+    slots.acquire()
+    try:
+        pool.submit(_deliver_and_release, log_id, slots)
+    except BaseException:
+        slots.release()
+        raise
 
 
 TASKS = {
