@@ -30,6 +30,29 @@ def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, str],
+             kind: str) -> tuple[Any, Any] | str:
+    """For a job: lock the parent row, then the object (one lock order everywhere: order -> payment ->
+    refund). Returns (parent, object) when the object is pending and due; otherwise "skipped" (gone or
+    moved on) or "rescheduled" (the job came early and put itself back for the due time)."""
+    from backend.domain.clock import utcnow
+    from backend.services import jobs
+
+    found = session.get(model, object_id)
+    if found is None:
+        session.rollback()
+        return "skipped"
+    parent_model, parent_key = parent
+    parent_row = get_for_update(session, parent_model, id=getattr(found, parent_key))
+    row = get_for_update(session, model, id=object_id)
+    if row.status != "pending":
+        session.rollback()
+        return "skipped"
+    if jobs.reschedule_if_early(session, kind, object_id, row.ready_at, utcnow()):
+        return "rescheduled"
+    return parent_row, row
+
+
 @dataclass
 class Page(Generic[T]):
     items: list[T]

@@ -15,7 +15,7 @@ from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import Attempt, Processor
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, paginate, unique_id
+from backend.services.common import Page, get_for_update, lock_due, paginate, unique_id
 
 METHODS = ("upi", "card")
 
@@ -82,19 +82,11 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
 
 def process_payment(session: Session, processor: Processor, payment_id: str) -> str:
     """Apply the processor's outcome. Safe to run any number of times: only a pending, due payment moves."""
-    found = session.get(Payment, payment_id)
-    if found is None:
-        session.rollback()
-        return "skipped"
-    # Lock order: order -> payment (-> refund), everywhere.
-    order = get_for_update(session, Order, id=found.order_id)
-    payment = get_for_update(session, Payment, id=payment_id)
-    if payment.status != PaymentStatus.PENDING.value:
-        session.rollback()
-        return "skipped"
+    locked = lock_due(session, Payment, payment_id, (Order, "order_id"), jobs.PROCESS_PAYMENT)
+    if isinstance(locked, str):
+        return locked
+    order, payment = locked
     now = utcnow()
-    if jobs.reschedule_if_early(session, jobs.PROCESS_PAYMENT, payment_id, payment.ready_at, now):
-        return "rescheduled"
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
     if outcome.success and order.status == OrderStatus.PAID.value:
         # Another attempt on this order succeeded first: nobody is charged twice.

@@ -13,7 +13,7 @@ from backend.domain.status import PaymentStatus, RefundStatus, move
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, paginate, unique_id
+from backend.services.common import Page, get_for_update, lock_due, paginate, unique_id
 
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
@@ -53,19 +53,11 @@ def create_refund(session: Session, processor: Processor, merchant_id: str, paym
 
 def process_refund(session: Session, refund_id: str) -> str:
     """Idempotent: only a pending, due refund moves; the refundable amount is checked once more."""
-    found = session.get(Refund, refund_id)
-    if found is None:
-        session.rollback()
-        return "skipped"
-    # Lock order payment -> refund, as in create_refund.
-    payment = get_for_update(session, Payment, id=found.payment_id)
-    refund = get_for_update(session, Refund, id=refund_id)
-    if refund.status != RefundStatus.PENDING.value:
-        session.rollback()
-        return "skipped"
+    locked = lock_due(session, Refund, refund_id, (Payment, "payment_id"), jobs.PROCESS_REFUND)
+    if isinstance(locked, str):
+        return locked
+    payment, refund = locked
     now = utcnow()
-    if jobs.reschedule_if_early(session, jobs.PROCESS_REFUND, refund_id, refund.ready_at, now):
-        return "rescheduled"
     processed = _refunded(session, payment.id, (RefundStatus.PROCESSED.value,), exclude=refund.id)
     if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
         refund.status = move(refund.status, RefundStatus.FAILED)
