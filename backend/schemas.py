@@ -53,10 +53,10 @@ class OrderCreate(_In):
 
 
 class CardIn(_In):
-    number: StrictStr = Field(max_length=64)
+    number: StrictStr = Field(max_length=64, repr=False)
     expiry_month: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
     expiry_year: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
-    cvv: StrictStr = Field(max_length=8)
+    cvv: StrictStr = Field(max_length=8, repr=False)
     holder_name: StrictStr = Field(max_length=255)
 
 

@@ -6,7 +6,7 @@ reference and when the outcome will be known. `outcome` runs in the worker once 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 
@@ -16,7 +16,7 @@ class Attempt:
     amount: int
     currency: str
     vpa: str | None = None
-    card_number: str | None = None  # present only during submit, never persisted
+    card_number: str | None = field(default=None, repr=False)  # only during submit; never persisted or logged
 
 
 @dataclass(frozen=True)

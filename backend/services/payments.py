@@ -1,7 +1,7 @@
 """Payments: create (validate, submit to the processor, queue the outcome), process, capture, read, list."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -22,11 +22,11 @@ METHODS = ("upi", "card")
 
 @dataclass(frozen=True)
 class CardInput:
-    number: str
-    expiry_month: str
-    expiry_year: str
-    cvv: str
-    holder_name: str
+    number: str = field(repr=False)  # never in a repr, so never in a log or traceback
+    expiry_month: str = ""
+    expiry_year: str = ""
+    cvv: str = field(default="", repr=False)
+    holder_name: str = ""
 
 
 def create_payment(session: Session, processor: Processor, *, merchant_id: str | None, order_id: str,

@@ -73,3 +73,15 @@ def test_validate_card_codes(args, code):
         validate_card(*args, today=TODAY)
     assert err.value.code == code
     assert "4111" not in err.value.description
+
+
+def test_card_data_never_in_a_repr():
+    from backend.processors.base import Attempt
+    from backend.schemas import CardIn
+    from backend.services.payments import CardInput
+
+    card = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "30", "cvv": "987",
+            "holder_name": "Asha Rao"}
+    for obj in (CardInput(**card), CardIn(**card), Attempt("card", 100, "INR", card_number=card["number"])):
+        text = repr(obj) + str(obj)
+        assert "4111111111111111" not in text and "987" not in text, text
