@@ -1,7 +1,9 @@
 """Embedded mode: the page inside checkout.js's iframe tells its parent what happened (CONTRACT §7).
 
 The browser posts; the server only asks it to. Nothing is posted unless the page is embedded and
-actually framed. The target origin is the framing page's (from the referrer) when it is known.
+actually framed. The target origin is the framing page's, found once and kept for the tab: after a
+reload inside the iframe (NiceGUI reloads after a long disconnect, e.g. a phone shopper away in their UPI
+app) the referrer is the checkout itself, and messages posted there would never reach the merchant.
 """
 from __future__ import annotations
 
@@ -12,8 +14,20 @@ from nicegui import Client
 
 SCRIPT = """<script>
 window.paygateEmbed = (function () {
-  var target = '*';
-  try { if (document.referrer) { target = new URL(document.referrer).origin; } } catch (e) {}
+  var target = null;
+  try { if (location.ancestorOrigins && location.ancestorOrigins.length) { target = location.ancestorOrigins[0]; } }
+  catch (e) {}
+  if (!target) {
+    try {
+      var referrer = document.referrer && new URL(document.referrer).origin;
+      if (referrer && referrer !== location.origin) { target = referrer; }
+    } catch (e) {}
+  }
+  try {
+    if (target) { sessionStorage.setItem('paygate.parentOrigin', target); }
+    else { target = sessionStorage.getItem('paygate.parentOrigin'); }
+  } catch (e) {}
+  target = target || '*';
   function post(message) {
     if (window.parent && window.parent !== window) { window.parent.postMessage(message, target); }
   }

@@ -117,6 +117,25 @@ def test_widget_pays_and_hands_the_real_payment_id_to_on_success(stack, merchant
     shoot(page, "widget-closed-after-success")
 
 
+def test_on_success_still_arrives_after_the_checkout_reloads_inside_the_iframe(stack, merchant, page):
+    """NiceGUI reloads a page after a long disconnect (a shopper away in their UPI app): the checkout must
+    still address its messages to the merchant's page, not to its own origin (its referrer after reload)."""
+    order = stack.create_order(12300)
+    frame = open_widget(page, merchant, order["id"])
+    checkout = next(f for f in page.frames if f.url.startswith(stack.checkout_url))
+    checkout.evaluate("location.reload()")
+    checkout = page.wait_for_event("framenavigated", lambda f: f.url.startswith(stack.checkout_url))
+    expect(frame.get_by_test_id("order-summary")).to_be_visible()
+    assert checkout.evaluate("document.referrer").startswith(stack.checkout_url)  # the trap itself
+    frame.get_by_test_id("vpa-input").fill("success@test")
+    frame.get_by_test_id("pay-button").click()
+    page.wait_for_function("window.events.length >= 2", timeout=FINAL_TIMEOUT)
+    success, closed = events(page)
+    assert success["kind"] == "success" and success["data"]["orderId"] == order["id"]
+    assert closed == {"kind": "close"}
+    expect(page.get_by_test_id("payment-modal")).to_have_count(0)
+
+
 def test_widget_failure_calls_on_failure_and_stays_open_until_closed(stack, merchant, page, shoot):
     order = stack.create_order(50000)
     frame = open_widget(page, merchant, order["id"])
