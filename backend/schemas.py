@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
                       StrictStr, field_validator, model_serializer)
 
-from backend.domain.clock import iso
+from backend.domain.clock import as_utc, iso
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT
 
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
@@ -53,9 +53,10 @@ class OrderCreate(_In):
 
 
 class CardIn(_In):
-    number: StrictStr = Field(max_length=64, repr=False)
-    expiry_month: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
-    expiry_year: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=4)
+    # Generous length caps: a too-long number or expiry is the domain's INVALID_CARD / EXPIRED_CARD.
+    number: StrictStr = Field(max_length=256, repr=False)
+    expiry_month: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=32)
+    expiry_year: Annotated[StrictStr, BeforeValidator(_digits_as_text)] = Field(max_length=32)
     cvv: StrictStr = Field(max_length=8, repr=False)
     holder_name: StrictStr = Field(max_length=255)
 
@@ -103,6 +104,17 @@ class PaymentQuery(PageQuery):
     order_id: Optional[str] = Field(None, max_length=64)
     from_: Optional[datetime] = Field(None, alias="from")
     to: Optional[datetime] = None
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _as_utc(cls, value: Optional[datetime]) -> Optional[datetime]:
+        # Normalised here, where an out-of-range instant (year 9999 at -01:00) is a 400, not a 500 later.
+        if value is None:
+            return None
+        try:
+            return as_utc(value)
+        except OverflowError:
+            raise ValueError("from and to must be timestamps between the years 1 and 9999")
 
 
 class WebhookQuery(PageQuery):

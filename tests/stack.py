@@ -108,7 +108,8 @@ DEFAULT_ENV = {
 class Stack:
     """The gateway's processes over one set of stores. UIs start on first use."""
 
-    def __init__(self, stores: Stores | None = None, **env: str):
+    def __init__(self, stores: Stores | None = None, api_workers: int = 2, worker_threads: int = 16, **env: str):
+        self.api_workers, self.worker_threads = api_workers, worker_threads
         self.stores = stores or Stores()
         self.own_stores = stores is None
         self.env = {**os.environ, **DEFAULT_ENV, **self.stores.env, **env, "HOST": "127.0.0.1"}
@@ -151,12 +152,12 @@ class Stack:
         raise RuntimeError(f"{name} did not answer at {url}:\n{self.log_text(name)[-3000:]}")
 
     def start_api(self) -> None:
-        self._spawn("api", [str(BIN / "gunicorn"), "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{self.api_port}",
+        self._spawn("api", [str(BIN / "gunicorn"), "-w", str(self.api_workers), "--threads", "8", "-b", f"127.0.0.1:{self.api_port}",
                             "--graceful-timeout", "2", "--access-logfile", "-", "backend:create_app()"])
         self._wait_http(self.api_url + "/health", "api")
 
     def start_worker(self, wait: bool = True) -> subprocess.Popen:
-        proc = self._spawn("worker", [str(BIN / "huey_consumer"), "tasks.huey", "-w", "16", "-k", "thread",
+        proc = self._spawn("worker", [str(BIN / "huey_consumer"), "tasks.huey", "-w", str(self.worker_threads), "-k", "thread",
                                       "-m", "0.2", "-d", "0.05"])
         if wait:
             self.wait_until(lambda: self.health().get("worker") == "running", 30, "worker heartbeat")

@@ -194,7 +194,8 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         idempotency.validate_key(key)
         merchant_id = current_merchant_id()
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data())
+        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data(),
+                                                      key=request.headers["X-Api-Secret"])  # verified
         replay = idempotency.begin(db.session, merchant_id, key, fingerprint)
         if replay is not None:
             return current_app.response_class(replay.body, status=replay.status, mimetype="application/json",

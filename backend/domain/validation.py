@@ -65,7 +65,6 @@ def parse_expiry(month: str, year: str) -> tuple[int, int] | None:
     """(year, month) from '12' and '30' or '2030'; None when either is not a plain number."""
     if not (isinstance(month, str) and isinstance(year, str)):
         return None
-    month, year = month.strip(), year.strip()
     if not (_DIGITS_RE.match(month) and _DIGITS_RE.match(year)) or len(month) > 2:
         return None
     if len(year) == 2:

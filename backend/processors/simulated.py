@@ -10,7 +10,7 @@ import random
 import secrets
 
 from backend.config import Config
-from backend.domain.errors import PAYMENT_FAILED
+from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION
 from backend.domain.validation import normalize_card_number
 from backend.processors.base import Attempt, Outcome, Submission
 
@@ -55,7 +55,7 @@ class SimulatedProcessor:
             success = self.rng.random() < rate
         if success:
             return Outcome(True)
-        return Outcome(False, PAYMENT_FAILED, "Payment processing failed")
+        return Outcome(False, PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION)
 
     def refund_delay_ms(self) -> int:
         return self._delay(self.config.refund_delay_min, self.config.refund_delay_max)

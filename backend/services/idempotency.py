@@ -6,6 +6,7 @@ the first 2xx response is stored verbatim and replayed for 24 h; an error respon
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,13 +37,18 @@ def validate_key(key: str) -> str:
     return key
 
 
-def request_fingerprint(method: str, path: str, body: bytes) -> str:
-    """Equal JSON means equal request, whatever the whitespace or key order."""
+def request_fingerprint(method: str, path: str, body: bytes, key: str) -> str:
+    """Equal JSON means equal request, whatever the whitespace or key order.
+
+    Keyed (HMAC with the merchant's API secret): the body may hold a card number and CVV, and an unkeyed
+    hash of them, kept 24 h, could be brute-forced back.
+    """
     try:
         canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
         canonical = body
-    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+    message = method.encode() + b" " + path.encode() + b"\n" + canonical
+    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
 def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Replay | None:
@@ -53,7 +59,12 @@ def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Rep
         if row is not None:
             stale = row.response is None and row.created_at < now - STALE_IN_FLIGHT
             if row.expires_at <= now or stale:
-                session.delete(row)
+                # Take it over only if it is still the row we saw: a competitor may already have.
+                seen = row.created_at
+                session.rollback()
+                session.execute(delete(IdempotencyKey).where(
+                    IdempotencyKey.key == key, IdempotencyKey.merchant_id == merchant_id,
+                    IdempotencyKey.created_at == seen))
                 session.commit()
                 continue
             if row.request_hash != fingerprint:

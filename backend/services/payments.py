@@ -1,6 +1,7 @@
 """Payments: create (validate, submit to the processor, queue the outcome), process, capture, read, list."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -9,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.errors import bad_request, not_found
+from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request, not_found
 from backend.domain.status import OrderStatus, PaymentStatus, move
 from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import Attempt, Processor
 from backend.services import events, jobs
 from backend.services.common import Page, get_for_update, lock_due, paginate, unique_id
+
+log = logging.getLogger(__name__)
 
 METHODS = ("upi", "card")
 
@@ -90,8 +93,9 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
     if outcome.success and order.status == OrderStatus.PAID.value:
         # Another attempt on this order succeeded first: nobody is charged twice.
+        log.info("payment %s declined: order %s already paid", payment.id, order.id)
         payment.status = move(payment.status, PaymentStatus.FAILED)
-        payment.error_code, payment.error_description = "PAYMENT_FAILED", "Order already paid"
+        payment.error_code, payment.error_description = PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION
     elif outcome.success:
         payment.status = move(payment.status, PaymentStatus.SUCCESS)
         order.status = move(order.status, OrderStatus.PAID)

@@ -83,8 +83,14 @@ def send(config: Config, delivery: Delivery, post: Callable = requests.post) -> 
         return AttemptResult(False, None, f"Timed out after {config.webhook_timeout_seconds:g} s")
     except requests.RequestException as exc:
         return AttemptResult(False, None, f"Connection failed: {type(exc).__name__}")
-    text = response.text[:MAX_RESPONSE_BODY]
-    return AttemptResult(200 <= response.status_code < 300, response.status_code, text)
+    return AttemptResult(200 <= response.status_code < 300, response.status_code, storable_text(response.text))
+
+
+def storable_text(text: str) -> str:
+    """A receiver's reply as text any database stores: truncated, no NUL (PostgreSQL refuses it), no lone
+    surrogates. Otherwise recording the attempt would fail and the delivery would repeat for ever."""
+    text = text[:MAX_RESPONSE_BODY].replace("\x00", "\ufffd")
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def record_attempt(session: Session, config: Config, log_id: str, result: AttemptResult) -> str | None:

@@ -125,3 +125,21 @@ def test_path_garbage_never_500(client, merchant_headers):
 def test_bad_idempotency_keys(client, merchant_headers, key):
     r = client.post("/api/v1/orders", json={"amount": 500}, headers={**merchant_headers, "Idempotency-Key": key})
     assert_error(r, 400, "BAD_REQUEST_ERROR")
+
+
+@pytest.mark.parametrize("query", ["to=9999-12-31T23:59:59-01:00", "from=0001-01-01T00:00:00%2B01:00"])
+def test_out_of_range_dates_are_400(client, merchant_headers, query):
+    assert_error(client.get(f"/api/v1/payments?{query}", headers=merchant_headers), 400, "BAD_REQUEST_ERROR")
+
+
+@pytest.mark.parametrize("card,code", [
+    ({"number": "4" * 100}, "INVALID_CARD"), ({"expiry_month": "12345"}, "EXPIRED_CARD"),
+    ({"expiry_year": "99999"}, "EXPIRED_CARD"), ({"expiry_month": " 12"}, "EXPIRED_CARD"),
+])
+def test_card_field_lengths_get_the_contract_codes(client, merchant_headers, card, code):
+    order = client.post("/api/v1/orders", json={"amount": 500}, headers=merchant_headers).get_json()
+    base = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
+            "holder_name": "A B"}
+    r = client.post("/api/v1/payments", json={"order_id": order["id"], "method": "card", "card": {**base, **card}},
+                    headers=merchant_headers)
+    assert_error(r, 400, code)

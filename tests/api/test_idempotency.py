@@ -61,7 +61,7 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
 
     k = key()
     with app.app_context():  # as if the first request were still running
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}')
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key="secret_test_xyz789")
         row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
@@ -92,3 +92,14 @@ def test_purge_deletes_expired_keys(app):
         db.session.commit()
         assert purge_expired(db.session) >= 1
         assert db.session.query(IdempotencyKey).filter(IdempotencyKey.expires_at <= utcnow()).count() == 0
+
+
+def test_fingerprint_is_keyed_so_card_data_cannot_be_guessed_from_it():
+    from backend.services.idempotency import request_fingerprint
+
+    body = b'{"card":{"number":"4111111111111111","cvv":"123"}}'
+    assert request_fingerprint("POST", "/p", body, key="a") != request_fingerprint("POST", "/p", body, key="b")
+    import hashlib
+
+    unkeyed = hashlib.sha256(b"POST /p\n" + body).hexdigest()
+    assert unkeyed != request_fingerprint("POST", "/p", body, key="a")

@@ -91,3 +91,11 @@ def test_private_addresses_blocked_when_asked(address):
 
 def test_public_address_allowed_when_blocking():
     assert check_webhook_url("https://hooks.example/x", True, resolver=lambda h: ["93.184.216.34"])
+
+
+def test_receiver_replies_are_stored_safely():
+    from backend.services.webhooks import MAX_RESPONSE_BODY, storable_text
+
+    assert storable_text("ok\x00") == "ok\ufffd"
+    assert storable_text("a\ud800b") == "a?b"
+    assert len(storable_text("x" * 10_000)) == MAX_RESPONSE_BODY
