@@ -8,6 +8,9 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from urllib3.exceptions import LocationParseError
+from urllib3.util import parse_url
+
 from backend.domain.errors import bad_request
 
 MAX_URL_LENGTH = 2048
@@ -38,13 +41,31 @@ def check_webhook_url(url: str, block_private: bool, resolver=resolve) -> str:
         parts.port  # raises on a malformed port
     except ValueError:
         raise bad_request("webhook_url must be a valid http or https URL")
-    if parts.scheme not in ("http", "https") or not host or any(c.isspace() for c in url):
+    # Anything two URL parsers could read differently is refused: a backslash, credentials, control or
+    # non-ASCII characters ("http://127.0.0.1:80\\@1.1.1.1/" is 1.1.1.1 to one parser, 127.0.0.1 to another).
+    if (parts.scheme not in ("http", "https") or not host or "\\" in url or not url.isascii()
+            or any(ord(c) <= 32 or ord(c) == 127 for c in url)):
+        raise bad_request("webhook_url must be a valid http or https URL")
+    if "@" in parts.netloc:
+        raise bad_request("webhook_url must not contain credentials")
+    try:
+        sent_to = (parse_url(url).host or "").strip("[]").lower()
+    except LocationParseError:
+        sent_to = ""
+    if sent_to != host.lower():  # the parser that sends must agree with the one that checked
         raise bad_request("webhook_url must be a valid http or https URL")
     if block_private:
-        addresses = resolver(host)
-        if not addresses:
-            raise bad_request("webhook_url host does not resolve")
-        for address in addresses:
-            if _blocked(ipaddress.ip_address(address.split("%")[0])):
-                raise bad_request("webhook_url must not point to a private, loopback or link-local address")
+        public_addresses(host, resolver)
     return url
+
+
+def public_addresses(host: str, resolver=resolve) -> list[str]:
+    """The host's addresses, all of them public; else BAD_REQUEST_ERROR. Delivery connects to one of
+    these very addresses, so a DNS answer that changes after the check (rebinding) cannot redirect it."""
+    addresses = resolver(host)
+    if not addresses:
+        raise bad_request("webhook_url host does not resolve")
+    for address in addresses:
+        if _blocked(ipaddress.ip_address(address.split("%")[0])):
+            raise bad_request("webhook_url must not point to a private, loopback or link-local address")
+    return addresses

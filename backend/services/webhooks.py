@@ -9,8 +9,11 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
+from urllib.parse import urlsplit
 
-import requests
+import certifi
+import urllib3
+from urllib3.util import parse_url
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,7 +23,7 @@ from backend.domain.errors import GatewayError, bad_request, not_found
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
 from backend.domain.status import WebhookStatus, move
-from backend.domain.webhook_urls import check_webhook_url
+from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
 from backend.services import events, jobs
 from backend.services.common import Page, get_for_update, paginate
@@ -68,22 +71,49 @@ def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
     return delivery
 
 
-def send(config: Config, delivery: Delivery, post: Callable = requests.post) -> AttemptResult:
+def send(config: Config, delivery: Delivery, resolver: Callable[[str], list[str]] = resolve) -> AttemptResult:
+    """One attempt. With WEBHOOK_BLOCK_PRIVATE_NETWORKS the host is resolved and checked here, and the
+    connection goes to that checked address (Host header and TLS name stay the URL's)."""
     try:
-        check_webhook_url(delivery.url, block_private=config.webhook_block_private_networks)
+        check_webhook_url(delivery.url, block_private=False)
+        host = urlsplit(delivery.url).hostname or ""
+        address = (public_addresses(host, resolver)[0] if config.webhook_block_private_networks else None)
     except GatewayError as exc:
         return AttemptResult(False, None, exc.description)
     timestamp = int(utcnow().timestamp())
     headers = signature_headers(delivery.secret, delivery.log_id, timestamp, delivery.body)
     headers["User-Agent"] = "PayGate-Webhooks/1.0"
+    timeout = config.webhook_timeout_seconds
     try:
-        response = post(delivery.url, data=delivery.body, headers=headers, timeout=config.webhook_timeout_seconds,
-                        allow_redirects=False)
-    except requests.Timeout:
-        return AttemptResult(False, None, f"Timed out after {config.webhook_timeout_seconds:g} s")
-    except requests.RequestException as exc:
+        status, text = _post(delivery.url, address, delivery.body, headers, timeout)
+    except urllib3.exceptions.TimeoutError:
+        return AttemptResult(False, None, f"Timed out after {timeout:g} s")
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
         return AttemptResult(False, None, f"Connection failed: {type(exc).__name__}")
-    return AttemptResult(200 <= response.status_code < 300, response.status_code, storable_text(response.text))
+    return AttemptResult(200 <= status < 300, status, storable_text(text))
+
+
+def _post(url: str, address: str | None, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str]:
+    """POST without redirects, connecting to `address` when given (else to the URL's host)."""
+    parts = parse_url(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    connect_to = address or parts.host
+    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    if parts.scheme == "https":
+        pool = urllib3.HTTPSConnectionPool(connect_to, port, timeout=limits, retries=False, cert_reqs="CERT_REQUIRED",
+                                           ca_certs=certifi.where(), server_hostname=parts.host,
+                                           assert_hostname=parts.host)
+    else:
+        pool = urllib3.HTTPConnectionPool(connect_to, port, timeout=limits, retries=False)
+    headers = {**headers, "Host": parts.host if parts.port is None else f"{parts.host}:{parts.port}"}
+    try:
+        response = pool.urlopen("POST", parts.request_uri, body=body, headers=headers, redirect=False,
+                                preload_content=False)
+        data = response.read(MAX_RESPONSE_BODY + 1, decode_content=True)
+        response.release_conn()
+        return response.status, data.decode("utf-8", "replace")
+    finally:
+        pool.close()
 
 
 def storable_text(text: str) -> str:
@@ -119,11 +149,11 @@ def record_attempt(session: Session, config: Config, log_id: str, result: Attemp
     return status
 
 
-def deliver(session: Session, config: Config, log_id: str, post: Callable = requests.post) -> str | None:
+def deliver(session: Session, config: Config, log_id: str) -> str | None:
     delivery = claim(session, config, log_id)
     if delivery is None:
         return None
-    result = send(config, delivery, post)
+    result = send(config, delivery)
     return record_attempt(session, config, log_id, result)
 
 

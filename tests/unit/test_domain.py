@@ -72,6 +72,9 @@ def test_signatures_verify_and_refuse_tampering():
     ("https://example.com/hook", True), ("http://localhost:9000/h", True), ("ftp://x.com/", False),
     ("javascript:alert(1)", False), ("https://", False), ("http://a b.com/", False), ("https://x.com:99999/", False),
     ("https://x.com/" + "a" * 2100, False),
+    ("http://127.0.0.1:18931\\@1.1.1.1/ssrf", False), ("http://user:pw@example.com/", False),
+    ("http://example.com@127.0.0.1/", False), ("http://exämple.com/", False), ("http://example.com/\x00", False),
+    ("http://[::1]:8080/h", True),
 ])
 def test_webhook_url_shape(url, ok):
     if ok:

@@ -159,11 +159,13 @@ def test_webhook_url_rules(stack):
     assert cleared.status_code == 200 and cleared.json()["webhook_url"] is None
 
 
-def test_private_networks_refused_at_save_and_at_delivery(app, receiver):
-    """WEBHOOK_BLOCK_PRIVATE_NETWORKS=true: loopback refused when saved, and again when sending."""
+def test_private_networks_refused_at_save_and_at_delivery(app, receiver, monkeypatch):
+    """WEBHOOK_BLOCK_PRIVATE_NETWORKS=true: loopback is refused when saved and again when sending, and the
+    delivery connects to the very address that was checked (a later DNS answer cannot redirect it)."""
     from dataclasses import replace
 
     from backend.config import get_config
+    from backend.domain import webhook_urls
     from backend.domain.errors import GatewayError
     from backend.models import Merchant, db
     from backend.services import merchants, webhooks
@@ -171,11 +173,21 @@ def test_private_networks_refused_at_save_and_at_delivery(app, receiver):
     config = replace(get_config(), webhook_block_private_networks=True)
     with app.app_context():
         m = db.session.get(Merchant, "550e8400-e29b-41d4-a716-446655440000")
-        with pytest.raises(GatewayError, match="private"):
-            merchants.set_webhook_url(db.session, config, m, "http://127.0.0.1:9/hook")
-        db.session.rollback()
+        for url in ("http://127.0.0.1:9/hook", "http://127.0.0.1:9\\@1.1.1.1/hook", "http://localhost:9/"):
+            with pytest.raises(GatewayError):
+                merchants.set_webhook_url(db.session, config, m, url)
+            db.session.rollback()
     path = f"/ok/{secrets.token_hex(3)}"
+    port = receiver.url.rsplit(":", 1)[1]
     delivery = webhooks.Delivery("log-id", receiver.url + path, "whsec_x", b"{}")
     result = webhooks.send(config, delivery)
     assert not result.ok and "private" in result.response_body and receiver.on(path) == []
     assert webhooks.send(get_config(), delivery).ok and len(receiver.on(path)) == 1
+
+    # Pinning: a name no DNS knows, "resolved" to an address the policy accepts; only a connection to the
+    # checked address can reach the receiver, and it is told the URL's own host.
+    monkeypatch.setattr(webhook_urls, "_blocked", lambda ip: str(ip) != "127.0.0.1")
+    pinned = webhooks.Delivery("log-id", f"http://hooks.paygate.invalid:{port}{path}", "whsec_x", b"{}")
+    result = webhooks.send(config, pinned, resolver=lambda host: ["127.0.0.1"])
+    assert result.ok, result
+    assert receiver.on(path)[-1].headers["Host"] == f"hooks.paygate.invalid:{port}"
