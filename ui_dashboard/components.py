@@ -94,11 +94,13 @@ def whole_percent(rate: float | int | None) -> str:
     return f"{int(float(rate or 0) + 0.5)}%"
 
 
-def native_select(options: Iterable[tuple[str, str]], test_id: str,
-                  on_change: Callable[[str], Awaitable[None]], value: str = "") -> ui.element:
-    """A plain `<select>` (easy for people, screen readers and browser tests alike)."""
+def native_select(options: Iterable[tuple[str, str]], test_id: str, on_change: Callable[[str], Awaitable[None]],
+                  value: str = "", label: str = "") -> ui.element:
+    """A plain `<select>` (easy for people, screen readers and browser tests alike), named by `label`."""
     select = ui.element("select").classes(
         "rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-800 focus:outline-indigo-500")
+    if label:
+        select.props["aria-label"] = label
     with select:
         for option_value, label in options:
             option = Tag("option", label)

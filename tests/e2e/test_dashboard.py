@@ -384,3 +384,25 @@ def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, receiver
     page.wait_for_url(re.compile(r"/thank-you\?payment_id=pay_"), timeout=20000)
     payment_id = page.url.rsplit("=", 1)[1]
     assert stack.api("GET", f"/api/v1/payments/{payment_id}").json()["order_id"] == order["id"]
+
+
+def test_filters_have_accessible_names_and_home_fits_a_phone(stack, browser):
+    stack.wait_payment(stack.pay_upi(stack.create_order(1234500)["id"])["id"])
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(stack.dashboard_url + "/login")
+        page.get_by_test_id("email-input").fill("test@example.com")
+        page.get_by_test_id("password-input").fill("any password")
+        page.get_by_test_id("login-button").click()
+        page.wait_for_url("**/dashboard")
+        page.get_by_test_id("stats-container").wait_for()
+        overflow = page.evaluate("""() => [...document.querySelectorAll('[data-test-id=recent-payment]')]
+            .map(e => e.scrollWidth - e.clientWidth)""")
+        assert overflow and all(o <= 1 for o in overflow), overflow
+        page.goto(stack.dashboard_url + "/dashboard/transactions")
+        for test_id, name in (("status-filter", "Filter by status"), ("method-filter", "Filter by method"),
+                              ("page-size-select", "Rows per page"), ("search-input", "Search payments")):
+            assert page.get_by_test_id(test_id).get_attribute("aria-label") == name
+    finally:
+        ctx.close()

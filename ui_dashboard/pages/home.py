@@ -94,9 +94,10 @@ def _recent_row(payment: dict[str, Any]) -> None:
     target = f"/dashboard/transactions?search={payment['id']}"
     with tid(ui.row().classes("w-full items-center gap-4 py-2 border-t border-slate-100 cursor-pointer "
                               "hover:bg-indigo-50/50 no-wrap"), "recent-payment", payment_id=payment["id"]) as row:
-        ui.label(payment["id"]).classes("font-mono text-xs grow")
+        ui.label(payment["id"]).classes("font-mono text-xs grow min-w-0 truncate")
         ui.label(payment["method"].upper()).classes("text-xs text-slate-500 w-12 max-sm:hidden")
-        ui.label(format_amount(payment["amount"], payment.get("currency", "INR"))).classes("w-28 text-right")
+        ui.label(format_amount(payment["amount"], payment.get("currency", "INR"))).classes(
+            "w-28 max-sm:w-20 text-right shrink-0")
         with ui.element("div").classes("w-20"):
             status_badge(payment["status"])
         ui.label(timestamp(payment.get("created_at"))).classes("text-xs text-slate-500 w-36 max-sm:hidden")

@@ -159,7 +159,8 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
     with frame("Transactions", active="/dashboard/transactions"):
         with ui.row().classes("w-full items-center gap-3"):
             search_input = tid(ui.input(placeholder="Search by payment or order ID", value=state.query)
-                               .props("outlined dense clearable").classes("w-80"), "search-input")
+                               .props('outlined dense clearable aria-label="Search payments"').classes("w-80"),
+                               "search-input")
             search_input.on("keydown.enter", search)
             search_input.on("clear", search)
             tid(ui.button("Search", icon="search", on_click=search).props("unelevated no-caps"),
@@ -169,14 +170,15 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
         with ui.row().classes("w-full items-center gap-3 -mt-2"):
-            native_select(STATUSES, "status-filter", filter_by("status"))
-            native_select(METHODS, "method-filter", filter_by("method"))
+            native_select(STATUSES, "status-filter", filter_by("status"), label="Filter by status")
+            native_select(METHODS, "method-filter", filter_by("method"), label="Filter by method")
             date_input("From", "date-from-filter", filter_by("date_from"))
             date_input("To", "date-to-filter", filter_by("date_to"))
             ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
         _, body = html_table("transactions-table", HEADERS)
         pagination = pager(previous_page, next_page,
-                           extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10"))
+                           extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10",
+                                                       label="Rows per page"))
     await load()
     if state.query.startswith("pay_"):
         await detail.open(state.query)
