@@ -41,8 +41,19 @@ def html_table(test_id: str, headers: Iterable[str]) -> tuple[ui.element, ui.ele
                 with ui.element("tr"):
                     for header in headers:
                         Tag("th", header).classes("px-4 py-3 font-semibold whitespace-nowrap")
-            body = ui.element("tbody")
+            body = ui.element("tbody").mark(f"{test_id}-body")  # rows' clicks land here (on_row_click)
     return table, body
+
+
+def on_row_click(body: ui.element, data_attribute: str, handler: Callable[[str], Awaitable[None]]) -> None:
+    """One click handler on the `<tbody>`, which outlives its rows: a table that refreshes itself rebuilds
+    them, and a click on a row that was just replaced would otherwise be dropped. Buttons keep their own."""
+    async def clicked(event: Any) -> None:
+        if event.args:
+            await handler(str(event.args))
+    body.on("click", clicked, js_handler=(
+        "(e) => { if (e.target.closest('button')) return;"
+        f" const row = e.target.closest('tr[{data_attribute}]'); if (row) emit(row.getAttribute('{data_attribute}')); }}"))
 
 
 def cell(text: Any, test_id: str | None = None, classes: str = "") -> Tag:

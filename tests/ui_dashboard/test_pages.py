@@ -38,6 +38,12 @@ async def test_login_shows_the_merchants_keys_and_real_stats(user: User, stack) 
     assert total.text == str(stats["total_transactions"])
 
 
+def click_row(user: User, table: str, row_marker: str, data: str) -> None:
+    """Click the (only) row as the browser does: rows report clicks through their table body (on_row_click)."""
+    (row,) = user.find(marker=row_marker).elements
+    user.find(marker=f"{table}-body").trigger("click", row.props[f"data-{data.replace('_', '-')}"])
+
+
 def text_of(user: User, marker: str) -> str:
     elements = user.find(marker=marker).elements
     assert len(elements) == 1, f"{len(elements)} elements marked {marker}"
@@ -164,7 +170,7 @@ async def test_detail_panel_capture_and_refund(user: User, stack, merchant_with_
     user.find(marker="search-input").type(paid["id"])
     user.find(marker="search-button").click()
     await see(user, "Showing 1–1 of 1")
-    user.find(marker="transaction-row").click()
+    click_row(user, "transactions-table", "transaction-row", "payment_id")
     await see(user, marker="capture-button")
     assert text_of(user, "detail-payment-id") == paid["id"]
 
@@ -207,7 +213,7 @@ async def test_a_failed_payment_offers_no_actions(user: User, merchant_with_paym
     await see(user, "Showing 1–3 of 3")
     user.find(marker="status-filter").trigger("change", "failed")
     await see(user, "Showing 1–1 of 1")
-    user.find(marker="transaction-row").click()
+    click_row(user, "transactions-table", "transaction-row", "payment_id")
     await see(user, "PAYMENT_FAILED")
     assert text_of(user, "detail-payment-id") == failed["id"]
     await user.should_not_see(marker="capture-button")
@@ -242,7 +248,7 @@ async def test_webhook_settings(user: User, stack, new_merchant) -> None:
     assert text_of(user, "webhook-event") == "webhook.test"
     with user.scope(marker="webhook-status"):
         await see(user, "pending")
-    user.find(marker="webhook-log-item").click()
+    click_row(user, "webhook-logs-table", "webhook-log-item", "webhook_id")
     await see(user, marker="webhook-payload", content='"event": "webhook.test"')
     user.find(marker="close-webhook-detail-button").click()
     retry = user.find(marker="retry-webhook-button").elements.pop()

@@ -12,7 +12,8 @@ from nicegui import ui
 
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
 from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, icon_button,
-                                     native_select, pager, status_badge, tid, timestamp, toast, update_pager)
+                                     native_select, on_row_click, pager, status_badge, tid, timestamp, toast,
+                                     update_pager)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
@@ -105,7 +106,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         body.clear()
         with body:
             for payment in page["data"]:
-                _row(payment, detail)
+                _row(payment)
             if not page["data"]:
                 empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
                           else "No payments yet. Create an order and pay it to see it here.")
@@ -176,6 +177,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             date_input("To", "date-to-filter", filter_by("date_to"))
             ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
         _, body = html_table("transactions-table", HEADERS)
+        on_row_click(body, "data-payment-id", detail.open)
         pagination = pager(previous_page, next_page,
                            extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10",
                                                        label="Rows per page"))
@@ -190,10 +192,9 @@ def _filtered(state: TransactionList) -> bool:
     return bool(state.status or state.method or state.query or state.date_from or state.date_to)
 
 
-def _row(payment: dict[str, Any], detail: PaymentDetail) -> None:
+def _row(payment: dict[str, Any]) -> None:
     row = tid(ui.element("tr"), "transaction-row", payment_id=payment["id"])
     row.classes("border-t border-slate-100 hover:bg-indigo-50/50 cursor-pointer")
-    row.on("click", lambda _, pid=payment["id"]: detail.open(pid))
     with row:
         cell(payment["id"], "payment-id", "font-mono text-xs")
         cell(payment.get("order_id"), "order-id", "font-mono text-xs")

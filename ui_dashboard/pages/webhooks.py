@@ -11,7 +11,7 @@ from nicegui import ui
 
 from ui_dashboard.api import MerchantApi
 from ui_dashboard.components import (Latest, Tag, cell, copy_button, empty_row, html_table, icon_button, pager,
-                                     status_badge, tid, timestamp, toast, update_pager)
+                                     on_row_click, status_badge, tid, timestamp, toast, update_pager)
 from ui_dashboard.forms import error_banner, form
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -51,7 +51,7 @@ async def webhooks_page() -> RedirectResponse | None:
         body.clear()
         with body:
             for entry in page["data"]:
-                _log_row(entry, retry, show_detail)
+                _log_row(entry, retry)
             if not page["data"]:
                 empty_row(len(HEADERS), "No deliveries yet. Save a URL and send a test event.")
         update_pager(pagination, log.offset, len(page["data"]), page["total"])
@@ -136,6 +136,7 @@ async def webhooks_page() -> RedirectResponse | None:
                     ui.label("Auto-refreshing")
                 icon_button("refresh", "Refresh", "refresh-webhooks-button", load_logs)
         _, body = html_table("webhook-logs-table", HEADERS)
+        on_row_click(body, "data-webhook-id", show_detail)
         pagination = pager(previous_page, next_page)
 
     with ui.dialog() as confirm, tid(ui.card().classes("max-w-md"), "regenerate-confirm-dialog"):
@@ -154,10 +155,9 @@ async def webhooks_page() -> RedirectResponse | None:
     return None
 
 
-def _log_row(entry: dict[str, Any], retry, show_detail) -> None:
+def _log_row(entry: dict[str, Any], retry) -> None:
     row = tid(ui.element("tr"), "webhook-log-item", webhook_id=entry["id"])
     row.classes("border-t border-slate-100 hover:bg-indigo-50/50 cursor-pointer")
-    row.on("click", lambda _, wid=entry["id"]: show_detail(wid))
     with row:
         cell(entry["event"], "webhook-event", "font-mono text-xs")
         with cell("", "webhook-status"):
