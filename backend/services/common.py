@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from backend.domain.errors import not_found
 from backend.domain.ids import new_id
 
 T = TypeVar("T")
@@ -28,6 +29,17 @@ def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:
     """
     stmt = select(model).filter_by(**where).with_for_update().execution_options(populate_existing=True)
     return session.execute(stmt).scalar_one_or_none()
+
+
+def owned(session: Session, model: type[T], object_id: str, merchant_id: str | None, what: str,
+          lock: bool = False) -> T:
+    """The merchant's object, optionally row-locked; another merchant's id is exactly as unknown as a
+    made-up one (404). merchant_id None is the public checkout: any merchant's object."""
+    found = get_for_update(session, model, id=object_id) if lock else session.get(model, object_id)
+    if found is None or (merchant_id is not None and found.merchant_id != merchant_id):
+        session.rollback()
+        raise not_found(what)
+    return found
 
 
 def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, str],

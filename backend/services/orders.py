@@ -9,10 +9,9 @@ from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.errors import not_found
 from backend.domain.status import OrderStatus
 from backend.models import Order
-from backend.services.common import Page, paginate
+from backend.services.common import Page, owned, paginate
 
 
 def create_order(session: Session, merchant_id: str, amount: int, currency: str = "INR",
@@ -36,10 +35,7 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
 
 def get_order(session: Session, merchant_id: str | None, order_id: str) -> Order:
     """The merchant's order; another merchant's id is as unknown as a made-up one."""
-    order = session.get(Order, order_id)
-    if order is None or (merchant_id is not None and order.merchant_id != merchant_id):
-        raise not_found("Order")
-    return order
+    return owned(session, Order, order_id, merchant_id, "Order")
 
 
 def list_orders(session: Session, merchant_id: str, limit: int, offset: int) -> Page[Order]:

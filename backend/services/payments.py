@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request, not_found
+from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request
 from backend.domain.status import OrderStatus, PaymentStatus, move
 from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import Attempt, Processor
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, lock_due, paginate, unique_id
+from backend.services.common import Page, lock_due, owned, paginate, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +54,7 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
                                 today=now.date())
         card_network, card_last4 = summary.network, summary.last4
 
-    order = get_for_update(session, Order, id=order_id)
-    if order is None or (merchant_id is not None and order.merchant_id != merchant_id):
-        session.rollback()
-        raise not_found("Order")
+    order = owned(session, Order, order_id, merchant_id, "Order", lock=True)
     if order.status == OrderStatus.PAID.value:
         session.rollback()
         raise bad_request("Order already paid")
@@ -112,17 +109,11 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
-    payment = session.get(Payment, payment_id)
-    if payment is None or (merchant_id is not None and payment.merchant_id != merchant_id):
-        raise not_found("Payment")
-    return payment
+    return owned(session, Payment, payment_id, merchant_id, "Payment")
 
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:
-    payment = get_for_update(session, Payment, id=payment_id)
-    if payment is None or payment.merchant_id != merchant_id:
-        session.rollback()
-        raise not_found("Payment")
+    payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
     if payment.status != PaymentStatus.SUCCESS.value:
         session.rollback()
         raise bad_request("Payment not in capturable state")

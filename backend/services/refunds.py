@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.errors import bad_request, not_found
+from backend.domain.errors import bad_request
 from backend.domain.status import PaymentStatus, RefundStatus, move
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, lock_due, paginate, unique_id
+from backend.services.common import Page, lock_due, owned, paginate, unique_id
 
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
@@ -26,10 +26,7 @@ def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], excl
 
 def create_refund(session: Session, processor: Processor, merchant_id: str, payment_id: str, amount: int,
                   reason: str | None) -> Refund:
-    payment = get_for_update(session, Payment, id=payment_id)
-    if payment is None or payment.merchant_id != merchant_id:
-        session.rollback()
-        raise not_found("Payment")
+    payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
     if payment.status != PaymentStatus.SUCCESS.value:
         session.rollback()
         raise bad_request("Payment not in refundable state")
@@ -73,10 +70,7 @@ def process_refund(session: Session, refund_id: str) -> str:
 
 
 def get_refund(session: Session, merchant_id: str, refund_id: str) -> Refund:
-    refund = session.get(Refund, refund_id)
-    if refund is None or refund.merchant_id != merchant_id:
-        raise not_found("Refund")
-    return refund
+    return owned(session, Refund, refund_id, merchant_id, "Refund")
 
 
 def list_refunds(session: Session, merchant_id: str, limit: int, offset: int,

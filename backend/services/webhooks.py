@@ -19,14 +19,14 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
-from backend.domain.errors import GatewayError, bad_request, not_found
+from backend.domain.errors import GatewayError, bad_request
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
 from backend.domain.status import WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, paginate
+from backend.services.common import Page, get_for_update, owned, paginate
 
 log = logging.getLogger(__name__)
 
@@ -166,17 +166,11 @@ def list_logs(session: Session, merchant_id: str, limit: int, offset: int,
 
 
 def get_log(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
-    entry = session.get(WebhookLog, log_id)
-    if entry is None or entry.merchant_id != merchant_id:
-        raise not_found("Webhook log")
-    return entry
+    return owned(session, WebhookLog, log_id, merchant_id, "Webhook log")
 
 
 def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
-    entry = get_for_update(session, WebhookLog, id=log_id)
-    if entry is None or entry.merchant_id != merchant_id:
-        session.rollback()
-        raise not_found("Webhook log")
+    entry = owned(session, WebhookLog, log_id, merchant_id, "Webhook log", lock=True)
     if entry.status != WebhookStatus.PENDING.value:
         entry.status = move(entry.status, WebhookStatus.PENDING)
     entry.attempts = 0
