@@ -56,6 +56,9 @@ def check_json_body() -> None:
     data = request.get_data(cache=True)
     if not data:
         return
+    if request.content_length is None and len(data) >= MAX_BODY_BYTES:
+        # A chunked body is cut at the limit without an error (werkzeug): one that fills it is too large.
+        raise GatewayError(errors.PAYLOAD_TOO_LARGE, "Request body must be at most 1 MB")
     if not request.is_json:
         raise bad_request("Request body must be JSON sent with Content-Type: application/json")
     try:
