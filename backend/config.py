@@ -63,6 +63,7 @@ class Config:
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
     heartbeat_ttl: float = 30.0
+    metrics_token: str | None = None
     rate_limit_login: str = "10/minute;100/hour"
     rate_limit_public_payment: str = "10/minute;30/hour"
     rate_limit_signup: str = "20/hour"
@@ -100,6 +101,7 @@ class Config:
             webhook_concurrency=_int(env.get("WEBHOOK_CONCURRENCY"), 64),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
+            metrics_token=env.get("METRICS_TOKEN") or None,
             rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",
             rate_limit_public_payment=env.get("RATE_LIMIT_PUBLIC_PAYMENT") or "10/minute;30/hour",
             rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from flask import redirect
+import hmac
+
+from flask import Response, redirect, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response
@@ -8,6 +11,7 @@ from backend.domain.errors import not_found
 from backend.models import db
 from backend.schemas import ErrorOut, HealthOut, JobsStatusOut, TestMerchantOut
 from backend.services import merchants, system
+from backend.services.metrics import GatewayCollector
 
 health_bp = public_blueprint("health", "Health", url_prefix="")
 bp = public_blueprint("test_helpers", "Test helpers")
@@ -17,6 +21,21 @@ BLUEPRINTS = (health_bp, bp)
 @health_bp.get("/health", responses={200: HealthOut}, summary="Database, queue and worker status")
 def health():
     return json_response(system.health(db.session, deps.config()))
+
+
+@health_bp.get("/metrics", summary="Prometheus metrics (payments, refunds, deliveries, jobs, worker)",
+               doc_ui=False)
+def metrics():
+    # Business volumes are not for the public internet: loopback scrapers, or METRICS_TOKEN as a bearer.
+    token = deps.config().metrics_token
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    allowed = hmac.compare_digest(given.encode(), token.encode()) if token else \
+        request.remote_addr in ("127.0.0.1", "::1")
+    if not allowed:
+        raise not_found("Resource")
+    registry = CollectorRegistry()
+    registry.register(GatewayCollector(lambda: db.session, deps.config()))
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
 @bp.get("/test/merchant", responses={200: TestMerchantOut, 404: ErrorOut}, summary="The seeded test merchant")

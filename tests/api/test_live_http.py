@@ -21,3 +21,16 @@ def test_large_content_length_refused_before_reading(stack):
     r = stack.api("POST", "/api/v1/orders", headers={"Content-Type": "application/json"},
                   data=b"{" + b" " * (1024 * 1024 + 10) + b"}")
     assert r.status_code == 413 and r.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_metrics_token():
+    from tests.stack import Stack
+
+    s = Stack(METRICS_TOKEN="scrape-me")
+    try:
+        assert s.api("GET", "/metrics", auth=False).status_code == 404  # a token, once set, is required
+        r = s.api("GET", "/metrics", auth=False, headers={"Authorization": "Bearer scrape-me"})
+        assert r.status_code == 200 and "paygate_worker_up" in r.text
+        assert s.api("GET", "/metrics", auth=False, headers={"Authorization": "Bearer wrong"}).status_code == 404
+    finally:
+        s.close()

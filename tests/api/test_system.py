@@ -89,3 +89,9 @@ def test_request_ids(client, merchant_headers):
     assert fresh.headers["X-Request-Id"].startswith("req_") and fresh.status_code == 404
     junk = client.get("/health", headers={"X-Request-Id": "x" * 500})
     assert junk.headers["X-Request-Id"].startswith("req_")
+
+
+def test_metrics_only_for_loopback_or_the_token(client):
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    far = client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert far.status_code == 404 and far.get_json()["error"]["code"] == "NOT_FOUND_ERROR"

@@ -80,3 +80,23 @@ def test_real_delays_and_rates_without_test_mode():
         assert s.wait_payment(s.pay_upi(s.create_order()["id"], "success@test")["id"])["status"] == "success"
     finally:
         s.close()
+
+
+def test_prometheus_metrics_count_from_the_database(stack):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    def scrape() -> dict:
+        r = stack.api("GET", "/metrics", auth=False)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain")
+        return {(s.name, tuple(sorted(s.labels.items()))): s.value
+                for family in text_string_to_metric_families(r.text) for s in family.samples}
+
+    before = scrape()
+    key = ("paygate_payments", (("method", "upi"), ("status", "success")))
+    stack.wait_payment(stack.pay_upi(stack.create_order(4321)["id"], "success@test")["id"])
+    after = scrape()
+    assert after[key] == before.get(key, 0) + 1
+    volume = ("paygate_payments_amount_paise_total", (("status", "success"),))
+    assert after[volume] == before.get(volume, 0) + 4321
+    assert after[("paygate_worker_up", ())] == 1
+    assert ("paygate_jobs", (("state", "completed"),)) in after
