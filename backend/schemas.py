@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt,
                       StrictStr, field_validator, model_serializer)
 
 from backend.domain.clock import as_utc, iso
@@ -324,5 +324,3 @@ class ErrorOut(BaseModel):
 def dump(model: type[BaseModel], obj: Any) -> dict[str, Any]:
     return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
 
-
-__all__ = [name for name in dir() if name[0].isupper()] + ["dump", "StrictBool"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
@@ -157,8 +158,6 @@ def _maintenance_loop(stop: threading.Event) -> None:
     config = flask_app().extensions["paygate.config"]
     beat_every = min(2.0, config.sweep_interval)
     next_sweep = 0.0
-    import time
-
     while not stop.is_set():
         try:
             queue.beat(_executing)

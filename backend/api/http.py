@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
 from backend.models import Merchant, db
+from backend.schemas import dump
 from backend.services import idempotency, merchants
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,12 @@ MAX_BODY_BYTES = 1024 * 1024
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
+
+
+def page_response(model: type, page: Any) -> Response:
+    """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first."""
+    return json_response({"data": [dump(model, item) for item in page.items], "total": page.total,
+                          "limit": page.limit, "offset": page.offset})
 
 
 def error_response(code: str, description: str, status: int | None = None) -> Response:

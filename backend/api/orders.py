@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut, dump
 from backend.services import orders
@@ -23,8 +23,7 @@ def create_order(body: OrderCreate):
 @bp.get("/orders", responses={200: OrderPage, **ERRORS}, summary="List orders, newest first")
 def list_orders(query: PageQuery):
     page = orders.list_orders(db.session, current_merchant_id(), query.limit, query.offset)
-    return json_response({"data": [dump(OrderOut, o) for o in page.items], "total": page.total,
-                          "limit": page.limit, "offset": page.offset})
+    return page_response(OrderOut, page)
 
 
 @bp.get("/orders/<id>", responses={200: OrderOut, **ERRORS}, summary="Fetch an order")

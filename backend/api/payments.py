@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.api.limits import limiter, order_key, public_payment_limit
 from backend.models import db
 from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
@@ -33,8 +33,7 @@ def list_payments(query: PaymentQuery):
     page = payments.list_payments(db.session, current_merchant_id(), query.limit, query.offset,
                                   status=query.status, method=query.method, order_id=query.order_id,
                                   created_from=query.from_, created_to=query.to)
-    return json_response({"data": [dump(PaymentOut, p) for p in page.items], "total": page.total,
-                          "limit": page.limit, "offset": page.offset})
+    return page_response(PaymentOut, page)
 
 
 @bp.get("/payments/<id>", responses={200: PaymentOut, **ERRORS}, summary="Fetch a payment")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, PageQuery, RefundCreate, RefundOut, RefundPage, dump
 from backend.services import payments, refunds
@@ -10,10 +10,6 @@ bp = merchant_blueprint("refunds", "Refunds")
 BLUEPRINTS = (bp,)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
-
-def _page(page) -> dict:
-    return {"data": [dump(RefundOut, r) for r in page.items], "total": page.total, "limit": page.limit,
-            "offset": page.offset}
 
 
 @bp.post("/payments/<id>/refunds", responses={201: RefundOut, **ERRORS},
@@ -28,13 +24,13 @@ def create_refund(path: IdPath, body: RefundCreate):
 @bp.get("/payments/<id>/refunds", responses={200: RefundPage, **ERRORS}, summary="A payment's refunds")
 def list_payment_refunds(path: IdPath, query: PageQuery):
     payments.get_payment(db.session, current_merchant_id(), path.id)
-    return json_response(_page(refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset,
-                                                    payment_id=path.id)))
+    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), query.limit,
+                                                        query.offset, payment_id=path.id))
 
 
 @bp.get("/refunds", responses={200: RefundPage, **ERRORS}, summary="List refunds, newest first")
 def list_refunds(query: PageQuery):
-    return json_response(_page(refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset)))
+    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset))
 
 
 @bp.get("/refunds/<id>", responses={200: RefundOut, **ERRORS}, summary="Fetch a refund")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import merchant_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response
+from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.models import db
 from backend.schemas import (ErrorOut, IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
                              WebhookRetryOut, dump)
@@ -15,8 +15,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 @bp.get("/webhooks", responses={200: WebhookPage, **ERRORS}, summary="Webhook delivery logs, newest first")
 def list_webhooks(query: WebhookQuery):
     page = webhooks.list_logs(db.session, current_merchant_id(), query.limit, query.offset, query.payment_id)
-    return json_response({"data": [dump(WebhookLogOut, w) for w in page.items], "total": page.total,
-                          "limit": page.limit, "offset": page.offset})
+    return page_response(WebhookLogOut, page)
 
 
 @bp.get("/webhooks/<id>", responses={200: WebhookLogDetailOut, **ERRORS},

@@ -7,8 +7,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from backend.domain.clock import utcnow
 from backend.domain.errors import not_found
 from backend.domain.ids import new_id
+from backend.services import jobs
 
 T = TypeVar("T")
 
@@ -47,9 +49,6 @@ def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, 
     """For a job: lock the parent row, then the object (one lock order everywhere: order -> payment ->
     refund). Returns (parent, object) when the object is pending and due; otherwise "skipped" (gone or
     moved on) or "rescheduled" (the job came early and put itself back for the due time)."""
-    from backend.domain.clock import utcnow
-    from backend.services import jobs
-
     found = session.get(model, object_id)
     if found is None:
         session.rollback()

@@ -1,7 +1,7 @@
 """Asynchronous processing with a real Huey consumer over the live API."""
 import time
 
-from tests.stack import Stack, Stores
+from tests.stack import Stack
 
 CARD = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
         "holder_name": "Asha Rao"}
