@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
@@ -69,8 +69,8 @@ def check_json_body() -> None:
     if not request.is_json:
         raise bad_request("Request body must be JSON sent with Content-Type: application/json")
     try:
-        parsed = json.loads(data)
-    except (ValueError, RecursionError):
+        parsed = request.get_json()  # cached: the validation that follows reads the same parse
+    except (BadRequest, RecursionError):
         raise bad_request("Malformed JSON in request body")
     if not isinstance(parsed, dict):
         raise bad_request("Request body must be a JSON object")
