@@ -5,9 +5,9 @@ import logging
 
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
-from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from backend import database
 from backend.config import ROOT, Config, get_config, set_config
 from backend.models import db
 from backend.processors import get_processor
@@ -19,32 +19,6 @@ SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
     "ApiSecret": {"type": "apiKey", "in": "header", "name": "X-Api-Secret"},
 }
-
-
-def _engine_options(config: Config) -> dict:
-    if config.is_sqlite:
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
-            "connect_args": {"options": "-c timezone=UTC"}}
-
-
-def _sqlite_serialised_writes(engine) -> None:
-    """SQLite has no SELECT ... FOR UPDATE: BEGIN IMMEDIATE takes the write lock up front, so a
-    read-check-write (a refund against the refundable amount) is serialised like a row lock."""
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True) -> OpenAPI:
@@ -70,7 +44,8 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
     app.validation_error_callback = validation_error_callback
     app.config.update(
         SQLALCHEMY_DATABASE_URI=config.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(config),
+        SQLALCHEMY_ENGINE_OPTIONS=database.engine_options(config),
+        SQLALCHEMY_BINDS=database.binds(config),
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         JSON_SORT_KEYS=False,
     )
@@ -81,7 +56,7 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
     with app.app_context():
         if config.is_sqlite:
             (ROOT / "var").mkdir(exist_ok=True)
-            _sqlite_serialised_writes(db.engine)
+        database.configure(db.engine, db.engines[database.AUTOCOMMIT_BIND], config)
 
     from backend import api
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from backend.domain.clock import utcnow
 from backend.domain.errors import not_found
@@ -21,6 +21,16 @@ def unique_id(session: Session, model: type, prefix: str) -> str:
         candidate = new_id(prefix)
         if session.get(model, candidate) is None:
             return candidate
+
+
+def commit_if_open(session: Session) -> None:
+    """Commit the session's transaction when one is open; cheap when none is (commit() would start one)."""
+    if isinstance(session, scoped_session):
+        if not session.registry.has():  # this thread has no session yet: nothing to commit, none to create
+            return
+        session = session.registry()
+    if session.in_transaction():
+        session.commit()
 
 
 def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:

@@ -1,0 +1,108 @@
+"""How PayGate talks to its database: engine options, SQLite's write lock, the liveness check, and the
+autocommit engine for writes that are one statement.
+
+Two engines share the URL (Flask-SQLAlchemy binds): the default one, where the Session runs transactions,
+and `autocommit`, for a write that is a single statement (an order insert) and so needs no transaction:
+it costs one round trip instead of BEGIN, INSERT, COMMIT, and its connections stay in autocommit mode
+instead of being switched on every checkout.
+"""
+from __future__ import annotations
+
+import time
+import weakref
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.orm import Session
+
+from backend.config import Config
+from backend.models import db
+
+AUTOCOMMIT_BIND = "autocommit"
+
+# A connection used this recently is taken as alive without a ping (HikariCP's aliveBypassWindowMs):
+# under load no request pays a round trip for it, while one that sat idle (and may have been cut by a
+# database restart or a firewall) is still checked before use.
+ALIVE_BYPASS_SECONDS = 0.5
+
+_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def engine_options(config: Config) -> dict[str, Any]:
+    if config.is_sqlite:
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_size": 10, "max_overflow": 20, "connect_args": {"options": "-c timezone=UTC"}}
+
+
+def binds(config: Config) -> dict[str, dict[str, Any]]:
+    """SQLALCHEMY_BINDS: the autocommit engine, with the default engine's options."""
+    # Autocommit leaves no transaction behind, so a returned connection needs no ROLLBACK.
+    return {AUTOCOMMIT_BIND: {"url": config.database_url, "isolation_level": "AUTOCOMMIT",
+                              "pool_reset_on_return": None, **engine_options(config)}}
+
+
+def configure(engine: Engine, autocommit_engine: Engine, config: Config) -> None:
+    """Listeners on both engines, and the pairing that `autocommit()` looks up."""
+    if config.is_sqlite:
+        _sqlite_pragmas(engine)
+        _sqlite_serialised_writes(engine)
+        _sqlite_pragmas(autocommit_engine)
+    else:
+        _ping_when_idle(engine)
+        _ping_when_idle(autocommit_engine)
+    _autocommit_engines[engine] = autocommit_engine
+
+
+def autocommit(session: Session) -> Engine:
+    """The autocommit engine paired with the session's. A session on an unpaired engine (a script's) gets
+    the same behaviour from its own pool, switched per connection."""
+    if session is db.session and not db.session.registry.has():
+        bind = db.engine  # known without making this thread a Session it would not otherwise use
+    else:
+        bind = session.get_bind()
+    return _autocommit_engines.get(bind) or bind.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """pool_pre_ping, except for connections returned less than ALIVE_BYPASS_SECONDS ago."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        if record is not None:
+            record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("returned_at", 0.0) < ALIVE_BYPASS_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError("connection found dead at checkout") from exc  # the pool reconnects
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+def _sqlite_serialised_writes(engine: Engine) -> None:
+    """SQLite has no SELECT ... FOR UPDATE: BEGIN IMMEDIATE takes the write lock up front, so a
+    read-check-write (a refund against the refundable amount) is serialised like a row lock."""
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
