@@ -46,3 +46,11 @@ def test_signups_per_client_address(limited):
                                                           "password": "password123"}, auth=False).status_code
              for i in range(3)]
     assert codes == [201, 201, 429]
+
+
+def test_limit_headers_only_where_limits_are(limited):
+    """The limiter's hooks run on the limited routes and are skipped on the authenticated API (no limits)."""
+    r = limited.api("POST", "/api/v1/auth/login", {"email": "headers@shop.test", "password": "guess"}, auth=False)
+    assert r.headers["X-RateLimit-Limit"] == "3" and r.headers["X-RateLimit-Remaining"] == "2"
+    order = limited.api("POST", "/api/v1/orders", {"amount": 5000})
+    assert order.status_code == 201 and not any(h.lower().startswith("x-ratelimit") for h in order.headers)
