@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
+import secrets
 from functools import wraps
 from typing import Any, Callable
 
@@ -56,7 +56,7 @@ def check_json_body() -> None:
 
     NUL characters are refused anywhere: PostgreSQL cannot store them in text.
     """
-    if "\x00" in request.path or any("\x00" in k + v for k, v in request.args.items(multi=True)):
+    if "\x00" in request.path or b"%00" in request.query_string or b"\x00" in request.query_string:
         raise bad_request("Request must not contain NUL characters")
     if request.method not in ("POST", "PUT", "PATCH"):
         return
@@ -74,7 +74,8 @@ def check_json_body() -> None:
         raise bad_request("Malformed JSON in request body")
     if not isinstance(parsed, dict):
         raise bad_request("Request body must be a JSON object")
-    if _has_nul(parsed):
+    # In UTF-8 JSON a NUL can only come escaped; UTF-16/32 bodies (json.loads reads them too) hold NUL bytes.
+    if (b"\\u0000" in data or b"\x00" in data) and _has_nul(parsed):
         raise bad_request("Request body must not contain NUL characters")
 
 
@@ -149,7 +150,7 @@ def register_request_ids(app: Flask) -> None:
     def _assign() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         ok = 0 < len(incoming) <= 128 and incoming.isascii() and incoming.isprintable()
-        g.request_id = incoming if ok else "req_" + uuid.uuid4().hex
+        g.request_id = incoming if ok else "req_" + secrets.token_hex(16)
 
     @app.after_request
     def _echo(response: Response) -> Response:

@@ -43,6 +43,8 @@ def test_amount_minimum_message(client, merchant_headers):
     ('{"amount": NaN}', "application/json"), ('{"amount": 1e400}', "application/json"),
     ('{"amount": 500, "receipt": "a\\u0000b"}', "application/json"),
     ('{"amount": 500, "notes": {"k\\u0000": "v"}}', "application/json"),
+    ('{"amount": 500, "receipt": "a\\u0000b"}'.encode("utf-16"), "application/json"),  # json.loads reads UTF-16
+    ('{"amount": 500, "receipt": "a\\u0000b"}'.encode("utf-32-le"), "application/json"),
 ])
 def test_malformed_bodies(client, merchant_headers, data, content_type):
     before = count(client, merchant_headers)
