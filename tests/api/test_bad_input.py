@@ -121,6 +121,9 @@ def test_path_garbage_never_500(client, merchant_headers):
         r = client.get(path, headers=merchant_headers)
         assert r.status_code == 400, (path, r.status_code)
         assert_error(r, r.status_code)
+    # the text "%00" (sent as %2500) is no NUL: an ordinary, empty listing
+    r = client.get("/api/v1/payments?order_id=%2500", headers=merchant_headers)
+    assert r.status_code == 200 and r.get_json()["data"] == []
 
 
 @pytest.mark.parametrize("key", ["", "k" * 256])
