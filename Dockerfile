@@ -14,6 +14,7 @@ COPY ui_common ui_common
 COPY ui_dashboard ui_dashboard
 COPY ui_checkout ui_checkout
 COPY widget widget
+COPY gunicorn.conf.py .
 RUN useradd --create-home paygate && mkdir -p /app/var && chown paygate /app/var
 USER paygate
 EXPOSE 8000 3000 3001

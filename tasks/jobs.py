@@ -6,6 +6,7 @@ the sweeper, which reads the database.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -174,11 +175,15 @@ def _maintenance_loop(stop: threading.Event) -> None:
 
 @huey.on_startup()
 def start_maintenance() -> None:
-    """Runs in every worker thread at start; the first one starts the single maintenance thread."""
+    """Runs in every worker thread at start; the first one loads the app, freezes it for the garbage
+    collector (as gunicorn.conf.py does for the API) and starts the single maintenance thread."""
     global _maintenance_started
     with _maintenance_lock:
         if _maintenance_started:
             return
         _maintenance_started = True
+    flask_app()
+    gc.collect()
+    gc.freeze()  # what start-up built lives as long as the process: keep it out of full collections
     threading.Thread(target=_maintenance_loop, args=(threading.Event(),), name="paygate-maintenance",
                      daemon=True).start()
