@@ -8,6 +8,7 @@ instead of being switched on every checkout.
 """
 from __future__ import annotations
 
+import select
 import time
 import weakref
 from typing import Any
@@ -24,7 +25,8 @@ AUTOCOMMIT_BIND = "autocommit"
 
 # A connection used this recently is taken as alive without a ping (HikariCP's aliveBypassWindowMs):
 # under load no request pays a round trip for it, while one that sat idle (and may have been cut by a
-# database restart or a firewall) is still checked before use.
+# firewall) is checked before use. A connection the server closed (a restart, pg_terminate_backend) is
+# caught either way: its socket turns readable, which a zero-timeout poll sees without a round trip.
 ALIVE_BYPASS_SECONDS = 0.5
 
 _autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
@@ -38,21 +40,30 @@ def engine_options(config: Config) -> dict[str, Any]:
 
 def binds(config: Config) -> dict[str, dict[str, Any]]:
     """SQLALCHEMY_BINDS: the autocommit engine, with the default engine's options."""
-    # Autocommit leaves no transaction behind, so a returned connection needs no ROLLBACK.
+    # Autocommit leaves no transaction behind, so a returned connection needs no ROLLBACK. A connection
+    # is held for one statement, so a process never needs more than it has threads (gunicorn: 8).
+    options = engine_options(config)
+    if not config.is_sqlite:
+        options.update(pool_size=8, max_overflow=8)
     return {AUTOCOMMIT_BIND: {"url": config.database_url, "isolation_level": "AUTOCOMMIT",
-                              "pool_reset_on_return": None, **engine_options(config)}}
+                              "pool_reset_on_return": None, **options}}
 
 
 def configure(engine: Engine, autocommit_engine: Engine, config: Config) -> None:
     """Listeners on both engines, and the pairing that `autocommit()` looks up."""
+    prepare(engine, config)
+    prepare(autocommit_engine, config, transactions=False)
+    _autocommit_engines[engine] = autocommit_engine
+
+
+def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
+    """The listeners every engine of ours needs (a script's or a test's too)."""
     if config.is_sqlite:
         _sqlite_pragmas(engine)
-        _sqlite_serialised_writes(engine)
-        _sqlite_pragmas(autocommit_engine)
+        if transactions:
+            _sqlite_serialised_writes(engine)
     else:
         _ping_when_idle(engine)
-        _ping_when_idle(autocommit_engine)
-    _autocommit_engines[engine] = autocommit_engine
 
 
 def autocommit(session: Session) -> Engine:
@@ -79,12 +90,20 @@ def _ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _check(dbapi_connection, record, _proxy) -> None:
-        if time.monotonic() - record.info.get("returned_at", 0.0) < ALIVE_BYPASS_SECONDS:
+        recent = time.monotonic() - record.info.get("returned_at", 0.0) < ALIVE_BYPASS_SECONDS
+        if recent and not _server_spoke(dbapi_connection):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as exc:
             raise DisconnectionError("connection found dead at checkout") from exc  # the pool reconnects
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Anything to read on an idle connection: the server said goodbye (or sent a notice); ping to know."""
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

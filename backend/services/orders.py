@@ -23,7 +23,8 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
 
     One row written by one statement needs no transaction: it goes out in autocommit (one round trip,
     not BEGIN/INSERT/COMMIT) and skips the unit of work and the ORM object, the hot path's largest costs
-    (bench/). The primary key catches the (95-bit) id collision: draw again."""
+    (bench/). The primary key catches the (95-bit) id collision: draw again. Like every service that
+    writes, it commits the session first: the caller must not leave uncommitted work in it."""
     commit_if_open(session)  # a transaction left open (on SQLite) would hold the write lock this insert needs
     with database.autocommit(session).connect() as conn:
         for attempt in range(3):
@@ -33,7 +34,9 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
                       "status": OrderStatus.CREATED.value, "created_at": now, "updated_at": now}
             try:
                 conn.execute(_INSERT_ORDER, values)
+                conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
             except IntegrityError:
+                conn.rollback()
                 if attempt == 2:
                     raise
                 continue
