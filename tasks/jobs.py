@@ -178,12 +178,12 @@ def start_maintenance() -> None:
     """Runs in every worker thread at start; the first one loads the app, freezes it for the garbage
     collector (as gunicorn.conf.py does for the API) and starts the single maintenance thread."""
     global _maintenance_started
-    with _maintenance_lock:
+    with _maintenance_lock:  # the other threads wait here, so no job runs before the freeze
         if _maintenance_started:
             return
+        flask_app()
+        gc.collect()
+        gc.freeze()  # what start-up built lives as long as the process: keep it out of full collections
         _maintenance_started = True
-    flask_app()
-    gc.collect()
-    gc.freeze()  # what start-up built lives as long as the process: keep it out of full collections
     threading.Thread(target=_maintenance_loop, args=(threading.Event(),), name="paygate-maintenance",
                      daemon=True).start()

@@ -49,8 +49,41 @@ def test_signups_per_client_address(limited):
 
 
 def test_limit_headers_only_where_limits_are(limited):
-    """The limiter's hooks run on the limited routes and are skipped on the authenticated API (no limits)."""
     r = limited.api("POST", "/api/v1/auth/login", {"email": "headers@shop.test", "password": "guess"}, auth=False)
     assert r.headers["X-RateLimit-Limit"] == "3" and r.headers["X-RateLimit-Remaining"] == "2"
     order = limited.api("POST", "/api/v1/orders", {"amount": 5000})
     assert order.status_code == 201 and not any(h.lower().startswith("x-ratelimit") for h in order.headers)
+
+
+def test_limiter_hooks_skip_the_authenticated_api(app, merchant_headers, monkeypatch):
+    """Flask-Limiter's before/after/teardown hooks do not run at all on the merchant API (nothing to limit
+    there), and still run elsewhere: a fresh app is built with the limiter's hooks replaced by counters."""
+    from flask_limiter import Limiter
+
+    from backend import create_app
+
+    calls = {"before": 0, "after": 0, "teardown": 0}
+
+    def before(self, *args, **kwargs):
+        calls["before"] += 1
+
+    def after(self, response):
+        calls["after"] += 1
+        return response
+
+    def teardown(self, exc=None):
+        calls["teardown"] += 1
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", before)
+    monkeypatch.setattr(Limiter, "_Limiter__inject_headers", after)
+    monkeypatch.setattr(Limiter, "_Limiter__release_context", teardown)
+    spied = create_app(app.extensions["paygate.config"], seed=False, configure_logging=False)
+    client = spied.test_client()
+
+    assert client.post("/api/v1/orders", json={"amount": 5000}, headers=merchant_headers).status_code == 201
+    assert client.get("/api/v1/orders?limit=1", headers=merchant_headers).status_code == 200
+    assert calls == {"before": 0, "after": 0, "teardown": 0}
+    assert client.get("/api/v1/no-such-thing").status_code == 404
+    assert calls == {"before": 1, "after": 1, "teardown": 1}
+    assert client.get(f"/api/v1/orders/{'order_' + 'x' * 16}/public").status_code == 404
+    assert calls == {"before": 2, "after": 2, "teardown": 2}
