@@ -9,4 +9,5 @@ def post_worker_init(worker):
     # during which the worker serves nobody. Frozen, they are skipped.
     gc.collect()
     gc.freeze()
-    worker.log.info("worker %s: %d start-up objects frozen for the garbage collector", worker.pid, gc.get_freeze_count())
+    worker.log.info("worker %s: %d start-up objects frozen for the garbage collector", worker.pid,
+                    gc.get_freeze_count())

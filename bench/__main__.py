@@ -54,7 +54,7 @@ def run(args) -> dict:
             if args.part in ("all", "api"):
                 print(f"(a)+(b) create-order vs the bare Flask + psycopg ceiling, load by "
                       f"{'wrk' if wrk else 'Python threads'}, {args.seconds:g} s per target and "
-                      "concurrency in 7 alternating rounds", flush=True)
+                      f"concurrency in {scenarios.API_ROUNDS} alternating rounds", flush=True)
                 results["api"] = scenarios.api_vs_ceiling(stack, wrk, args.seconds)
             if args.part in ("all", "payments"):
                 print(f"(c) {args.burst} payments at once, production delays 5–10 s", flush=True)
@@ -160,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks"))
-    parser.add_argument("--seconds", type=float, default=21.0,
-                        help="seconds of load per target and concurrency, split over 7 alternating rounds (default 21)")
+    parser.add_argument("--seconds", type=float, default=3.0 * scenarios.API_ROUNDS,
+                        help="seconds of load per target and concurrency, split over the alternating rounds "
+                             f"({scenarios.API_ROUNDS}; default {3 * scenarios.API_ROUNDS})")
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
     parser.add_argument("--consumer-threads", type=int, default=None,
                         help="override huey_consumer -w (default: the harness's, 16 as in the Procfile)")

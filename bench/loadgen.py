@@ -73,7 +73,8 @@ def run_wrk(wrk: str, url: str, body: dict, headers: dict[str, str], concurrency
         f.write(script)
     try:
         threads = min(2, concurrency)
-        out = subprocess.run([wrk, "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, round(seconds))}s",  # wrk takes whole seconds
+        whole_seconds = max(1, round(seconds))  # wrk refuses a fractional -d
+        out = subprocess.run([wrk, "-t", str(threads), "-c", str(concurrency), "-d", f"{whole_seconds}s",
                               "--timeout", "10s", "-s", f.name, url],
                              capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
     finally:

@@ -61,7 +61,11 @@ def _pct(values: list[float], p: int) -> float:
 
 # ---------- (a) + (b) ----------
 
-def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32), rounds: int = 7) -> dict:
+API_ROUNDS = 7  # alternating rounds per concurrency: single rounds swing with how gunicorn's workers split wrk's load
+
+
+def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32),
+                   rounds: int = API_ROUNDS) -> dict:
     """Our create-order against the ceiling, in `rounds` alternating runs per concurrency (this machine is
     shared, so the load from others drifts: pairs close in time, the median ratio). Besides req/s and
     latency, the CPU each side spent per request: its gunicorn processes plus its PostgreSQL backends."""

@@ -14,10 +14,10 @@ PAYMENT = "pay_"
 REFUND = "rfnd_"
 
 
-# Random bytes map to the alphabet by table; bytes from 248 (= 4 x 62) up are dropped so that every
-# character stays equally likely (no modulo bias). One urandom call per id, not one per character.
-_TO_ALPHABET = bytes(ord(_ALPHABET[b % 62]) for b in range(256))
-_BIASED = bytes(range(4 * 62, 256))
+# Random bytes map to the alphabet by table; the top bytes (248 and up for 62 characters) are dropped so
+# that every character stays equally likely (no modulo bias). One urandom call per id, not one per character.
+_TO_ALPHABET = bytes(ord(_ALPHABET[b % len(_ALPHABET)]) for b in range(256))
+_BIASED = bytes(range(256 - 256 % len(_ALPHABET), 256))
 
 
 def new_id(prefix: str) -> str:
