@@ -3,22 +3,24 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt clients/python/pyproject.toml | sha1sum | cut -c1-12)
 FLASK := $(BIN)/flask --app "backend:create_app(seed=False)"
 PORT ?= 8000
 export PORT
 
-.PHONY: run install migrate seed widget test test-embedded test-postgres browser bench demo compose-check clean
+.PHONY: run install migrate seed widget sdk-models test test-embedded test-postgres browser bench demo compose-check clean
 
 run: install migrate seed widget-check ## create the venv, install, migrate, seed, start api, worker, dashboard, checkout
 	@mkdir -p var
 	@echo "API http://127.0.0.1:$(PORT)  dashboard http://127.0.0.1:3000  checkout http://127.0.0.1:3001  (Ctrl-C stops all)"
 	$(BIN)/honcho start -f Procfile -p $(PORT)
 
-$(STAMP): requirements.txt
+# The last step installs the Python SDK and the `paygate` CLI from this checkout (tests/clients tests them).
+$(STAMP): requirements.txt clients/python/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q -e ./clients/python
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
@@ -33,6 +35,10 @@ seed: migrate
 # The built widget is committed so that `make run` needs no build step; `make widget` rebuilds it.
 widget: install
 	$(BIN)/python -m widget.build
+
+# The SDK's typed models are generated from the API's OpenAPI document; tests/clients checks they are current.
+sdk-models: install
+	$(BIN)/python clients/python/generate_models.py
 
 widget-check:
 	@test -f widget/dist/checkout.js || $(MAKE) widget

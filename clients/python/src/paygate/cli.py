@@ -1,0 +1,301 @@
+"""The `paygate` command: log in once, then create, inspect, trigger and follow from the terminal.
+
+Every command that prints objects takes `--json` (one JSON document, or one JSON line per delivery with
+`logs --follow`) for scripts; without it the output is a table for people. Errors go to stderr with the
+API's code and request id, and the exit status is 1.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable
+from itertools import islice
+from typing import Annotated, Any, Optional
+
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from paygate import config, errors
+from paygate.client import PayGate
+
+app = typer.Typer(help="PayGate from the terminal: payments, orders, refunds, test events and webhook logs.",
+                  no_args_is_help=True, add_completion=False)
+payments_app = typer.Typer(help="Payments: list and get.", no_args_is_help=True)
+orders_app = typer.Typer(help="Orders: create and get.", no_args_is_help=True)
+refunds_app = typer.Typer(help="Refunds: create and get.", no_args_is_help=True)
+app.add_typer(payments_app, name="payments")
+app.add_typer(orders_app, name="orders")
+app.add_typer(refunds_app, name="refunds")
+
+out = Console()
+err = Console(stderr=True)
+
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+PAYMENT_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "created_at")
+LOG_COLUMNS = ("created_at", "event", "status", "attempts", "response_code", "id")
+# What each event needs made (test values: success@test always succeeds, failure@test always fails).
+TRIGGERS = ("payment.created", "payment.pending", "payment.success", "payment.failed", "refund.created",
+            "refund.processed", "webhook.test")
+
+
+def client() -> PayGate:
+    creds = config.load()
+    if not creds.key or not creds.secret:
+        err.print("[red]Not logged in:[/] run [bold]paygate login[/] or set PAYGATE_API_URL, PAYGATE_API_KEY "
+                  "and PAYGATE_API_SECRET.")
+        raise typer.Exit(2)
+    return PayGate(creds.key, creds.secret, creds.api_url)
+
+
+def plain(obj: Any) -> Any:
+    if isinstance(obj, BaseModel):
+        return obj.model_dump(mode="json")
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    return obj
+
+
+def emit(obj: Any, as_json: bool, columns: Iterable[str] | None = None, title: str | None = None) -> None:
+    """JSON, or a table: one row per object for a list, one row per field for a single object."""
+    data = plain(obj)
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    table = Table(title=title, show_lines=False)
+    if isinstance(data, list):
+        cols = list(columns or (data[0].keys() if data else ["id"]))
+        for col in cols:
+            table.add_column(col)
+        for row in data:
+            table.add_row(*(_cell(row.get(col)) for col in cols))
+    else:
+        table.add_column("field")
+        table.add_column("value")
+        for key, value in data.items():
+            table.add_row(key, _cell(value))
+    out.print(table)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+
+
+def guarded(action: Callable[[], Any]) -> Any:
+    """Run one API action; an API error becomes a readable line on stderr and exit status 1."""
+    try:
+        return action()
+    except errors.PayGateError as e:
+        err.print(f"[red]error:[/] {e}", markup=True, highlight=False)
+        raise typer.Exit(1)
+
+
+# ---------- login ----------
+
+@app.command()
+def login(api_url: Annotated[Optional[str], typer.Option(help="The API's base URL.")] = None,
+          key: Annotated[Optional[str], typer.Option(help="API key (key_...).")] = None,
+          secret: Annotated[Optional[str], typer.Option(help="API secret (secret_...).")] = None) -> None:
+    """Ask for the API URL, key and secret, check them, and store them (mode 0600) in your config folder."""
+    current = config.load()
+    api_url = api_url or typer.prompt("API URL", default=current.api_url)
+    key = key or typer.prompt("API key", default=current.key or None)
+    secret = secret or typer.prompt("API secret", hide_input=True)
+    with PayGate(key, secret, api_url, max_retries=1) as c:
+        merchant = guarded(c.merchant.get)
+    path = config.save(config.Credentials(api_url=api_url.rstrip("/"), key=key, secret=secret))
+    out.print(f"Logged in to {api_url} as [bold]{merchant.name}[/] ({merchant.email}); saved to {path}")
+
+
+@app.command()
+def logout() -> None:
+    """Forget the stored credentials."""
+    out.print("Credentials removed." if config.forget() else "No stored credentials.")
+
+
+# ---------- payments, orders, refunds ----------
+
+@payments_app.command("list")
+def payments_list(status: Annotated[Optional[str], typer.Option(help="pending, success or failed.")] = None,
+                  method: Annotated[Optional[str], typer.Option(help="upi or card.")] = None,
+                  order_id: Annotated[Optional[str], typer.Option(help="Only this order's payments.")] = None,
+                  limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 20,
+                  as_json: Json = False) -> None:
+    """List payments, newest first."""
+    with client() as c:
+        rows = guarded(lambda: list(islice(c.payments.list(status=status, method=method, order_id=order_id),
+                                           limit)))
+    emit(rows, as_json, PAYMENT_COLUMNS, "payments")
+
+
+@payments_app.command("get")
+def payments_get(payment_id: str, as_json: Json = False) -> None:
+    """Show one payment."""
+    with client() as c:
+        emit(guarded(lambda: c.payments.get(payment_id)), as_json)
+
+
+@orders_app.command("create")
+def orders_create(amount: Annotated[int, typer.Option(help="Amount in paise: 50000 is ₹500.00.")],
+                  currency: Annotated[str, typer.Option()] = "INR",
+                  receipt: Annotated[Optional[str], typer.Option()] = None,
+                  note: Annotated[Optional[list[str]], typer.Option(help="key=value, repeatable.")] = None,
+                  as_json: Json = False) -> None:
+    """Create an order."""
+    notes: dict[str, str] = {}
+    for item in note or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            err.print(f"[red]error:[/] --note takes key=value, not {item!r}")
+            raise typer.Exit(2)
+        notes[name] = value
+    with client() as c:
+        emit(guarded(lambda: c.orders.create(amount=amount, currency=currency, receipt=receipt, notes=notes or None)),
+             as_json)
+
+
+@orders_app.command("get")
+def orders_get(order_id: str, as_json: Json = False) -> None:
+    """Show one order."""
+    with client() as c:
+        emit(guarded(lambda: c.orders.get(order_id)), as_json)
+
+
+@refunds_app.command("create")
+def refunds_create(payment_id: str, amount: Annotated[int, typer.Option(help="Amount in paise.")],
+                   reason: Annotated[Optional[str], typer.Option()] = None, as_json: Json = False) -> None:
+    """Refund all or part of a successful payment."""
+    with client() as c:
+        emit(guarded(lambda: c.refunds.create(payment_id, amount, reason)), as_json)
+
+
+@refunds_app.command("get")
+def refunds_get(refund_id: str, as_json: Json = False) -> None:
+    """Show one refund."""
+    with client() as c:
+        emit(guarded(lambda: c.refunds.get(refund_id)), as_json)
+
+
+# ---------- trigger ----------
+
+def _wait(fetch: Callable[[], Any], done: Callable[[Any], bool], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        obj = fetch()
+        if done(obj):
+            return obj
+        if time.monotonic() > deadline:
+            raise errors.PayGateError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(0.5)
+
+
+def run_trigger(c: PayGate, event: str, amount: int, timeout: float) -> dict[str, str]:
+    """Make the objects whose life produces `event` and return their ids."""
+    if event == "webhook.test":
+        return {"webhook_id": c.merchant.send_test_webhook().id}
+    order = c.orders.create(amount=amount, receipt=f"paygate trigger {event}")
+    vpa = "failure@test" if event == "payment.failed" else "success@test"
+    payment = c.payments.create(order.id, "upi", vpa=vpa)
+    ids = {"order_id": order.id, "payment_id": payment.id}
+    if event in ("payment.created", "payment.pending"):
+        return ids
+    settled = _wait(lambda: c.payments.get(payment.id), lambda p: p.status != "pending", timeout,
+                    f"payment {payment.id}")
+    if event in ("payment.success", "payment.failed"):
+        return ids
+    if settled.status != "success":
+        raise errors.PayGateError(f"payment {payment.id} ended {settled.status}: no refund possible")
+    refund = c.refunds.create(payment.id, amount, "paygate trigger")
+    ids["refund_id"] = refund.id
+    if event == "refund.processed":
+        _wait(lambda: c.refunds.get(refund.id), lambda r: r.status != "pending", timeout, f"refund {refund.id}")
+    return ids
+
+
+@app.command()
+def trigger(event: Annotated[str, typer.Argument(help="One of: " + ", ".join(TRIGGERS))],
+            amount: Annotated[int, typer.Option(help="Order amount in paise.")] = 50000,
+            timeout: Annotated[float, typer.Option(help="Seconds to wait for processing.")] = 60,
+            as_json: Json = False) -> None:
+    """Make the objects that produce EVENT (with the test values success@test / failure@test); print their ids."""
+    if event not in TRIGGERS:
+        err.print(f"[red]error:[/] unknown event {event!r}; one of: {', '.join(TRIGGERS)}")
+        raise typer.Exit(2)
+    with client() as c:
+        if not guarded(c.merchant.get).webhook_url:
+            err.print("[yellow]warning:[/] no webhook URL is set: the API records the objects but sends no event")
+        ids = guarded(lambda: run_trigger(c, event, amount, timeout))
+    if as_json:
+        emit({"event": event, **ids}, True)
+    else:
+        out.print(f"[green]{event}[/] triggered: " + "  ".join(f"{k}={v}" for k, v in ids.items()))
+
+
+# ---------- logs ----------
+
+def _log_line(row: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    colour = {"success": "green", "failed": "red"}.get(row["status"], "yellow")
+    out.print(f"{row['created_at']}  {row['event']:<17} [{colour}]{row['status']:<8}[/] "
+              f"attempts={row['attempts']} code={row['response_code'] or '-'}  {row['id']}", highlight=False)
+
+
+@app.command()
+def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing deliveries as they happen.")]
+         = False,
+         limit: Annotated[int, typer.Option(help="How many recent deliveries to show first.")] = 10,
+         payment_id: Annotated[Optional[str], typer.Option(help="Only this payment's deliveries.")] = None,
+         interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
+         as_json: Json = False) -> None:
+    """Webhook deliveries, newest last; with --follow, a line for each new delivery and each new attempt."""
+    with client() as c:
+        first = guarded(lambda: c.webhooks.page(limit=max(1, min(limit, 100)), payment_id=payment_id))
+        rows = [plain(r) for r in reversed(first.data)]
+        if not follow:
+            if as_json:
+                emit(rows, True)
+            else:
+                emit(rows, False, LOG_COLUMNS, "webhook deliveries")
+            return
+        seen = {r["id"]: (r["status"], r["attempts"]) for r in rows}
+        for row in rows:
+            _log_line(row, as_json)
+        outage = False
+        while True:
+            time.sleep(interval)
+            try:
+                page = c.webhooks.page(limit=100, payment_id=payment_id)
+            except (errors.APIConnectionError, errors.ServiceUnavailable, errors.InternalError) as e:
+                if not outage:
+                    err.print(f"[yellow]API unavailable ({e}); still following[/]")
+                outage = True
+                continue
+            except errors.PayGateError as e:
+                err.print(f"[red]error:[/] {e}")
+                raise typer.Exit(1)
+            outage = False
+            for row in map(plain, reversed(page.data)):
+                state = (row["status"], row["attempts"])
+                if seen.get(row["id"]) != state:
+                    seen[row["id"]] = state
+                    _log_line(row, as_json)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
