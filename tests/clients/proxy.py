@@ -1,6 +1,7 @@
 """A real HTTP proxy on 127.0.0.1 in front of the API that misbehaves on the first requests, as networks do:
 `drop-after` forwards the request and then closes the connection without an answer (the API acted; the
-client cannot know), `drop-before` closes without forwarding, `503` and `409` answer so without forwarding."""
+client cannot know), `drop-before` closes without forwarding, `503` and `409` answer so without forwarding.
+It misbehaves on `failures` requests in a row, after letting `after` of them through."""
 from __future__ import annotations
 
 import http.client
@@ -15,8 +16,8 @@ CANNED = {"503": (503, b"<html>Service Unavailable</html>", "text/html"),
 
 
 class FlakyProxy:
-    def __init__(self, upstream: str, mode: str, failures: int = 1):
-        self.mode, self.failures = mode, failures
+    def __init__(self, upstream: str, mode: str, failures: int = 1, after: int = 0):
+        self.mode, self.failures, self.after = mode, failures, after
         self.seen: list[dict] = []  # every request: method, path, headers, and the answer passed back
         self.lock = threading.Lock()
         target = urlsplit(upstream)
@@ -31,7 +32,7 @@ class FlakyProxy:
             def _handle(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with proxy.lock:
-                    failing = len(proxy.seen) < proxy.failures
+                    failing = proxy.after <= len(proxy.seen) < proxy.after + proxy.failures
                     record = {"method": self.command, "path": self.path, "headers": dict(self.headers.items()),
                               "answered": not failing}
                     proxy.seen.append(record)
