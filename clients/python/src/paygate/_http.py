@@ -53,7 +53,7 @@ class Call:
     path: str
     model: type[BaseModel] | None = None
     params: dict[str, Any] | None = None
-    json: dict[str, Any] | None = None
+    json: dict[str, Any] | None = field(default=None, repr=False)  # may hold a card number: never printed
     auth: bool = True
     dedupable: bool = True  # the API honours Idempotency-Key here (every merchant POST)
     idempotency_key: str | None = None
