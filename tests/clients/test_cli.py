@@ -165,3 +165,21 @@ def test_logs_lists_and_follows_through_an_outage(as_merchant, sdk, stack):
         follow.wait(10)
         proxy.close()
     assert "still following" in follow.stderr.read()
+
+
+def test_follow_reads_back_to_the_last_printed_delivery_after_a_burst():
+    from types import SimpleNamespace
+
+    from paygate.cli import _recent_deliveries
+
+    rows = [SimpleNamespace(id=f"w{i}") for i in range(250)]  # newest first
+    asked = []
+
+    def page(limit, offset, payment_id):
+        asked.append(offset)
+        return SimpleNamespace(data=rows[offset:offset + limit])
+
+    fake = SimpleNamespace(webhooks=SimpleNamespace(page=page))
+    assert len(_recent_deliveries(fake, None, {"w150": None})) == 200 and asked == [0, 100]
+    asked.clear()
+    assert len(_recent_deliveries(fake, None, {})) == 250 and asked == [0, 100, 200]

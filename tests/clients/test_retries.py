@@ -31,8 +31,9 @@ def test_a_retried_payment_is_made_once(sdk, merchant, proxy_for, mode):
         payment = flaky.payments.create(order.id, "upi", vpa="success@test")
     assert [p.id for p in sdk.payments.list(order_id=order.id)] == [payment.id]
     first, second = proxy.posts()
-    key = first["headers"]["Idempotency-Key"]
+    key, request_id = first["headers"]["Idempotency-Key"], first["headers"]["X-Request-Id"]
     assert key and second["headers"]["Idempotency-Key"] == key  # one key for every attempt
+    assert request_id.startswith("req_") and second["headers"]["X-Request-Id"] == request_id
     if mode == "drop-after":
         assert second["replayed"] == "true"  # the API had acted: the retry got its first answer back
 
@@ -50,9 +51,10 @@ def test_retries_give_up_with_a_connection_error_and_still_one_payment(sdk, merc
     proxy = proxy_for("drop-after", failures=99)
     order = sdk.orders.create(amount=50000)
     with paygate.PayGate(merchant["key"], merchant["secret"], proxy.url, max_retries=2) as flaky:
-        with pytest.raises(paygate.APIConnectionError):
+        with pytest.raises(paygate.APIConnectionError) as e:
             flaky.payments.create(order.id, "upi", vpa="success@test")
     assert len(proxy.posts()) == 3
+    assert {p["headers"]["X-Request-Id"] for p in proxy.posts()} == {e.value.request_id}
     assert len(list(sdk.payments.list(order_id=order.id))) == 1
 
 

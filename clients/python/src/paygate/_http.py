@@ -57,6 +57,9 @@ class Call:
     auth: bool = True
     dedupable: bool = True  # the API honours Idempotency-Key here (every merchant POST)
     idempotency_key: str | None = None
+    # One X-Request-Id for every attempt: the API's logs tie them together, and a call that never got an
+    # answer still has an id to quote.
+    request_id: str = field(default_factory=lambda: "req_" + uuid.uuid4().hex)
 
     @property
     def replayable(self) -> bool:
@@ -64,7 +67,10 @@ class Call:
         return self.method in ("GET", "PUT") or self.idempotency_key is not None
 
     def headers(self) -> dict[str, str]:
-        return {"Idempotency-Key": self.idempotency_key} if self.idempotency_key else {}
+        headers = {"X-Request-Id": self.request_id}
+        if self.idempotency_key:
+            headers["Idempotency-Key"] = self.idempotency_key
+        return headers
 
 
 def call(method: str, path: str, model: type[BaseModel] | None = None, *, params: dict[str, Any] | None = None,
@@ -75,6 +81,11 @@ def call(method: str, path: str, model: type[BaseModel] | None = None, *, params
         idempotency_key = str(uuid.uuid4())
     clean = (lambda d: None if d is None else {k: v for k, v in d.items() if v is not None})
     return Call(method, path, model, clean(params), clean(json), auth, dedupable, idempotency_key)
+
+
+def _fresh(c: Call, **changes: Any) -> Call:
+    """The next page's call: a request of its own, with its own id."""
+    return replace(c, request_id="req_" + uuid.uuid4().hex, **changes)
 
 
 def _request_id(response: httpx.Response | None) -> str | None:
@@ -111,7 +122,7 @@ class _Attempt:
         if delay is not None:
             return delay, None
         if exc is not None:
-            raise connection_error(exc) from exc
+            raise connection_error(exc, self.call.request_id) from exc
         assert response is not None
         return None, result(self.call, response)
 
@@ -129,8 +140,9 @@ def result(call: Call, response: httpx.Response) -> Any:
     return call.model.model_validate(body)
 
 
-def connection_error(exc: Exception) -> errors.APIConnectionError:
-    return errors.APIConnectionError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+def connection_error(exc: Exception, request_id: str) -> errors.APIConnectionError:
+    return errors.APIConnectionError(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                                     request_id=request_id)
 
 
 class _Base:
@@ -227,7 +239,7 @@ class Pager(Generic[M]):
             params["starting_after"] = self.after
         else:
             params["offset"] = self.offset
-        return replace(self.first, params=params, model=None)
+        return _fresh(self.first, params=params, model=None)
 
     def feed(self, page: dict[str, Any]) -> list[dict[str, Any]]:
         data = page.get("data") or []

@@ -249,6 +249,17 @@ def _log_line(row: dict[str, Any], as_json: bool) -> None:
               f"attempts={row['attempts']} code={row['response_code'] or '-'}  {row['id']}", highlight=False)
 
 
+def _recent_deliveries(c: PayGate, payment_id: str | None, known: dict[str, Any]) -> list[Any]:
+    """Newest first, back to the first page that holds a delivery already printed (10 pages at most)."""
+    rows: list[Any] = []
+    for offset in range(0, 1000, 100):
+        page = c.webhooks.page(limit=100, offset=offset, payment_id=payment_id)
+        rows += page.data
+        if len(page.data) < 100 or any(r.id in known for r in page.data):
+            break
+    return rows
+
+
 @app.command()
 def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing deliveries as they happen.")]
          = False,
@@ -273,7 +284,7 @@ def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep print
         while True:
             time.sleep(interval)
             try:
-                page = c.webhooks.page(limit=100, payment_id=payment_id)
+                recent = _recent_deliveries(c, payment_id, seen)
             except (errors.APIConnectionError, errors.ServiceUnavailable, errors.InternalError) as e:
                 if not outage:
                     err.print(f"[yellow]API unavailable ({e}); still following[/]")
@@ -283,7 +294,7 @@ def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep print
                 err.print(f"[red]error:[/] {e}")
                 raise typer.Exit(1)
             outage = False
-            for row in map(plain, reversed(page.data)):
+            for row in map(plain, reversed(recent)):
                 state = (row["status"], row["attempts"])
                 if seen.get(row["id"]) != state:
                     seen[row["id"]] = state
