@@ -36,9 +36,11 @@ seed: migrate
 widget: install
 	$(BIN)/python -m widget.build
 
-# The SDK's typed models are generated from the API's OpenAPI document; tests/clients checks they are current.
+# The SDK's generated files: its models from the API's OpenAPI document, its async resources from the sync
+# ones. tests/clients checks that both are current.
 sdk-models: install
 	$(BIN)/python clients/python/generate_models.py
+	$(BIN)/python clients/python/generate_async.py
 
 widget-check:
 	@test -f widget/dist/checkout.js || $(MAKE) widget

@@ -19,3 +19,9 @@ def test_the_document_describes_payment_fields(stack):
     schema = stack.api("GET", "/api/v1/openapi.json", auth=False).json()["components"]["schemas"]["PaymentOut"]
     assert {"id", "order_id", "amount", "status", "vpa", "card_network", "card_last4",
             "captured"} <= set(schema["properties"])
+
+
+def test_the_async_resources_are_generated_from_the_sync_ones():
+    check = subprocess.run([sys.executable, str(ROOT / "clients/python/generate_async.py"), "--check"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -7,11 +7,12 @@ import httpx
 
 from paygate import models
 from paygate._http import PAGE_SIZE, AsyncTransport, Retry, SyncTransport, call
-from paygate.resources import Merchant, Orders, Payments, Refunds, Stats, Webhooks
+from paygate import _async_resources, resources
 
 
 class _Client:
     _transport_class: type[SyncTransport] | type[AsyncTransport]
+    _resources: Any
 
     def __init__(self, key: str | None = None, secret: str | None = None, base_url: str | None = None, *,
                  timeout: float | httpx.Timeout | None = None, max_retries: int = 3, page_size: int = PAGE_SIZE,
@@ -19,12 +20,11 @@ class _Client:
         self._transport: Any = self._transport_class(key, secret, base_url, timeout=timeout,
                                                      retry=Retry(max_retries), page_size=page_size,
                                                      http_client=http_client)
-        self.orders = Orders(self._transport)
-        self.payments = Payments(self._transport)
-        self.refunds = Refunds(self._transport)
-        self.webhooks = Webhooks(self._transport)
-        self.merchant = Merchant(self._transport)
-        self.stats = Stats(self._transport)
+        r = self._resources
+        self.orders, self.payments, self.refunds = r.Orders(self._transport), r.Payments(self._transport), \
+            r.Refunds(self._transport)
+        self.webhooks, self.merchant, self.stats = r.Webhooks(self._transport), r.Merchant(self._transport), \
+            r.Stats(self._transport)
 
     @property
     def base_url(self) -> str:
@@ -45,6 +45,13 @@ class PayGate(_Client):
     """
 
     _transport_class = SyncTransport
+    _resources = resources
+    orders: resources.Orders
+    payments: resources.Payments
+    refunds: resources.Refunds
+    webhooks: resources.Webhooks
+    merchant: resources.Merchant
+    stats: resources.Stats
 
     def health(self) -> models.HealthOut:
         return self._transport.run(call("GET", "/health", models.HealthOut, auth=False))
@@ -68,6 +75,13 @@ class AsyncPayGate(_Client):
     """
 
     _transport_class = AsyncTransport
+    _resources = _async_resources
+    orders: _async_resources.Orders
+    payments: _async_resources.Payments
+    refunds: _async_resources.Refunds
+    webhooks: _async_resources.Webhooks
+    merchant: _async_resources.Merchant
+    stats: _async_resources.Stats
 
     async def health(self) -> models.HealthOut:
         return await self._transport.run(call("GET", "/health", models.HealthOut, auth=False))

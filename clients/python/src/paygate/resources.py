@@ -1,6 +1,6 @@
-"""Every endpoint of the API, one class per resource. The same classes serve both clients: on `PayGate` a
-method returns the model, on `AsyncPayGate` an awaitable of it, and `list` an iterator or async iterator
-over every item of every page."""
+"""Every endpoint of the API, one class per resource, for `PayGate`: a method returns the model, `list` an
+iterator over every item of every page. `_async_resources.py`, for `AsyncPayGate`, is generated from this
+file (clients/python/generate_async.py): edit here, then regenerate."""
 from __future__ import annotations
 
 from collections.abc import Iterator
