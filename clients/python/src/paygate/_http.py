@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
@@ -79,8 +79,11 @@ def call(method: str, path: str, model: type[BaseModel] | None = None, *, params
     """A Call with None-valued parameters dropped and, on a de-duplicable POST, its one Idempotency-Key."""
     if method == "POST" and dedupable and auth and idempotency_key is None:
         idempotency_key = str(uuid.uuid4())
-    clean = (lambda d: None if d is None else {k: v for k, v in d.items() if v is not None})
-    return Call(method, path, model, clean(params), clean(json), auth, dedupable, idempotency_key)
+    return Call(method, path, model, _without_none(params), _without_none(json), auth, dedupable, idempotency_key)
+
+
+def _without_none(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else {k: v for k, v in values.items() if v is not None}
 
 
 def _fresh(c: Call, **changes: Any) -> Call:
@@ -221,7 +224,7 @@ class AsyncTransport(_Base):
 
 
 @dataclass
-class Pager(Generic[M]):
+class Pager:
     """Walks a listing to its end: by cursor (`starting_after` the last id) when the API answers `has_more`,
     else by limit/offset until `total`. Newest first, so a row created meanwhile shifts the offsets: ids
     already yielded are skipped."""

@@ -3,44 +3,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, conint, constr
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class CaptureIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: conint(ge=1, le=1000000000000) = Field(..., title="Amount")
+    amount: Annotated[int, Field(ge=1, le=1000000000000, title="Amount")]
 
 
 class CardIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    cvv: constr(max_length=8) = Field(..., title="Cvv")
-    expiry_month: constr(max_length=32) = Field(..., title="Expiry Month")
-    expiry_year: constr(max_length=32) = Field(..., title="Expiry Year")
-    holder_name: constr(max_length=255) = Field(..., title="Holder Name")
-    number: constr(max_length=256) = Field(..., title="Number")
+    cvv: Annotated[str, Field(max_length=8, title="Cvv")]
+    expiry_month: Annotated[str, Field(max_length=32, title="Expiry Month")]
+    expiry_year: Annotated[str, Field(max_length=32, title="Expiry Year")]
+    holder_name: Annotated[str, Field(max_length=255, title="Holder Name")]
+    number: Annotated[str, Field(max_length=256, title="Number")]
 
 
 class DailyStat(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    count: int = Field(..., title="Count")
-    date: str = Field(..., title="Date")
+    amount: Annotated[int, Field(title="Amount")]
+    count: Annotated[int, Field(title="Count")]
+    date: Annotated[str, Field(title="Date")]
 
 
 class ErrorDetail(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    code: str = Field(..., title="Code")
-    description: str = Field(..., title="Description")
+    code: Annotated[str, Field(title="Code")]
+    description: Annotated[str, Field(title="Description")]
 
 
 class ErrorOut(BaseModel):
@@ -54,93 +54,114 @@ class HealthOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    database: str = Field(..., title="Database")
-    redis: str = Field(..., title="Redis")
-    status: str = Field(..., title="Status")
-    timestamp: str = Field(..., title="Timestamp")
-    worker: str = Field(..., title="Worker")
+    database: Annotated[str, Field(title="Database")]
+    redis: Annotated[str, Field(title="Redis")]
+    status: Annotated[str, Field(title="Status")]
+    timestamp: Annotated[str, Field(title="Timestamp")]
+    worker: Annotated[str, Field(title="Worker")]
 
 
 class JobsStatusOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    completed: int = Field(..., title="Completed")
-    failed: int = Field(..., title="Failed")
-    pending: int = Field(..., title="Pending")
-    processing: int = Field(..., title="Processing")
-    worker_status: str = Field(..., title="Worker Status")
+    completed: Annotated[int, Field(title="Completed")]
+    failed: Annotated[int, Field(title="Failed")]
+    pending: Annotated[int, Field(title="Pending")]
+    processing: Annotated[int, Field(title="Processing")]
+    worker_status: Annotated[str, Field(title="Worker Status")]
 
 
 class LoginIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    email: constr(max_length=255) = Field(..., title="Email")
-    password: constr(max_length=1024) = Field(..., title="Password")
+    email: Annotated[str, Field(max_length=255, title="Email")]
+    password: Annotated[str, Field(max_length=1024, title="Password")]
 
 
 class MerchantOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    api_key: str = Field(..., title="Api Key")
-    created_at: str = Field(..., title="Created At")
-    email: str = Field(..., title="Email")
-    id: str = Field(..., title="Id")
-    name: str = Field(..., title="Name")
-    webhook_secret: str | None = Field(..., title="Webhook Secret")
-    webhook_url: str | None = Field(..., title="Webhook Url")
+    api_key: Annotated[str, Field(title="Api Key")]
+    created_at: Annotated[str, Field(title="Created At")]
+    email: Annotated[str, Field(title="Email")]
+    id: Annotated[str, Field(title="Id")]
+    name: Annotated[str, Field(title="Name")]
+    webhook_secret: Annotated[str | None, Field(title="Webhook Secret")]
+    webhook_url: Annotated[str | None, Field(title="Webhook Url")]
+
+
+class Receipt(RootModel[str]):
+    root: Annotated[str, Field(max_length=255, title="Receipt")] = None
 
 
 class OrderCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: conint(ge=100, le=1000000000000) = Field(
-        ..., description="Amount in paise (minor units)", title="Amount"
+    amount: Annotated[
+        int,
+        Field(
+            description="Amount in paise (minor units)",
+            ge=100,
+            le=1000000000000,
+            title="Amount",
+        ),
+    ]
+    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$", title="Currency")] = (
+        "INR"
     )
-    currency: constr(pattern=r"^[A-Z]{3}$") | None = Field("INR", title="Currency")
-    notes: dict[str, str] | None = Field(
-        None, description="Up to 15 keys, values up to 256 chars", title="Notes"
-    )
-    receipt: constr(max_length=255) | None = Field(None, title="Receipt")
+    notes: Annotated[
+        dict[str, str] | None,
+        Field(description="Up to 15 keys, values up to 256 chars", title="Notes"),
+    ] = None
+    receipt: Annotated[Receipt | None, Field(title="Receipt")] = None
 
 
 class OrderOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    created_at: str = Field(..., title="Created At")
-    currency: str = Field(..., title="Currency")
-    id: str = Field(..., title="Id")
-    merchant_id: str = Field(..., title="Merchant Id")
-    notes: dict[str, Any] = Field(..., title="Notes")
-    receipt: str | None = Field(..., title="Receipt")
-    status: str = Field(..., title="Status")
-    updated_at: str = Field(..., title="Updated At")
+    amount: Annotated[int, Field(title="Amount")]
+    created_at: Annotated[str, Field(title="Created At")]
+    currency: Annotated[str, Field(title="Currency")]
+    id: Annotated[str, Field(title="Id")]
+    merchant_id: Annotated[str, Field(title="Merchant Id")]
+    notes: Annotated[dict[str, Any], Field(title="Notes")]
+    receipt: Annotated[str | None, Field(title="Receipt")]
+    status: Annotated[str, Field(title="Status")]
+    updated_at: Annotated[str, Field(title="Updated At")]
 
 
 class OrderPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: list[OrderOut] = Field(..., title="Data")
-    limit: int = Field(..., title="Limit")
-    offset: int = Field(..., title="Offset")
-    total: int = Field(..., title="Total")
+    data: Annotated[list[OrderOut], Field(title="Data")]
+    limit: Annotated[int, Field(title="Limit")]
+    offset: Annotated[int, Field(title="Offset")]
+    total: Annotated[int, Field(title="Total")]
+
+
+class Vpa(RootModel[str]):
+    root: Annotated[
+        str, Field(description="Required for UPI", max_length=255, title="Vpa")
+    ] = None
 
 
 class PaymentCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    card: CardIn | None = Field(None, description="Required for cards; never stored")
-    method: str = Field(..., description="upi or card", title="Method")
-    order_id: constr(max_length=64) = Field(..., title="Order Id")
-    vpa: constr(max_length=255) | None = Field(
-        None, description="Required for UPI", title="Vpa"
+    card: Annotated[
+        CardIn | None, Field(description="Required for cards; never stored")
+    ] = None
+    method: Annotated[str, Field(description="upi or card", title="Method")]
+    order_id: Annotated[str, Field(max_length=64, title="Order Id")]
+    vpa: Annotated[Vpa | None, Field(description="Required for UPI", title="Vpa")] = (
+        None
     )
 
 
@@ -148,194 +169,202 @@ class PaymentOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    captured: bool = Field(..., title="Captured")
-    card_last4: str | None = Field(None, title="Card Last4")
-    card_network: str | None = Field(None, title="Card Network")
-    created_at: str = Field(..., title="Created At")
-    currency: str = Field(..., title="Currency")
-    error_code: str | None = Field(..., title="Error Code")
-    error_description: str | None = Field(..., title="Error Description")
-    id: str = Field(..., title="Id")
-    method: str = Field(..., title="Method")
-    order_id: str = Field(..., title="Order Id")
-    status: str = Field(..., title="Status")
-    updated_at: str = Field(..., title="Updated At")
-    vpa: str | None = Field(None, title="Vpa")
+    amount: Annotated[int, Field(title="Amount")]
+    captured: Annotated[bool, Field(title="Captured")]
+    card_last4: Annotated[str | None, Field(title="Card Last4")] = None
+    card_network: Annotated[str | None, Field(title="Card Network")] = None
+    created_at: Annotated[str, Field(title="Created At")]
+    currency: Annotated[str, Field(title="Currency")]
+    error_code: Annotated[str | None, Field(title="Error Code")]
+    error_description: Annotated[str | None, Field(title="Error Description")]
+    id: Annotated[str, Field(title="Id")]
+    method: Annotated[str, Field(title="Method")]
+    order_id: Annotated[str, Field(title="Order Id")]
+    status: Annotated[str, Field(title="Status")]
+    updated_at: Annotated[str, Field(title="Updated At")]
+    vpa: Annotated[str | None, Field(title="Vpa")] = None
 
 
 class PaymentPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: list[PaymentOut] = Field(..., title="Data")
-    limit: int = Field(..., title="Limit")
-    offset: int = Field(..., title="Offset")
-    total: int = Field(..., title="Total")
+    data: Annotated[list[PaymentOut], Field(title="Data")]
+    limit: Annotated[int, Field(title="Limit")]
+    offset: Annotated[int, Field(title="Offset")]
+    total: Annotated[int, Field(title="Total")]
 
 
 class PublicOrderOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    currency: str = Field(..., title="Currency")
-    id: str = Field(..., title="Id")
-    merchant_name: str = Field(..., title="Merchant Name")
-    status: str = Field(..., title="Status")
+    amount: Annotated[int, Field(title="Amount")]
+    currency: Annotated[str, Field(title="Currency")]
+    id: Annotated[str, Field(title="Id")]
+    merchant_name: Annotated[str, Field(title="Merchant Name")]
+    status: Annotated[str, Field(title="Status")]
 
 
 class PublicPaymentOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    currency: str = Field(..., title="Currency")
-    error_code: str | None = Field(..., title="Error Code")
-    error_description: str | None = Field(..., title="Error Description")
-    id: str = Field(..., title="Id")
-    method: str = Field(..., title="Method")
-    order_id: str = Field(..., title="Order Id")
-    status: str = Field(..., title="Status")
+    amount: Annotated[int, Field(title="Amount")]
+    currency: Annotated[str, Field(title="Currency")]
+    error_code: Annotated[str | None, Field(title="Error Code")]
+    error_description: Annotated[str | None, Field(title="Error Description")]
+    id: Annotated[str, Field(title="Id")]
+    method: Annotated[str, Field(title="Method")]
+    order_id: Annotated[str, Field(title="Order Id")]
+    status: Annotated[str, Field(title="Status")]
+
+
+class Reason(RootModel[str]):
+    root: Annotated[str, Field(max_length=255, title="Reason")] = None
 
 
 class RefundCreate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: conint(ge=1, le=1000000000000) = Field(..., title="Amount")
-    reason: constr(max_length=255) | None = Field(None, title="Reason")
+    amount: Annotated[int, Field(ge=1, le=1000000000000, title="Amount")]
+    reason: Annotated[Reason | None, Field(title="Reason")] = None
 
 
 class RefundOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    amount: int = Field(..., title="Amount")
-    created_at: str = Field(..., title="Created At")
-    id: str = Field(..., title="Id")
-    payment_id: str = Field(..., title="Payment Id")
-    processed_at: str | None = Field(..., title="Processed At")
-    reason: str | None = Field(..., title="Reason")
-    status: str = Field(..., title="Status")
+    amount: Annotated[int, Field(title="Amount")]
+    created_at: Annotated[str, Field(title="Created At")]
+    id: Annotated[str, Field(title="Id")]
+    payment_id: Annotated[str, Field(title="Payment Id")]
+    processed_at: Annotated[str | None, Field(title="Processed At")]
+    reason: Annotated[str | None, Field(title="Reason")]
+    status: Annotated[str, Field(title="Status")]
 
 
 class RefundPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: list[RefundOut] = Field(..., title="Data")
-    limit: int = Field(..., title="Limit")
-    offset: int = Field(..., title="Offset")
-    total: int = Field(..., title="Total")
+    data: Annotated[list[RefundOut], Field(title="Data")]
+    limit: Annotated[int, Field(title="Limit")]
+    offset: Annotated[int, Field(title="Offset")]
+    total: Annotated[int, Field(title="Total")]
 
 
 class SignupIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    email: constr(min_length=3, max_length=255) = Field(..., title="Email")
-    name: constr(min_length=1, max_length=255) = Field(..., title="Name")
-    password: constr(min_length=8, max_length=1024) = Field(..., title="Password")
+    email: Annotated[str, Field(max_length=255, min_length=3, title="Email")]
+    name: Annotated[str, Field(max_length=255, min_length=1, title="Name")]
+    password: Annotated[str, Field(max_length=1024, min_length=8, title="Password")]
 
 
 class StatsOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    daily: list[DailyStat] = Field(..., title="Daily")
-    success_rate: float = Field(..., title="Success Rate")
-    successful_transactions: int = Field(..., title="Successful Transactions")
-    total_amount: int = Field(..., title="Total Amount")
-    total_transactions: int = Field(..., title="Total Transactions")
+    daily: Annotated[list[DailyStat], Field(title="Daily")]
+    success_rate: Annotated[float, Field(title="Success Rate")]
+    successful_transactions: Annotated[int, Field(title="Successful Transactions")]
+    total_amount: Annotated[int, Field(title="Total Amount")]
+    total_transactions: Annotated[int, Field(title="Total Transactions")]
 
 
 class TestMerchantOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    api_key: str = Field(..., title="Api Key")
-    email: str = Field(..., title="Email")
-    id: str = Field(..., title="Id")
-    seeded: bool = Field(..., title="Seeded")
+    api_key: Annotated[str, Field(title="Api Key")]
+    email: Annotated[str, Field(title="Email")]
+    id: Annotated[str, Field(title="Id")]
+    seeded: Annotated[bool, Field(title="Seeded")]
 
 
 class WebhookLogDetailOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    attempts: int = Field(..., title="Attempts")
-    created_at: str = Field(..., title="Created At")
-    event: str = Field(..., title="Event")
-    id: str = Field(..., title="Id")
-    last_attempt_at: str | None = Field(..., title="Last Attempt At")
-    next_retry_at: str | None = Field(..., title="Next Retry At")
-    payload: dict[str, Any] = Field(..., title="Payload")
-    response_body: str | None = Field(..., title="Response Body")
-    response_code: int | None = Field(..., title="Response Code")
-    status: str = Field(..., title="Status")
+    attempts: Annotated[int, Field(title="Attempts")]
+    created_at: Annotated[str, Field(title="Created At")]
+    event: Annotated[str, Field(title="Event")]
+    id: Annotated[str, Field(title="Id")]
+    last_attempt_at: Annotated[str | None, Field(title="Last Attempt At")]
+    next_retry_at: Annotated[str | None, Field(title="Next Retry At")]
+    payload: Annotated[dict[str, Any], Field(title="Payload")]
+    response_body: Annotated[str | None, Field(title="Response Body")]
+    response_code: Annotated[int | None, Field(title="Response Code")]
+    status: Annotated[str, Field(title="Status")]
 
 
 class WebhookLogOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    attempts: int = Field(..., title="Attempts")
-    created_at: str = Field(..., title="Created At")
-    event: str = Field(..., title="Event")
-    id: str = Field(..., title="Id")
-    last_attempt_at: str | None = Field(..., title="Last Attempt At")
-    next_retry_at: str | None = Field(..., title="Next Retry At")
-    response_code: int | None = Field(..., title="Response Code")
-    status: str = Field(..., title="Status")
+    attempts: Annotated[int, Field(title="Attempts")]
+    created_at: Annotated[str, Field(title="Created At")]
+    event: Annotated[str, Field(title="Event")]
+    id: Annotated[str, Field(title="Id")]
+    last_attempt_at: Annotated[str | None, Field(title="Last Attempt At")]
+    next_retry_at: Annotated[str | None, Field(title="Next Retry At")]
+    response_code: Annotated[int | None, Field(title="Response Code")]
+    status: Annotated[str, Field(title="Status")]
 
 
 class WebhookPage(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    data: list[WebhookLogOut] = Field(..., title="Data")
-    limit: int = Field(..., title="Limit")
-    offset: int = Field(..., title="Offset")
-    total: int = Field(..., title="Total")
+    data: Annotated[list[WebhookLogOut], Field(title="Data")]
+    limit: Annotated[int, Field(title="Limit")]
+    offset: Annotated[int, Field(title="Offset")]
+    total: Annotated[int, Field(title="Total")]
 
 
 class WebhookRetryOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    id: str = Field(..., title="Id")
-    message: str = Field(..., title="Message")
-    status: str = Field(..., title="Status")
+    id: Annotated[str, Field(title="Id")]
+    message: Annotated[str, Field(title="Message")]
+    status: Annotated[str, Field(title="Status")]
 
 
 class WebhookSecretOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    webhook_secret: str = Field(..., title="Webhook Secret")
+    webhook_secret: Annotated[str, Field(title="Webhook Secret")]
 
 
 class WebhookTestOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    event: str = Field(..., title="Event")
-    id: str = Field(..., title="Id")
-    status: str = Field(..., title="Status")
+    event: Annotated[str, Field(title="Event")]
+    id: Annotated[str, Field(title="Id")]
+    status: Annotated[str, Field(title="Status")]
+
+
+class WebhookUrl(RootModel[str]):
+    root: Annotated[str, Field(max_length=4096, title="Webhook Url")]
 
 
 class WebhookUrlIn(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    webhook_url: constr(max_length=4096) | None = Field(..., title="Webhook Url")
+    webhook_url: Annotated[WebhookUrl | None, Field(title="Webhook Url")]
 
 
 class AuthOut(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    api_key: str = Field(..., title="Api Key")
-    api_secret: str = Field(..., title="Api Secret")
+    api_key: Annotated[str, Field(title="Api Key")]
+    api_secret: Annotated[str, Field(title="Api Secret")]
     merchant: MerchantOut
