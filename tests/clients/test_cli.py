@@ -89,6 +89,9 @@ def test_orders_payments_refunds(as_merchant, sdk):
     assert run_json(as_merchant, "refunds", "get", refund["id"])["reason"] == "cli"
     missing = run(as_merchant, "refunds", "get", "rfnd_0000000000000000", ok=False)
     assert missing.returncode == 1 and "NOT_FOUND_ERROR" in missing.stderr
+    scripted = json.loads(run(as_merchant, "refunds", "get", "rfnd_0000000000000000", "--json", ok=False).stderr)
+    assert scripted["error"] == {"code": "NOT_FOUND_ERROR", "description": "Refund not found"}
+    assert scripted["status"] == 404 and scripted["request_id"].startswith("req_")
 
 
 def _event_ids(receiver, event: str) -> list[dict]:

@@ -87,12 +87,16 @@ def _cell(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
 
 
-def guarded(action: Callable[[], Any]) -> Any:
-    """Run one API action; an API error becomes a readable line on stderr and exit status 1."""
+def guarded(action: Callable[[], Any], as_json: bool = False) -> Any:
+    """Run one API action; an API error goes to stderr (a line, or JSON under --json) and exits 1."""
     try:
         return action()
     except errors.PayGateError as e:
-        err.print(f"[red]error:[/] {e}", markup=True, highlight=False)
+        if as_json:
+            sys.stderr.write(json.dumps({"error": {"code": e.code, "description": e.description},
+                                         "status": e.status, "request_id": e.request_id}) + "\n")
+        else:
+            err.print(f"[red]error:[/] {e}", markup=True, highlight=False)
         raise typer.Exit(1)
 
 
@@ -130,7 +134,7 @@ def payments_list(status: Annotated[Optional[str], typer.Option(help="pending, s
     """List payments, newest first."""
     with client() as c:
         rows = guarded(lambda: list(islice(c.payments.list(status=status, method=method, order_id=order_id),
-                                           limit)))
+                                           limit)), as_json)
     emit(rows, as_json, PAYMENT_COLUMNS, "payments")
 
 
@@ -138,7 +142,7 @@ def payments_list(status: Annotated[Optional[str], typer.Option(help="pending, s
 def payments_get(payment_id: str, as_json: Json = False) -> None:
     """Show one payment."""
     with client() as c:
-        emit(guarded(lambda: c.payments.get(payment_id)), as_json)
+        emit(guarded(lambda: c.payments.get(payment_id), as_json), as_json)
 
 
 @orders_app.command("create")
@@ -156,15 +160,15 @@ def orders_create(amount: Annotated[int, typer.Option(help="Amount in paise: 500
             raise typer.Exit(2)
         notes[name] = value
     with client() as c:
-        emit(guarded(lambda: c.orders.create(amount=amount, currency=currency, receipt=receipt, notes=notes or None)),
-             as_json)
+        emit(guarded(lambda: c.orders.create(amount=amount, currency=currency, receipt=receipt, notes=notes or None),
+                     as_json), as_json)
 
 
 @orders_app.command("get")
 def orders_get(order_id: str, as_json: Json = False) -> None:
     """Show one order."""
     with client() as c:
-        emit(guarded(lambda: c.orders.get(order_id)), as_json)
+        emit(guarded(lambda: c.orders.get(order_id), as_json), as_json)
 
 
 @refunds_app.command("create")
@@ -172,14 +176,14 @@ def refunds_create(payment_id: str, amount: Annotated[int, typer.Option(help="Am
                    reason: Annotated[Optional[str], typer.Option()] = None, as_json: Json = False) -> None:
     """Refund all or part of a successful payment."""
     with client() as c:
-        emit(guarded(lambda: c.refunds.create(payment_id, amount, reason)), as_json)
+        emit(guarded(lambda: c.refunds.create(payment_id, amount, reason), as_json), as_json)
 
 
 @refunds_app.command("get")
 def refunds_get(refund_id: str, as_json: Json = False) -> None:
     """Show one refund."""
     with client() as c:
-        emit(guarded(lambda: c.refunds.get(refund_id)), as_json)
+        emit(guarded(lambda: c.refunds.get(refund_id), as_json), as_json)
 
 
 # ---------- trigger ----------
@@ -228,9 +232,9 @@ def trigger(event: Annotated[str, typer.Argument(help="One of: " + ", ".join(TRI
         err.print(f"[red]error:[/] unknown event {event!r}; one of: {', '.join(TRIGGERS)}")
         raise typer.Exit(2)
     with client() as c:
-        if not guarded(c.merchant.get).webhook_url:
+        if not guarded(c.merchant.get, as_json).webhook_url:
             err.print("[yellow]warning:[/] no webhook URL is set: the API records the objects but sends no event")
-        ids = guarded(lambda: run_trigger(c, event, amount, timeout))
+        ids = guarded(lambda: run_trigger(c, event, amount, timeout), as_json)
     if as_json:
         emit({"event": event, **ids}, True)
     else:
@@ -269,7 +273,7 @@ def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep print
          as_json: Json = False) -> None:
     """Webhook deliveries, newest last; with --follow, a line for each new delivery and each new attempt."""
     with client() as c:
-        first = guarded(lambda: c.webhooks.page(limit=max(1, min(limit, 100)), payment_id=payment_id))
+        first = guarded(lambda: c.webhooks.page(limit=max(1, min(limit, 100)), payment_id=payment_id), as_json)
         rows = [plain(r) for r in reversed(first.data)]
         if not follow:
             if as_json:

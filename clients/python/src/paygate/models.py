@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from paygate._base import Model
+from pydantic import ConfigDict, Field, RootModel
 
 
-class CaptureIn(BaseModel):
+class CaptureIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
     amount: Annotated[int, Field(ge=1, le=1000000000000, title="Amount")]
 
 
-class CardIn(BaseModel):
+class CardIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -26,7 +27,7 @@ class CardIn(BaseModel):
     number: Annotated[str, Field(max_length=256, title="Number")]
 
 
-class DailyStat(BaseModel):
+class DailyStat(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -35,7 +36,7 @@ class DailyStat(BaseModel):
     date: Annotated[str, Field(title="Date")]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -43,14 +44,14 @@ class ErrorDetail(BaseModel):
     description: Annotated[str, Field(title="Description")]
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
     error: ErrorDetail
 
 
-class HealthOut(BaseModel):
+class HealthOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -61,7 +62,7 @@ class HealthOut(BaseModel):
     worker: Annotated[str, Field(title="Worker")]
 
 
-class JobsStatusOut(BaseModel):
+class JobsStatusOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -72,7 +73,7 @@ class JobsStatusOut(BaseModel):
     worker_status: Annotated[str, Field(title="Worker Status")]
 
 
-class LoginIn(BaseModel):
+class LoginIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -80,7 +81,7 @@ class LoginIn(BaseModel):
     password: Annotated[str, Field(max_length=1024, title="Password")]
 
 
-class MerchantOut(BaseModel):
+class MerchantOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -97,7 +98,7 @@ class Receipt(RootModel[str]):
     root: Annotated[str, Field(max_length=255, title="Receipt")] = None
 
 
-class OrderCreate(BaseModel):
+class OrderCreate(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -120,7 +121,7 @@ class OrderCreate(BaseModel):
     receipt: Annotated[Receipt | None, Field(title="Receipt")] = None
 
 
-class OrderOut(BaseModel):
+class OrderOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -135,7 +136,7 @@ class OrderOut(BaseModel):
     updated_at: Annotated[str, Field(title="Updated At")]
 
 
-class OrderPage(BaseModel):
+class OrderPage(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -151,7 +152,7 @@ class Vpa(RootModel[str]):
     ] = None
 
 
-class PaymentCreate(BaseModel):
+class PaymentCreate(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -165,7 +166,7 @@ class PaymentCreate(BaseModel):
     )
 
 
-class PaymentOut(BaseModel):
+class PaymentOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -185,7 +186,7 @@ class PaymentOut(BaseModel):
     vpa: Annotated[str | None, Field(title="Vpa")] = None
 
 
-class PaymentPage(BaseModel):
+class PaymentPage(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -195,7 +196,7 @@ class PaymentPage(BaseModel):
     total: Annotated[int, Field(title="Total")]
 
 
-class PublicOrderOut(BaseModel):
+class PublicOrderOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -206,7 +207,7 @@ class PublicOrderOut(BaseModel):
     status: Annotated[str, Field(title="Status")]
 
 
-class PublicPaymentOut(BaseModel):
+class PublicPaymentOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -224,7 +225,7 @@ class Reason(RootModel[str]):
     root: Annotated[str, Field(max_length=255, title="Reason")] = None
 
 
-class RefundCreate(BaseModel):
+class RefundCreate(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -232,7 +233,7 @@ class RefundCreate(BaseModel):
     reason: Annotated[Reason | None, Field(title="Reason")] = None
 
 
-class RefundOut(BaseModel):
+class RefundOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -245,7 +246,7 @@ class RefundOut(BaseModel):
     status: Annotated[str, Field(title="Status")]
 
 
-class RefundPage(BaseModel):
+class RefundPage(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -255,7 +256,7 @@ class RefundPage(BaseModel):
     total: Annotated[int, Field(title="Total")]
 
 
-class SignupIn(BaseModel):
+class SignupIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -264,7 +265,7 @@ class SignupIn(BaseModel):
     password: Annotated[str, Field(max_length=1024, min_length=8, title="Password")]
 
 
-class StatsOut(BaseModel):
+class StatsOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -275,7 +276,7 @@ class StatsOut(BaseModel):
     total_transactions: Annotated[int, Field(title="Total Transactions")]
 
 
-class TestMerchantOut(BaseModel):
+class TestMerchantOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -285,7 +286,7 @@ class TestMerchantOut(BaseModel):
     seeded: Annotated[bool, Field(title="Seeded")]
 
 
-class WebhookLogDetailOut(BaseModel):
+class WebhookLogDetailOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -301,7 +302,7 @@ class WebhookLogDetailOut(BaseModel):
     status: Annotated[str, Field(title="Status")]
 
 
-class WebhookLogOut(BaseModel):
+class WebhookLogOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -315,7 +316,7 @@ class WebhookLogOut(BaseModel):
     status: Annotated[str, Field(title="Status")]
 
 
-class WebhookPage(BaseModel):
+class WebhookPage(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -325,7 +326,7 @@ class WebhookPage(BaseModel):
     total: Annotated[int, Field(title="Total")]
 
 
-class WebhookRetryOut(BaseModel):
+class WebhookRetryOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -334,14 +335,14 @@ class WebhookRetryOut(BaseModel):
     status: Annotated[str, Field(title="Status")]
 
 
-class WebhookSecretOut(BaseModel):
+class WebhookSecretOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
     webhook_secret: Annotated[str, Field(title="Webhook Secret")]
 
 
-class WebhookTestOut(BaseModel):
+class WebhookTestOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
@@ -354,14 +355,14 @@ class WebhookUrl(RootModel[str]):
     root: Annotated[str, Field(max_length=4096, title="Webhook Url")]
 
 
-class WebhookUrlIn(BaseModel):
+class WebhookUrlIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
     webhook_url: Annotated[WebhookUrl | None, Field(title="Webhook Url")]
 
 
-class AuthOut(BaseModel):
+class AuthOut(Model):
     model_config = ConfigDict(
         extra="allow",
     )
