@@ -1,6 +1,7 @@
 """A real HTTP proxy on 127.0.0.1 in front of the API that misbehaves on the first requests, as networks do:
 `drop-after` forwards the request and then closes the connection without an answer (the API acted; the
-client cannot know), `drop-before` closes without forwarding, `503` and `409` answer so without forwarding.
+client cannot know), `drop-before` closes without forwarding, `stall` forwards and then answers nothing until
+the client has timed out, `503` and `409` answer so without forwarding.
 It misbehaves on `failures` requests in a row, after letting `after` of them through."""
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ CANNED = {"503": (503, b"<html>Service Unavailable</html>", "text/html"),
 class FlakyProxy:
     def __init__(self, upstream: str, mode: str, failures: int = 1, after: int = 0):
         self.mode, self.failures, self.after = mode, failures, after
+        self.release = threading.Event()
         self.seen: list[dict] = []  # every request: method, path, headers, and the answer passed back
         self.lock = threading.Lock()
         target = urlsplit(upstream)
@@ -49,6 +51,8 @@ class FlakyProxy:
                     conn.close()
                     if not failing:
                         return self._answer(upstream_response.status, upstream_response.getheaders(), payload)
+                    if proxy.mode == "stall":
+                        proxy.release.wait(10)  # the client times out first
                 self.close_connection = True
                 self.connection.shutdown(socket.SHUT_RDWR)
 
@@ -74,5 +78,6 @@ class FlakyProxy:
             return [r for r in self.seen if r["method"] == "POST"]
 
     def close(self) -> None:
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()

@@ -38,6 +38,15 @@ def test_a_retried_payment_is_made_once(sdk, merchant, proxy_for, mode):
         assert second["replayed"] == "true"  # the API had acted: the retry got its first answer back
 
 
+def test_a_timed_out_payment_is_retried_and_made_once(sdk, merchant, proxy_for):
+    proxy = proxy_for("stall")
+    order = sdk.orders.create(amount=50000)
+    with paygate.PayGate(merchant["key"], merchant["secret"], proxy.url, timeout=1.0) as flaky:
+        payment = flaky.payments.create(order.id, "upi", vpa="success@test")
+    assert [p.id for p in sdk.payments.list(order_id=order.id)] == [payment.id]
+    assert [r["replayed"] for r in proxy.posts()] == [None, "true"]
+
+
 async def test_the_async_client_retries_a_dropped_answer_once(sdk, merchant, proxy_for):
     proxy = proxy_for("drop-after")
     order = sdk.orders.create(amount=50000)
