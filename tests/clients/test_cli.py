@@ -160,8 +160,9 @@ def test_logs_lists_and_follows_through_an_outage(as_merchant, sdk, stack):
                  what="three deliveries")
         wanted = {w.id for w in sdk.webhooks.list(payment_id=fresh.id)}
         got: set[str] = set()
-        lines.until(lambda line: (row := json.loads(line))["status"] == "success" and
-                    got.add(row["id"]) is None and wanted <= got)
+        printed = lines.until(lambda line: (row := json.loads(line))["status"] == "success" and
+                              got.add(row["id"]) is None and wanted <= got)
+        assert {json.loads(line)["id"] for line in printed} == wanted  # older deliveries are not "new"
         assert len([r for r in proxy.seen if not r["answered"]]) == 5
     finally:
         follow.terminate()

@@ -267,21 +267,19 @@ def _recent_deliveries(c: PayGate, payment_id: str | None, known: dict[str, Any]
 @app.command()
 def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep printing deliveries as they happen.")]
          = False,
-         limit: Annotated[int, typer.Option(help="How many recent deliveries to show first.")] = 10,
+         limit: Annotated[int, typer.Option(help="How many recent deliveries to show first (up to 100).")] = 10,
          payment_id: Annotated[Optional[str], typer.Option(help="Only this payment's deliveries.")] = None,
          interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
          as_json: Json = False) -> None:
     """Webhook deliveries, newest last; with --follow, a line for each new delivery and each new attempt."""
     with client() as c:
-        first = guarded(lambda: c.webhooks.page(limit=max(1, min(limit, 100)), payment_id=payment_id), as_json)
-        rows = [plain(r) for r in reversed(first.data)]
+        # The newest 100 are read in any case: with --follow, those not shown are known, not "new".
+        first = [plain(r) for r in guarded(lambda: c.webhooks.page(limit=100, payment_id=payment_id), as_json).data]
+        rows = first[:max(0, limit)][::-1]
         if not follow:
-            if as_json:
-                emit(rows, True)
-            else:
-                emit(rows, False, LOG_COLUMNS, "webhook deliveries")
+            emit(rows, as_json, LOG_COLUMNS, "webhook deliveries")
             return
-        seen = {r["id"]: (r["status"], r["attempts"]) for r in rows}
+        seen: dict[str, Any] = {r["id"]: (r["status"], r["attempts"]) for r in first}
         for row in rows:
             _log_line(row, as_json)
         outage = False
