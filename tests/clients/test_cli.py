@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.clients.conftest import settled_payment, wait_for
+from tests.clients.conftest import settled_payment, signup, wait_for
 from tests.clients.proxy import FlakyProxy
 from tests.stack import BIN
 
@@ -117,9 +117,15 @@ def test_trigger_makes_the_event(as_merchant, sdk, receiver, event):
     wait_for(lambda: any(d[key]["id"] == wanted for d in _event_ids(receiver, event)), what=f"{event} delivered")
 
 
-def test_trigger_refuses_an_unknown_event(as_merchant):
+def test_trigger_refuses_an_unknown_event_and_warns_without_a_webhook_url(as_merchant, home, stack):
     refused = run(as_merchant, "trigger", "payment.exploded", ok=False)
     assert refused.returncode == 2 and "payment.success" in refused.stderr
+    new = signup(stack)
+    env = {**home, "PAYGATE_API_URL": stack.api_url, "PAYGATE_API_KEY": new["api_key"],
+           "PAYGATE_API_SECRET": new["api_secret"]}
+    quiet = run(env, "trigger", "payment.created", "--json")
+    assert "no webhook URL" in quiet.stderr and json.loads(quiet.stdout)["payment_id"].startswith("pay_")
+    assert run(env, "--version").stdout.startswith("paygate ")
 
 
 class Lines:

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from paygate import config, errors
+from paygate import __version__, config, errors
 from paygate.client import PayGate
 
 app = typer.Typer(help="PayGate from the terminal: payments, orders, refunds, test events and webhook logs.",
@@ -29,6 +29,20 @@ refunds_app = typer.Typer(help="Refunds: create and get.", no_args_is_help=True)
 app.add_typer(payments_app, name="payments")
 app.add_typer(orders_app, name="orders")
 app.add_typer(refunds_app, name="refunds")
+
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"paygate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                   help="Print the version and exit.")] = False) -> None:
+    """Options for every command."""
+
 
 out = Console()
 err = Console(stderr=True)
