@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import paygate
+
 from tests.clients.conftest import settled_payment, signup, wait_for
 from tests.clients.proxy import FlakyProxy
 from tests.stack import BIN
@@ -193,3 +195,27 @@ def test_follow_reads_back_to_the_last_printed_delivery_after_a_burst():
     assert len(_recent_deliveries(fake, None, {"w150": None})) == 200 and asked == [0, 100]
     asked.clear()
     assert len(_recent_deliveries(fake, None, {})) == 250 and asked == [0, 100, 200]
+
+
+def test_webhook_configuration(home, stack, receiver):
+    new = signup(stack)
+    env = {**home, "PAYGATE_API_URL": stack.api_url, "PAYGATE_API_KEY": new["api_key"],
+           "PAYGATE_API_SECRET": new["api_secret"]}
+    assert run_json(env, "webhook", "show")["webhook_url"] is None
+    url = receiver.url + "/ok"
+    assert run_json(env, "webhook", "set-url", url) == {"webhook_url": url,
+                                                        "webhook_secret": run_json(env, "webhook", "show")["webhook_secret"]}
+    bad = run(env, "webhook", "set-url", "ftp://nope", ok=False)
+    assert bad.returncode == 1 and "BAD_REQUEST_ERROR" in bad.stderr
+    rolled = run_json(env, "webhook", "roll-secret")["webhook_secret"]
+    assert rolled.startswith("whsec_") and rolled == run_json(env, "webhook", "show")["webhook_secret"]
+    sent = run_json(env, "webhook", "test")
+    assert sent["event"] == "webhook.test"
+    with paygate.PayGate(new["api_key"], new["api_secret"], stack.api_url) as own:
+        wait_for(lambda: own.webhooks.get(sent["id"]).status == "success", what="webhook.test delivered")
+        assert run_json(env, "webhook", "retry", sent["id"])["status"] == "pending"
+        wait_for(lambda: own.webhooks.get(sent["id"]).status == "success", what="delivered again")
+    delivered = [r for r in receiver.on("/ok") if r.headers.get("webhook-id") == sent["id"]]
+    assert len(delivered) == 2
+    assert paygate.webhooks.verify(delivered[-1].body, delivered[-1].headers, rolled).event == "webhook.test"
+    assert run_json(env, "webhook", "clear-url")["webhook_url"] is None

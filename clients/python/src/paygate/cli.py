@@ -29,6 +29,9 @@ refunds_app = typer.Typer(help="Refunds: create and get.", no_args_is_help=True)
 app.add_typer(payments_app, name="payments")
 app.add_typer(orders_app, name="orders")
 app.add_typer(refunds_app, name="refunds")
+webhook_app = typer.Typer(help="Your webhook: its URL and secret, a test event, a delivery sent again.",
+                          no_args_is_help=True)
+app.add_typer(webhook_app, name="webhook")
 
 
 
@@ -198,6 +201,54 @@ def refunds_get(refund_id: str, as_json: Json = False) -> None:
     """Show one refund."""
     with client() as c:
         emit(guarded(lambda: c.refunds.get(refund_id), as_json), as_json)
+
+
+# ---------- webhook configuration ----------
+
+def _webhook_view(merchant: Any) -> dict[str, Any]:
+    return {"webhook_url": merchant.webhook_url, "webhook_secret": merchant.webhook_secret}
+
+
+@webhook_app.command("show")
+def webhook_show(as_json: Json = False) -> None:
+    """Show the webhook URL and the secret that signs its deliveries."""
+    with client() as c:
+        emit(_webhook_view(guarded(c.merchant.get, as_json)), as_json)
+
+
+@webhook_app.command("set-url")
+def webhook_set_url(url: str, as_json: Json = False) -> None:
+    """Send events to URL (http or https)."""
+    with client() as c:
+        emit(_webhook_view(guarded(lambda: c.merchant.set_webhook_url(url), as_json)), as_json)
+
+
+@webhook_app.command("clear-url")
+def webhook_clear_url(as_json: Json = False) -> None:
+    """Stop sending events."""
+    with client() as c:
+        emit(_webhook_view(guarded(lambda: c.merchant.set_webhook_url(None), as_json)), as_json)
+
+
+@webhook_app.command("roll-secret")
+def webhook_roll_secret(as_json: Json = False) -> None:
+    """Replace the webhook secret; deliveries from now on are signed with the new one."""
+    with client() as c:
+        emit(guarded(c.merchant.roll_webhook_secret, as_json), as_json)
+
+
+@webhook_app.command("test")
+def webhook_test(as_json: Json = False) -> None:
+    """Queue a webhook.test event to the URL."""
+    with client() as c:
+        emit(guarded(c.merchant.send_test_webhook, as_json), as_json)
+
+
+@webhook_app.command("retry")
+def webhook_retry(delivery_id: str, as_json: Json = False) -> None:
+    """Send a delivery again, now (its id is in `paygate logs`)."""
+    with client() as c:
+        emit(guarded(lambda: c.webhooks.retry(delivery_id), as_json), as_json)
 
 
 # ---------- trigger ----------
