@@ -43,6 +43,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
 def _pg_admin(sql: str) -> None:
     import psycopg
 
@@ -301,14 +311,7 @@ class Stack:
         assert r.status_code == 201, r.text
         return r.json()
 
-    def wait_until(self, predicate, timeout: float, what: str, interval: float = 0.1):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(interval)
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    wait_until = staticmethod(wait_until)
 
     def wait_payment(self, payment_id: str, timeout: float = 20, headers: dict[str, str] | None = None) -> dict:
         def final():
