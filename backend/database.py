@@ -46,8 +46,8 @@ def connect_args(config: Config) -> dict[str, Any]:
 
     Behind PgBouncer (1.18 does not carry prepared statements between transactions) psycopg must never
     prepare (by default it does after 5 runs of a query), and start-up `options` are dropped by PgBouncer
-    (`ignore_startup_parameters`), so none are sent. A direct connection still asks for UTC, which only
-    makes psql-style output of the server readable; correctness never depends on it."""
+    (`ignore_startup_parameters`), so none are sent. A direct connection still asks for UTC, which keeps
+    the server's text renderings of timestamps in UTC; correctness never depends on it."""
     if config.behind_pgbouncer:
         return {"prepare_threshold": None}
     return {"options": "-c timezone=UTC"}

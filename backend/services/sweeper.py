@@ -26,7 +26,7 @@ def claim(session: Session, model, due_column, cutoff, now, batch: int = BATCH) 
     the others have not, without waiting, and the partial index on the due time of pending rows lets the
     scan stop at the batch (the plan is checked in tests/worker/test_sweeper.py). On SQLite the
     transaction began with BEGIN IMMEDIATE, so sweepers run one after another and the next sees the lease.
-    A row another transaction holds (a job working on it) is skipped: it is not lost, only not overdue."""
+    A row another transaction holds (a job working on it) is skipped this round; the next finds it if still due."""
     ids = list(session.execute(claim_query(model, due_column, cutoff, batch)).scalars())
     if ids:
         session.execute(update(model).where(model.id.in_(ids)).values({due_column.key: now}))
