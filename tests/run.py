@@ -9,7 +9,6 @@ most of their time is spent waiting on processing delays and retry intervals, no
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +16,7 @@ import time
 from pathlib import Path
 
 from tests.servers import main as servers_answer
+from tests.stack import pgbouncer_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
     if servers_answer() == 0:
         halves["PostgreSQL + Redis"] = _background("postgres", "postgres",
                                                    ["-m", "not browser and not multihost", *extra])
-        if shutil.which("pgbouncer") or os.path.exists("/usr/sbin/pgbouncer"):
+        if pgbouncer_binary():
             halves["PgBouncer (transaction pooling) + Redis"] = _background("pgbouncer", "pgbouncer",
                                                                             [*PGBOUNCER_ARGS, *extra])
         else:

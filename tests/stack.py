@@ -116,6 +116,34 @@ class Stores:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def pgbouncer_binary() -> str | None:
+    """Debian installs it in /usr/sbin, which a normal user's PATH may lack."""
+    found = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    return found if os.path.exists(found) else None
+
+
+def pgbouncer_ini(server_host: str, server_port: int, server_user: str, listen: str, port: int, run_dir: Path,
+                  pool_size: int = 20) -> str:
+    """PgBouncer's configuration for tests: transaction pooling, any client name logs in as `server_user`
+    (the test servers trust their clients), and the start-up parameters psycopg sends are ignored."""
+    return f"""[databases]
+* = host={server_host} port={server_port} user={server_user}
+
+[pgbouncer]
+listen_addr = {listen}
+listen_port = {port}
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = {pool_size}
+max_client_conn = 1000
+server_reset_query =
+ignore_startup_parameters = extra_float_digits,options
+logfile = {run_dir / 'pgbouncer.log'}
+pidfile = {run_dir / 'pgbouncer.pid'}
+"""
+
+
 class PgBouncer:
     """Debian's pgbouncer (1.18) in transaction pooling mode, on a free port, in front of `server_url`'s
     PostgreSQL: each transaction of a client may run on a different server connection. It refuses to run
@@ -124,29 +152,15 @@ class PgBouncer:
     def __init__(self, server_url: str, listen: str = "127.0.0.1", pool_size: int = 20):
         from urllib.parse import urlsplit
 
-        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
-        if not os.path.exists(binary):
+        binary = pgbouncer_binary()
+        if binary is None:
             raise RuntimeError("pgbouncer is not installed (Debian: apt-get install pgbouncer)")
         server = urlsplit(server_url)
         self.listen, self.port = listen, free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="paygate-pgbouncer-"))
         conf = self.dir / "pgbouncer.ini"
-        conf.write_text(f"""[databases]
-* = host={server.hostname} port={server.port or 5432} user={server.username or 'postgres'}
-
-[pgbouncer]
-listen_addr = {listen}
-listen_port = {self.port}
-unix_socket_dir =
-auth_type = any
-pool_mode = transaction
-default_pool_size = {pool_size}
-max_client_conn = 1000
-server_reset_query =
-ignore_startup_parameters = extra_float_digits,options
-logfile = {self.dir / 'pgbouncer.log'}
-pidfile = {self.dir / 'pgbouncer.pid'}
-""")
+        conf.write_text(pgbouncer_ini(server.hostname, server.port or 5432, server.username or "postgres",
+                                      listen, self.port, self.dir, pool_size))
         run_as = {}
         if os.geteuid() == 0:
             import pwd

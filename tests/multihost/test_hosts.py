@@ -1,5 +1,5 @@
 """PayGate on several hosts over a real network: network namespaces joined by a bridge, one database host
-(its own PostgreSQL cluster from initdb and its own redis-server), two API hosts, two worker hosts, the
+(its own PostgreSQL cluster from initdb behind PgBouncer, and its own redis-server), two API hosts, two worker hosts, the
 merchant's webhook receiver and the merchant's clients, each on its own address. Under bursts of payments,
 refunds and webhook deliveries: one worker host is cut off and brought back, one API host is killed while
 clients retry on the other with their Idempotency-Key, Redis is restarted. Every check counts payments
@@ -23,7 +23,7 @@ import psycopg
 import pytest
 
 from tests.multihost import netns
-from tests.stack import BIN, DEFAULT_ENV, ROOT
+from tests.stack import BIN, DEFAULT_ENV, ROOT, pgbouncer_binary, pgbouncer_ini
 from tests.stack import wait_until as _wait
 
 WHY_NOT = netns.available()
@@ -68,6 +68,9 @@ class Cluster:
                     "REDIS_URL": f"redis://{self.db}:6379/0", "QUEUE_NAME": "paygate"}
         for name in ("PORT", "PYTEST_CURRENT_TEST", "DATABASE_POOLER", "HUEY_SQLITE_PATH"):
             self.env.pop(name, None)
+        self.pooled = self._start_pgbouncer(postgres)
+        if self.pooled:  # as in production: the hosts reach PostgreSQL through PgBouncer
+            self.env.update(DATABASE_URL=f"postgresql://postgres@{self.db}:6432/postgres", DATABASE_POOLER="pgbouncer")
         migrate = net.spawn("api1", [str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
                             "migrate", self.env, cwd=ROOT)
         assert migrate.wait(120) == 0, net.log_text("migrate")
@@ -96,6 +99,21 @@ class Cluster:
     def sql(self, query: str, *params):
         with psycopg.connect(host=str(self.pgsock), user="postgres", dbname="postgres", connect_timeout=3) as conn:
             return conn.execute(query, params).fetchall()
+
+    def _start_pgbouncer(self, postgres) -> bool:
+        binary = pgbouncer_binary()
+        if binary is None:
+            print("pgbouncer is not installed: the hosts connect to PostgreSQL directly")
+            return False
+        run_dir = self.net.tmp / "pgbouncer"
+        run_dir.mkdir()
+        os.chown(run_dir, postgres.pw_uid, postgres.pw_gid)
+        ini = run_dir / "pgbouncer.ini"
+        ini.write_text(pgbouncer_ini(str(self.pgsock), 5432, "postgres", self.db, 6432, run_dir))
+        self.net.spawn("db", [binary, str(ini)], "pgbouncer", user="postgres")
+        ready = ["ip", "netns", "exec", self.net.ns("db"), "pg_isready", "-q", "-h", self.db, "-p", "6432"]
+        _wait(lambda: subprocess.run(ready).returncode == 0, 30, "PgBouncer on the database host")
+        return True
 
     def start_redis(self) -> None:
         self.redis = self.net.spawn("db", ["redis-server", "--bind", self.db, "--port", "6379", "--save", "",
@@ -233,7 +251,7 @@ def test_several_hosts_survive_a_cut_worker_a_dead_api_and_a_redis_restart(clust
                "deliveries": len(received_ids), "duplicate_deliveries": len(received_ids) - len(set(received_ids)),
                "payments_settled": len(settled), "settled_twice": sum(1 for _, n in settled if n != 1),
                "refunds": sum(n for _, n, _ in refunded), "refunded_twice": sum(1 for _, n, _ in refunded if n != 1)}
-    print(f"\nall bursts: {figures}")
+    print(f"\nall bursts ({'through PgBouncer' if cluster.pooled else 'direct to PostgreSQL'}): {figures}")
     assert figures["delivered"] == figures["events"] > 0, figures
     paid = cluster.sql("SELECT count(*) FROM payments")[0][0]
     succeeded = cluster.sql("SELECT count(*) FROM payments WHERE status = 'success'")[0][0]
