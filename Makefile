@@ -47,7 +47,8 @@ browser:
 			|| echo "WARNING: could not install chromium/docker-compose/pgbouncer: those tests will be skipped"; \
 	fi
 
-# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis.
+# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis
+# and the database suites plus the multi-host test through PgBouncer (tests/run.py).
 test: install browser
 	$(BIN)/python -m tests.run
 
@@ -66,7 +67,7 @@ test-postgres:
 test-pgbouncer:
 	@if $(BIN)/python -m tests.servers; then \
 		echo "=== tests through PgBouncer (transaction pooling) + Redis ==="; \
-		PAYGATE_TEST_BACKEND=pgbouncer $(BIN)/python -c 'import sys, tests.run as r; sys.exit(__import__("pytest").main(list(r.PGBOUNCER_ARGS)))'; \
+		$(BIN)/python -m tests.run pgbouncer; \
 	else \
 		echo "SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer"; \
 	fi

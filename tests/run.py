@@ -38,7 +38,18 @@ def _background(name: str, backend: str, args: list[str]) -> tuple[subprocess.Po
     return proc, Path(log.name)
 
 
+def pgbouncer_only(extra: list[str]) -> int:
+    """`make test-pgbouncer`: that part alone, in the foreground."""
+    if pgbouncer_binary() is None:
+        print("SKIPPED: pgbouncer is not installed (Debian: apt-get install pgbouncer)")
+        return 0
+    env = {**os.environ, "PAYGATE_TEST_BACKEND": "pgbouncer"}
+    return subprocess.call(pytest_cmd(*PGBOUNCER_ARGS, *extra), cwd=ROOT, env=env)
+
+
 def main(argv: list[str]) -> int:
+    if argv[1:2] == ["pgbouncer"]:
+        return pgbouncer_only(argv[2:])
     start = time.monotonic()
     extra = argv[1:]
     halves: dict[str, tuple[subprocess.Popen, Path]] = {}
