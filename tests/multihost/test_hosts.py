@@ -200,6 +200,8 @@ def _check_burst(cluster: Cluster, tag: str, burst: tuple[list[dict], int], in_f
     unanswered = [r for r in results if "error" in r]  # its order or its payment
     figures = {"client_retries": retries, "orders": len(order_ids), "payments_answered": len(created),
                "payments_final": len(final), "payments_unanswered": len(unanswered),
+               # the dangerous case: the effect committed, its answer lost with the host (ARCHITECTURE.md)
+               "unanswered_but_paid": sum(1 for r in unanswered if per_order.get(r.get("order_id"))),
                "duplicate_payments": sum(n - 1 for n in per_order.values()),
                "failed_as_told": sum(1 for r in final if (r["status"] == "failed") == (r["n"] % 10 == 9))}
     print(f"\n{tag}: {figures}")
