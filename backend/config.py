@@ -26,6 +26,19 @@ def _float(value: str | None, default: float) -> float:
     return default if value is None or value.strip() == "" else float(value)
 
 
+POOLERS = ("pgbouncer",)
+
+
+def _pooler(value: str | None) -> str | None:
+    """A typo here would silently keep session features on behind a pooler: refuse it at start."""
+    if value is None or value.strip().lower() in {"", "none"}:
+        return None
+    name = value.strip().lower()
+    if name not in POOLERS:
+        raise ValueError(f"DATABASE_POOLER must be one of {', '.join(POOLERS)} or empty, not {value!r}")
+    return name
+
+
 def normalize_database_url(url: str) -> str:
     """Compose files and people write `postgresql://`; SQLAlchemy needs the psycopg 3 driver named."""
     for prefix in ("postgresql://", "postgres://"):
@@ -40,6 +53,8 @@ class Config:
     redis_url: str | None
     huey_sqlite_path: str
     queue_name: str = "paygate"
+    # "pgbouncer": PostgreSQL is reached through PgBouncer in transaction pooling mode (README.md).
+    database_pooler: str | None = None
     port: int = 8000
     test_merchant_email: str = "test@example.com"
     test_api_key: str = "key_test_abc123"
@@ -70,6 +85,10 @@ class Config:
     extra: dict = field(default_factory=dict)
 
     @property
+    def behind_pgbouncer(self) -> bool:
+        return self.database_pooler == "pgbouncer" and not self.is_sqlite
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -81,6 +100,7 @@ class Config:
         return cls(
             database_url=normalize_database_url(db_url),
             redis_url=env.get("REDIS_URL") or None,
+            database_pooler=_pooler(env.get("DATABASE_POOLER")),
             huey_sqlite_path=env.get("HUEY_SQLITE_PATH") or str(var / "huey.db"),
             queue_name=env.get("QUEUE_NAME") or "paygate",
             port=_int(env.get("PORT"), 8000),
