@@ -1,7 +1,9 @@
 """Idempotency keys (CONTRACT §3), scoped to merchant + key.
 
-The key row is inserted (committed) before the work starts, so a concurrent duplicate sees it and gets 409;
-the first 2xx response is stored verbatim and replayed for 24 h; an error response deletes the row.
+A result is stored only once the endpoint has begun executing, as Stripe does: a body that fails its schema
+never claims the key. The key row is inserted (committed) before the work starts, so a concurrent duplicate
+sees it and gets 409; the first 2xx response is stored verbatim and replayed for 24 h. Any refusal (a 4xx
+from validation or state, or an error) deletes the row, so the same key with a corrected body proceeds.
 """
 from __future__ import annotations
 
