@@ -10,6 +10,7 @@ Redis holds the counters when REDIS_URL is set (shared by every API process); ot
 in memory. A limiter failure never fails a request."""
 from __future__ import annotations
 
+import logging
 import time
 from functools import wraps
 from typing import Callable
@@ -20,6 +21,8 @@ from flask_limiter import Limiter
 from backend.api import deps
 from backend.domain import visitor
 
+log = logging.getLogger(__name__)
+
 
 def client_address() -> str:
     forwarded = request.headers.get(visitor.HEADER)
@@ -27,7 +30,19 @@ def client_address() -> str:
         address = visitor.verify(_forwarding_secret(), forwarded, time.time())
         if address:
             return address
+        _warn_once_unverified()
     return request.remote_addr or ""
+
+
+_warned: list[bool] = []
+
+
+def _warn_once_unverified() -> None:
+    # Once per process: anyone can send a bad header, but an operator needs to hear of a mismatch.
+    if not _warned:
+        _warned.append(True)
+        log.warning("a %s header did not verify: its peer's address is counted instead; if the dashboard sent "
+                    "it, give the API and the dashboard the same DASHBOARD_FORWARDING_SECRET", visitor.HEADER)
 
 
 def _forwarding_secret() -> str:

@@ -134,6 +134,25 @@ def test_signups_per_visitor_the_dashboard_forwards(limited):
     assert [signup(limited, new_email(), "127.0.0.9", h).status_code for h in bad] == [201, 201, 429]
 
 
+def test_logins_per_visitor_the_dashboard_forwards(limited):
+    """Every dashboard login comes from the dashboard's address: a guesser behind it must not lock out the owner
+    behind it too."""
+    secret = limited.env["DASHBOARD_FORWARDING_SECRET"]
+    email = merchant(limited, source="127.0.1.3")
+
+    def as_visitor(address: str) -> dict[str, str]:
+        return {visitor.HEADER: visitor.sign(secret, address, time.time())}
+
+    guesses = [login(limited, email, source="127.0.0.11", headers=as_visitor("198.51.100.31")).status_code
+               for _ in range(11)]
+    assert guesses == [401] * 10 + [429]
+    owner = login(limited, email, PASSWORD, source="127.0.0.11", headers=as_visitor("198.51.100.32"))
+    assert owner.status_code == 200
+    for _ in range(3):  # a header that does not verify is told to the operator, once per process
+        login(limited, email, source="127.0.0.12", headers={visitor.HEADER: "198.51.100.33 1 bad"})
+    assert limited.log_text("api").count("did not verify") == 1
+
+
 def test_public_payment_attempts_per_order(limited):
     first, second = limited.create_order(), limited.create_order()
     body = {"method": "upi", "vpa": "failure@test"}
