@@ -155,3 +155,44 @@ def test_not_found_and_state_refusals_leave_the_key_free(client, merchant_header
         "Payment not in capturable state"
     created = client.post("/api/v1/orders", json={"amount": 700}, headers=h2)  # the same key, another request
     assert created.status_code == 201 and "Idempotent-Replayed" not in created.headers
+
+
+def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
+    """A request running past STALE_IN_FLIGHT loses its key to a retry; when it finally ends it must neither
+    overwrite the retry's stored answer nor release the retry's claim."""
+    from backend.models import IdempotencyKey, db
+    from backend.services import idempotency
+    from backend.services.idempotency import request_fingerprint
+
+    merchant_id = "550e8400-e29b-41d4-a716-446655440000"
+    body = {"amount": 600}
+
+    def plant_stale(k: str):
+        started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        with app.app_context():
+            db.session.add(IdempotencyKey(key=k, merchant_id=merchant_id, request_hash=fingerprint, response=None,
+                                          created_at=started, expires_at=started + idempotency.TTL))
+            db.session.commit()
+        return idempotency.Claim(merchant_id, k, started)
+
+    # the retry takes the key over and completes; then the first request ends with an answer of its own
+    k = key()
+    first = plant_stale(k)
+    retry = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert retry.status_code == 201
+    with app.app_context():
+        idempotency.complete(db.session, first, 201, '{"id":"order_fromthefirstone"}')
+        idempotency.abandon(db.session, first)
+    replay = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert replay.get_data() == retry.get_data() and replay.headers["Idempotent-Replayed"] == "true"
+
+    # the retry is still running when the first request is refused: the retry keeps its claim
+    k = key()
+    first = plant_stale(k)
+    with app.app_context():
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        assert isinstance(idempotency.begin(db.session, merchant_id, k, fingerprint), idempotency.Claim)
+        idempotency.abandon(db.session, first)
+    third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert third.status_code == 409 and third.get_json()["error"]["code"] == "CONFLICT_ERROR"
