@@ -213,6 +213,9 @@ DEFAULT_ENV = {
     "RATE_LIMIT_LOGIN": "10000/minute",
     "RATE_LIMIT_PUBLIC_PAYMENT": "10000/minute",
     "RATE_LIMIT_SIGNUP": "10000/minute",
+    "RATE_LIMIT_LOGIN_ADDRESS": "10000/minute",
+    # Shared by a stack's API and dashboard, so that neither writes one into the repository's var/.
+    "DASHBOARD_FORWARDING_SECRET": "test-forwarding-" + secrets.token_hex(8),
 }
 
 

@@ -86,3 +86,14 @@ def test_optional_pgbouncer_in_transaction_pooling_mode(compose):
         env = pooled["services"][name]["environment"]
         assert env["DATABASE_URL"] == "postgresql://gateway_user:gateway_pass@pgbouncer:6432/payment_gateway"
         assert env["DATABASE_POOLER"] == "pgbouncer"
+
+
+def test_api_and_dashboard_share_the_forwarding_secret_and_proxy_count(compose):
+    """The dashboard signs its visitors' addresses with a secret made in var/shared/: one volume for both."""
+    services = compose["services"]
+    mounts = {name: [v["source"] if isinstance(v, dict) else v.split(":")[0] for v in services[name].get("volumes", [])
+                     if (v["target"] if isinstance(v, dict) else v.split(":")[1]) == "/app/var/shared"]
+              for name in ("api", "dashboard")}
+    assert mounts["api"] and mounts["api"] == mounts["dashboard"]
+    for name in ("api", "dashboard"):
+        assert services[name]["environment"]["TRUSTED_PROXIES"] == "0"
