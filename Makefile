@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app "backend:create_app(seed=False)"
 PORT ?= 8000
 export PORT
 
-.PHONY: run install migrate seed widget sdk-models test test-embedded test-postgres browser bench demo compose-check clean
+.PHONY: run install migrate seed widget sdk-models test test-embedded test-postgres test-pgbouncer browser bench demo compose-check clean
 
 run: install migrate seed widget-check ## create the venv, install, migrate, seed, start api, worker, dashboard, checkout
 	@mkdir -p var
@@ -45,29 +45,39 @@ sdk-models: install
 widget-check:
 	@test -f widget/dist/checkout.js || $(MAKE) widget
 
-# Debian packages the tests use: chromium (browser tests) and docker-compose (validates docker-compose.yml).
+# Debian packages the tests use: chromium (browser tests), docker-compose (validates docker-compose.yml)
+# and pgbouncer (the PgBouncer half; Debian installs it in /usr/sbin, outside a normal user's PATH).
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v docker-compose >/dev/null; then \
-		echo "installing Debian's chromium and docker-compose for the tests"; \
+	@if ! command -v chromium >/dev/null || ! command -v docker-compose >/dev/null || ! test -x /usr/sbin/pgbouncer; then \
+		echo "installing Debian's chromium, docker-compose and pgbouncer for the tests"; \
 		(apt-get update -qq || true); \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium docker-compose >/dev/null \
-			|| echo "WARNING: could not install chromium/docker-compose: those tests will be skipped"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade chromium docker-compose pgbouncer >/dev/null \
+			|| echo "WARNING: could not install chromium/docker-compose/pgbouncer: those tests will be skipped"; \
 	fi
 
-# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis.
+# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis
+# and the database suites plus the multi-host test through PgBouncer (tests/run.py).
 test: install browser
 	$(BIN)/python -m tests.run
 
 test-embedded:
 	@echo "=== tests on the embedded default (SQLite + Huey SQLite) ==="
-	PAYGATE_TEST_BACKEND=embedded $(BIN)/pytest
+	PAYGATE_TEST_BACKEND=embedded $(BIN)/pytest -m "not multihost"
 
 test-postgres:
 	@if $(BIN)/python -m tests.servers; then \
 		echo "=== tests on PostgreSQL + Redis ==="; \
-		PAYGATE_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser"; \
+		PAYGATE_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser and not multihost"; \
 	else \
 		echo "SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer; start them to run the PostgreSQL + Redis half"; \
+	fi
+
+test-pgbouncer:
+	@if $(BIN)/python -m tests.servers; then \
+		echo "=== tests through PgBouncer (transaction pooling) + Redis ==="; \
+		$(BIN)/python -m tests.run pgbouncer; \
+	else \
+		echo "SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer"; \
 	fi
 
 bench: install

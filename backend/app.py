@@ -6,6 +6,7 @@ import logging
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from backend import database
 from backend.config import ROOT, Config, get_config, set_config
@@ -50,6 +51,9 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
         JSON_SORT_KEYS=False,
     )
     app.extensions["paygate.config"] = config
+    if config.trusted_proxies:
+        # The client's address (and scheme) as the proxies report it, for the limits and the /metrics gate.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
     app.extensions["paygate.processor"] = get_processor(config)
     db.init_app(app)
     Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

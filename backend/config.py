@@ -5,6 +5,7 @@ Names follow the user's architecture document (seed) and CONTRACT §9.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -26,6 +27,26 @@ def _float(value: str | None, default: float) -> float:
     return default if value is None or value.strip() == "" else float(value)
 
 
+POOLERS = ("pgbouncer",)
+
+
+def _pooler(value: str | None) -> str | None:
+    """A typo here would silently keep session features on behind a pooler: refuse it at start."""
+    if value is None or value.strip().lower() in {"", "none"}:
+        return None
+    name = value.strip().lower()
+    if name not in POOLERS:
+        raise ValueError(f"DATABASE_POOLER must be one of {', '.join(POOLERS)} or empty, not {value!r}")
+    return name
+
+
+def _count(value: str | None, name: str) -> int:
+    count = _int(value, 0)
+    if count < 0:
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return count
+
+
 def normalize_database_url(url: str) -> str:
     """Compose files and people write `postgresql://`; SQLAlchemy needs the psycopg 3 driver named."""
     for prefix in ("postgresql://", "postgres://"):
@@ -34,12 +55,36 @@ def normalize_database_url(url: str) -> str:
     return url
 
 
+def kept_secret(path: Path) -> str:
+    """A random secret made once per install and kept in `path` (mode 0600), for what two processes of one
+    install must share without configuration. Safe when both start at once: the file appears whole or not
+    at all (written aside, then hard-linked into place), and the loser of the race reads the winner's."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(32))
+    try:
+        os.link(aside, path)
+    except FileExistsError:
+        pass
+    finally:
+        aside.unlink()
+    return path.read_text().strip()
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
     redis_url: str | None
     huey_sqlite_path: str
     queue_name: str = "paygate"
+    # "pgbouncer": PostgreSQL is reached through PgBouncer in transaction pooling mode (README.md).
+    database_pooler: str | None = None
     port: int = 8000
     test_merchant_email: str = "test@example.com"
     test_api_key: str = "key_test_abc123"
@@ -64,14 +109,29 @@ class Config:
     sweep_grace: float = 30.0
     heartbeat_ttl: float = 30.0
     metrics_token: str | None = None
+    # Failed logins only (a right password is never counted): per email from one address, and per address.
     rate_limit_login: str = "10/minute;100/hour"
+    rate_limit_login_address: str = "20/minute;200/hour"
     rate_limit_public_payment: str = "10/minute;30/hour"
     rate_limit_signup: str = "20/hour"
+    # Reverse proxies in front of the API (and the dashboard) whose X-Forwarded-For is believed; 0: none.
+    trusted_proxies: int = 0
+    # Lets the dashboard forward its visitor's address (backend/domain/visitor.py); None: kept in var/.
+    dashboard_forwarding_secret: str | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def behind_pgbouncer(self) -> bool:
+        return self.database_pooler == "pgbouncer" and not self.is_sqlite
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def forwarding_secret(self) -> str:
+        """DASHBOARD_FORWARDING_SECRET, else one made once per install in var/shared/, which the API and the
+        dashboard share (one folder under `make run`, one volume under compose; separate hosts set the variable)."""
+        return self.dashboard_forwarding_secret or kept_secret(ROOT / "var" / "shared" / "dashboard_forwarding_secret")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "Config":
@@ -81,6 +141,7 @@ class Config:
         return cls(
             database_url=normalize_database_url(db_url),
             redis_url=env.get("REDIS_URL") or None,
+            database_pooler=_pooler(env.get("DATABASE_POOLER")),
             huey_sqlite_path=env.get("HUEY_SQLITE_PATH") or str(var / "huey.db"),
             queue_name=env.get("QUEUE_NAME") or "paygate",
             port=_int(env.get("PORT"), 8000),
@@ -103,8 +164,11 @@ class Config:
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
             metrics_token=env.get("METRICS_TOKEN") or None,
             rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",
+            rate_limit_login_address=env.get("RATE_LIMIT_LOGIN_ADDRESS") or "20/minute;200/hour",
             rate_limit_public_payment=env.get("RATE_LIMIT_PUBLIC_PAYMENT") or "10/minute;30/hour",
             rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",
+            trusted_proxies=_count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
+            dashboard_forwarding_secret=env.get("DASHBOARD_FORWARDING_SECRET") or None,
         )
 
 

@@ -35,7 +35,22 @@ _autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKey
 def engine_options(config: Config) -> dict[str, Any]:
     if config.is_sqlite:
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_size": 10, "max_overflow": 20, "connect_args": {"options": "-c timezone=UTC"}}
+    return {"pool_size": 10, "max_overflow": 20, "connect_args": connect_args(config)}
+
+
+def connect_args(config: Config) -> dict[str, Any]:
+    """psycopg's connection options. Nothing here, nor anywhere in the code, relies on session state: no
+    session SET, advisory lock, LISTEN or temporary table, and no query reads the session's time zone (UTC
+    is written in the SQL where it matters, e.g. stats' day buckets), so a transaction-pooling PgBouncer,
+    which hands each transaction to any server connection, changes nothing.
+
+    Behind PgBouncer (1.18 does not carry prepared statements between transactions) psycopg must never
+    prepare (by default it does after 5 runs of a query), and start-up `options` are dropped by PgBouncer
+    (`ignore_startup_parameters`), so none are sent. A direct connection still asks for UTC, which keeps
+    the server's text renderings of timestamps in UTC; correctness never depends on it."""
+    if config.behind_pgbouncer:
+        return {"prepare_threshold": None}
+    return {"options": "-c timezone=UTC"}
 
 
 def binds(config: Config) -> dict[str, dict[str, Any]]:

@@ -151,7 +151,9 @@ class IdempotencyKey(db.Model):
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True, index=True)
     # Hash of method, path and body: the same key with another request is refused.
     request_hash: Mapped[str] = mapped_column(String(64))
-    # None while the first request runs; then {"status": int, "body": str} (the exact bytes sent).
-    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # SQL NULL while the first request runs (none_as_null: a plain JSON column would store the JSON text
+    # 'null', which `IS NULL` never matches, so a refused request's key was never released); then
+    # {"status": int, "body": str} (the exact bytes sent).
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""`python -m bench [all|api|payments|webhooks]`: start PayGate on PostgreSQL + Redis with the test harness,
+"""`python -m bench [all|api|payments|webhooks|scaleout]`: start PayGate on PostgreSQL + Redis with the test harness,
 measure, print a table with the targets of the issues, and save the figures to var/bench/ as JSON.
 
   api       (a) create-order req/s, p50/p99 at concurrency 8 and 32; (b) the same against a bare Flask +
@@ -6,6 +6,8 @@ measure, print a table with the targets of the issues, and save the figures to v
   payments  (c) 1,000 payments at once with the production delays (5–10 s): time until all are final;
             (d) TEST_PROCESSING_DELAY=0: payments/s from create to final, one payment's create-to-final p50
   webhooks  (e) deliveries/s to a local receiver answering at once and after 2 s, most in flight at once
+  scaleout  (f) payments/s end to end with 1, 2, 4 worker processes x 1, 2 API processes, as ratios of
+            1 x 1; CPU per API request, payment job and delivery, and so each step's capacity per core
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from bench import scenarios
+from bench import scaleout, scenarios
 from bench.loadgen import ensure_wrk
 from tests.stack import ROOT, Stores
 
@@ -74,6 +76,9 @@ def run(args) -> dict:
                 results["webhooks"] = scenarios.webhooks(stack)
         finally:
             _close(stack)
+    if args.part in ("all", "scaleout"):
+        print(f"(f) scale-out: {scaleout.PAYMENTS} zero-delay payments per configuration", flush=True)
+        results["scaleout"] = scaleout.run()
     return results
 
 
@@ -117,6 +122,15 @@ def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
                  (TARGETS["slow_max_in_flight"][0], hooks["slow"]["max_in_flight"], "slow_max_in_flight"),
                  ("(e) a 0-delay payment, create→final during it, ms",
                   hooks["slow"].get("payment_create_to_final_ms_during_drain"), None)]
+    scale = results.get("scaleout")
+    if scale:
+        for row in scale["grid"]:
+            rows.append((f"(f) payments/s, {row['api_processes']} API x {row['worker_processes']} worker "
+                         f"processes (ratio to 1 x 1; load)", f"{row['payments_per_second']:.0f} "
+                         f"({row['ratio_to_1x1']:.2f}; {row['loadavg'][0]:.1f})", None))
+        for name, step in scale["costs"].items():
+            rows.append((f"(f) {name.replace('_', ' ')}: CPU ms app + db (per core-second)",
+                         f"{step['app_ms']:.2f} + {step['db_ms']:.2f} ({step['per_core_per_second'] or 0:.0f})", None))
     return rows
 
 
@@ -159,7 +173,7 @@ def print_table(results: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks"))
+    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks", "scaleout"))
     parser.add_argument("--seconds", type=float, default=3.0 * scenarios.API_ROUNDS,
                         help="seconds of load per target and concurrency, split over the alternating rounds "
                              f"({scenarios.API_ROUNDS}; default {3 * scenarios.API_ROUNDS})")

@@ -1,6 +1,7 @@
 """Real processes for tests: a fresh database, the API under gunicorn, a Huey consumer, and on demand the
 checkout and the dashboard. Which stores back them is chosen by `PAYGATE_TEST_BACKEND`:
-`embedded` (SQLite file + Huey SQLite, the default) or `postgres` (a fresh PostgreSQL database + Redis).
+`embedded` (SQLite file + Huey SQLite, the default), `postgres` (a fresh PostgreSQL database + Redis) or
+`pgbouncer` (the same, reached through a PgBouncer in transaction pooling mode that the tests start).
 """
 from __future__ import annotations
 
@@ -31,10 +32,25 @@ def backend_kind() -> str:
     return os.environ.get("PAYGATE_TEST_BACKEND", "embedded")
 
 
+def on_postgres() -> bool:
+    """PostgreSQL behind the app, directly or through PgBouncer."""
+    return backend_kind() in ("postgres", "pgbouncer")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_until(predicate, timeout: float, what: str, interval: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def _pg_admin(sql: str) -> None:
@@ -50,13 +66,20 @@ class Stores:
     def __init__(self, kind: str | None = None):
         self.kind = kind or backend_kind()
         self.tmp = Path(tempfile.mkdtemp(prefix="paygate-test-"))
-        if self.kind == "postgres":
+        self.pgbouncer: PgBouncer | None = None
+        if self.kind in ("postgres", "pgbouncer"):
             self.db_name = "paygate_test_" + secrets.token_hex(4)
             _pg_admin(f'CREATE DATABASE "{self.db_name}"')
             base = PG_ADMIN_URL.rsplit("/", 1)[0]
             # One Redis for all test stacks (and benchmarks): each gets its own queue name.
             self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL,
                         "QUEUE_NAME": self.db_name}
+            if self.kind == "pgbouncer":
+                # A server whose default zone is not UTC (UTC+14), which PgBouncer's clients cannot
+                # override at start-up: any query that reads the session's zone gives wrong days here.
+                _pg_admin(f"ALTER DATABASE \"{self.db_name}\" SET timezone = 'Pacific/Kiritimati'")
+                self.pgbouncer = PgBouncer(PG_ADMIN_URL)
+                self.env.update(DATABASE_URL=self.pgbouncer.url(self.db_name), DATABASE_POOLER="pgbouncer")
         else:
             self.db_name = None
             self.env = {"DATABASE_URL": f"sqlite:///{self.tmp / 'paygate.db'}",
@@ -66,7 +89,7 @@ class Stores:
 
     def flush_queue(self) -> None:
         """Forget every queued and scheduled job, as a restarted Redis without persistence would."""
-        if self.kind == "postgres":
+        if "REDIS_URL" in self.env:
             import redis
 
             conn = redis.Redis.from_url(REDIS_URL)
@@ -81,14 +104,102 @@ class Stores:
                     conn.execute(f'DELETE FROM "{table}"')
 
     def close(self) -> None:
-        if self.kind == "postgres":
+        if "REDIS_URL" in self.env:
             self.flush_queue()
+        if self.pgbouncer:
+            self.pgbouncer.close()
         if self.db_name:
             try:
                 _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
             except Exception:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def pgbouncer_binary() -> str | None:
+    """Debian installs it in /usr/sbin, which a normal user's PATH may lack."""
+    found = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    return found if os.path.exists(found) else None
+
+
+def pgbouncer_ini(server_host: str, server_port: int, server_user: str, listen: str, port: int, run_dir: Path,
+                  pool_size: int = 20) -> str:
+    """PgBouncer's configuration for tests: transaction pooling, any client name logs in as `server_user`
+    (the test servers trust their clients), and the start-up parameters psycopg sends are ignored."""
+    return f"""[databases]
+* = host={server_host} port={server_port} user={server_user}
+
+[pgbouncer]
+listen_addr = {listen}
+listen_port = {port}
+unix_socket_dir =
+auth_type = any
+pool_mode = transaction
+default_pool_size = {pool_size}
+max_client_conn = 1000
+server_reset_query =
+ignore_startup_parameters = extra_float_digits,options
+logfile = {run_dir / 'pgbouncer.log'}
+pidfile = {run_dir / 'pgbouncer.pid'}
+"""
+
+
+class PgBouncer:
+    """Debian's pgbouncer (1.18) in transaction pooling mode, on a free port, in front of `server_url`'s
+    PostgreSQL: each transaction of a client may run on a different server connection. It refuses to run
+    as root, so as root it runs as `postgres`."""
+
+    def __init__(self, server_url: str, listen: str = "127.0.0.1", pool_size: int = 20):
+        from urllib.parse import urlsplit
+
+        binary = pgbouncer_binary()
+        if binary is None:
+            raise RuntimeError("pgbouncer is not installed (Debian: apt-get install pgbouncer)")
+        server = urlsplit(server_url)
+        self.listen, self.port = listen, free_port()
+        self.dir = Path(tempfile.mkdtemp(prefix="paygate-pgbouncer-"))
+        conf = self.dir / "pgbouncer.ini"
+        conf.write_text(pgbouncer_ini(server.hostname, server.port or 5432, server.username or "postgres",
+                                      listen, self.port, self.dir, pool_size))
+        run_as = {}
+        if os.geteuid() == 0:
+            import pwd
+
+            postgres = pwd.getpwnam("postgres")
+            os.chown(self.dir, postgres.pw_uid, postgres.pw_gid)
+            run_as = {"user": postgres.pw_uid, "group": postgres.pw_gid}
+        self.proc = subprocess.Popen([binary, str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                                     start_new_session=True, **run_as)
+        self._wait()
+
+    def url(self, db_name: str, user: str = "postgres") -> str:
+        return f"postgresql://{user}@{self.listen}:{self.port}/{db_name}"
+
+    def log_text(self) -> str:
+        path = self.dir / "pgbouncer.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def _wait(self, timeout: float = 15) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pgbouncer exited:\n{self.log_text()[-2000:]}")
+            try:
+                socket.create_connection((self.listen, self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"pgbouncer did not listen on {self.port}:\n{self.log_text()[-2000:]}")
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 DEFAULT_ENV = {
@@ -102,6 +213,9 @@ DEFAULT_ENV = {
     "RATE_LIMIT_LOGIN": "10000/minute",
     "RATE_LIMIT_PUBLIC_PAYMENT": "10000/minute",
     "RATE_LIMIT_SIGNUP": "10000/minute",
+    "RATE_LIMIT_LOGIN_ADDRESS": "10000/minute",
+    # Shared by a stack's API and dashboard, so that neither writes one into the repository's var/.
+    "DASHBOARD_FORWARDING_SECRET": "test-forwarding-" + secrets.token_hex(8),
 }
 
 
@@ -214,14 +328,7 @@ class Stack:
         assert r.status_code == 201, r.text
         return r.json()
 
-    def wait_until(self, predicate, timeout: float, what: str, interval: float = 0.1):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(interval)
-        raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    wait_until = staticmethod(wait_until)
 
     def wait_payment(self, payment_id: str, timeout: float = 20, headers: dict[str, str] | None = None) -> dict:
         def final():

@@ -5,11 +5,14 @@ secret live in `app.storage.user` (server-side, keyed by a signed session cookie
 """
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from nicegui import app
+from nicegui import app, context
 
+from backend.domain import visitor
 from ui_common.http import ApiClient, ApiError
+from ui_dashboard import config
 
 __all__ = ["ApiError", "MerchantApi", "login", "signup", "save_session", "clear_session",
            "current_api", "session_merchant"]
@@ -17,13 +20,27 @@ __all__ = ["ApiError", "MerchantApi", "login", "signup", "save_session", "clear_
 PAGE_LIMIT_MAX = 100  # the API's largest page
 
 
+def visitor_headers() -> dict[str, str]:
+    """The browser's address, signed, for the API's per-visitor limits: the API sees only this server's
+    address, and every visitor sharing one budget would let one of them lock out all the others."""
+    try:
+        request = context.client.request
+    except RuntimeError:  # no page request behind this call (simulated tests)
+        return {}
+    trusted, secret = config.visitor_forwarding()
+    peer = request.client.host if request.client else ""
+    address = visitor.behind_proxies(peer, request.headers.get("x-forwarded-for"), trusted)
+    return {visitor.HEADER: visitor.sign(secret, address, time.time())}
+
+
 async def login(email: str, password: str) -> dict[str, Any]:
-    return await ApiClient().post("/api/v1/auth/login", json={"email": email, "password": password})
+    return await ApiClient().post("/api/v1/auth/login", json={"email": email, "password": password},
+                                  headers=visitor_headers())
 
 
 async def signup(name: str, email: str, password: str) -> dict[str, Any]:
-    return await ApiClient().post("/api/v1/auth/signup",
-                                  json={"name": name, "email": email, "password": password})
+    return await ApiClient().post("/api/v1/auth/signup", json={"name": name, "email": email, "password": password},
+                                  headers=visitor_headers())
 
 
 def save_session(auth: dict[str, Any]) -> None:

@@ -19,4 +19,6 @@ def main() -> None:
            storage_secret=settings.storage_secret, reload=False, show=False,
            # its own cookie name: cookies ignore ports, so another app on localhost must not clobber it
            session_middleware_kwargs={"session_cookie": "paygate_dashboard_session", "same_site": "lax"},
-           reconnect_timeout=10)
+           reconnect_timeout=10,
+           # uvicorn would believe X-Forwarded-For from any local client; TRUSTED_PROXIES decides instead
+           proxy_headers=False)

@@ -1,10 +1,12 @@
 """Every setting of the dashboard, read from the environment once."""
 from __future__ import annotations
 
+import functools
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
+
+from backend.config import Config, kept_secret
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 
@@ -25,19 +27,15 @@ def _storage_secret(storage_path: Path) -> str:
 
     Fine for one local machine; a deployment with several dashboard replicas must set the variable.
     """
-    explicit = os.environ.get("DASHBOARD_STORAGE_SECRET")
-    if explicit:
-        return explicit
-    secret_file = storage_path / ".storage_secret"
-    try:
-        return secret_file.read_text().strip()
-    except FileNotFoundError:
-        storage_path.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(32)
-        fd = os.open(secret_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(value)
-        return value
+    return os.environ.get("DASHBOARD_STORAGE_SECRET") or kept_secret(storage_path / ".storage_secret")
+
+
+@functools.cache
+def visitor_forwarding() -> tuple[int, str]:
+    """TRUSTED_PROXIES in front of the dashboard, and the secret it signs its visitors' addresses with for the
+    API's per-visitor limits: read by backend/config.py, which defines both for the API too."""
+    shared = Config.from_env()
+    return shared.trusted_proxies, shared.forwarding_secret()
 
 
 def load() -> Settings:

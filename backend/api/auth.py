@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response
-from backend.api.limits import limiter, login_key, login_limit, signup_limit
+from backend.api.limits import (limiter, login_address_key, login_address_limit, login_failed, login_key, login_limit,
+                                signup_key, signup_limit)
 from backend.models import db
 from backend.schemas import AuthOut, ErrorOut, LoginIn, MerchantOut, SignupIn, dump
 from backend.services import merchants
@@ -16,12 +17,13 @@ def _auth_body(merchant) -> dict:
 
 
 @bp.post("/auth/signup", responses={201: AuthOut, 400: ErrorOut, 429: ErrorOut}, summary="Onboard a merchant")
-@limiter.limit(signup_limit)
+@limiter.limit(signup_limit, key_func=signup_key)
 def signup(body: SignupIn):
     return json_response(_auth_body(merchants.signup(db.session, body.name, body.email, body.password)), 201)
 
 
 @bp.post("/auth/login", responses={200: AuthOut, 401: ErrorOut, 429: ErrorOut}, summary="Log in to the dashboard")
-@limiter.limit(login_limit, key_func=login_key)
+@limiter.limit(login_address_limit, key_func=login_address_key, deduct_when=login_failed)
+@limiter.limit(login_limit, key_func=login_key, deduct_when=login_failed)
 def login(body: LoginIn):
     return json_response(_auth_body(merchants.login(db.session, deps.config(), body.email, body.password)))

@@ -207,19 +207,19 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         merchant_id = current_merchant_id()
         fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data(),
                                                       key=request.headers["X-Api-Secret"])  # verified
-        replay = idempotency.begin(db.session, merchant_id, key, fingerprint)
-        if replay is not None:
-            return current_app.response_class(replay.body, status=replay.status, mimetype="application/json",
+        claim = idempotency.begin(db.session, merchant_id, key, fingerprint)
+        if isinstance(claim, idempotency.Replay):
+            return current_app.response_class(claim.body, status=claim.status, mimetype="application/json",
                                               headers={"Idempotent-Replayed": "true"})
         try:
             response = view(*args, **kwargs)
         except BaseException:
-            idempotency.abandon(db.session, merchant_id, key)
+            idempotency.abandon(db.session, claim)
             raise
         if 200 <= response.status_code < 300:
-            idempotency.complete(db.session, merchant_id, key, response.status_code, response.get_data(as_text=True))
-        else:
-            idempotency.abandon(db.session, merchant_id, key)
+            idempotency.complete(db.session, claim, response.status_code, response.get_data(as_text=True))
+        else:  # a refusal stores nothing: the same key may carry the corrected request
+            idempotency.abandon(db.session, claim)
         return response
 
     return wrapper

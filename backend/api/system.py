@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from flask import Response, redirect, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -27,15 +28,23 @@ def health():
                doc_ui=False)
 def metrics():
     # Business volumes are not for the public internet: loopback scrapers, or METRICS_TOKEN as a bearer.
+    # Behind TRUSTED_PROXIES proxies remote_addr is the client they report, so a proxy on this host does
+    # not make every client loopback.
     token = deps.config().metrics_token
     given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    allowed = hmac.compare_digest(given.encode(), token.encode()) if token else \
-        request.remote_addr in ("127.0.0.1", "::1")
+    allowed = hmac.compare_digest(given.encode(), token.encode()) if token else _is_loopback(request.remote_addr)
     if not allowed:
         raise not_found("Resource")
     registry = CollectorRegistry()
     registry.register(GatewayCollector(lambda: db.session, deps.config()))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def _is_loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
 
 
 @bp.get("/test/merchant", responses={200: TestMerchantOut, 404: ErrorOut}, summary="The seeded test merchant")

@@ -1,7 +1,9 @@
 """Idempotency keys (CONTRACT §3), scoped to merchant + key.
 
-The key row is inserted (committed) before the work starts, so a concurrent duplicate sees it and gets 409;
-the first 2xx response is stored verbatim and replayed for 24 h; an error response deletes the row.
+A result is stored only once the endpoint has begun executing, as Stripe does: a body that fails its schema
+never claims the key. The key row is inserted (committed) before the work starts, so a concurrent duplicate
+sees it and gets 409; the first 2xx response is stored verbatim and replayed for 24 h. Any refusal (a 4xx
+from validation or state, or an error) deletes the row, so the same key with a corrected body proceeds.
 """
 from __future__ import annotations
 
@@ -9,9 +11,9 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,6 +31,15 @@ MAX_KEY_LENGTH = 255
 class Replay:
     status: int
     body: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """The caller owns the key: it must complete() or abandon() this claim, and only this one. A request that
+    outlived STALE_IN_FLIGHT may have lost the key to a newer one, whose row it must then leave alone."""
+    merchant_id: str
+    key: str
+    created_at: datetime
 
 
 def validate_key(key: str) -> str:
@@ -51,8 +62,8 @@ def request_fingerprint(method: str, path: str, body: bytes, key: str) -> str:
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Replay | None:
-    """None: the caller owns the key and must call complete() or abandon(). Otherwise the stored answer."""
+def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Replay | Claim:
+    """A Claim: the caller owns the key. A Replay: the stored answer."""
     for _ in range(5):
         now = utcnow()
         row = session.get(IdempotencyKey, (key, merchant_id))
@@ -80,25 +91,26 @@ def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Rep
                                    created_at=now, expires_at=now + TTL))
         try:
             session.commit()
-            return None
+            return Claim(merchant_id, key, now)
         except IntegrityError:  # a concurrent request inserted it first: look again
             session.rollback()
     raise GatewayError(CONFLICT_ERROR, "A request with this Idempotency-Key is still in progress")
 
 
-def complete(session: Session, merchant_id: str, key: str, status: int, body: str) -> None:
-    row = session.get(IdempotencyKey, (key, merchant_id))
-    if row is not None:
-        row.response = {"status": status, "body": body}
-        row.expires_at = utcnow() + TTL
+def _claimed(claim: Claim):
+    return (IdempotencyKey.key == claim.key, IdempotencyKey.merchant_id == claim.merchant_id,
+            IdempotencyKey.created_at == claim.created_at, IdempotencyKey.response.is_(None))
+
+
+def complete(session: Session, claim: Claim, status: int, body: str) -> None:
+    session.execute(update(IdempotencyKey).where(*_claimed(claim)).values(
+        response={"status": status, "body": body}, expires_at=utcnow() + TTL))
     session.commit()
 
 
-def abandon(session: Session, merchant_id: str, key: str) -> None:
+def abandon(session: Session, claim: Claim) -> None:
     session.rollback()
-    session.execute(delete(IdempotencyKey).where(IdempotencyKey.key == key,
-                                                 IdempotencyKey.merchant_id == merchant_id,
-                                                 IdempotencyKey.response.is_(None)))
+    session.execute(delete(IdempotencyKey).where(*_claimed(claim)))
     session.commit()
 
 

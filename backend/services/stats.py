@@ -3,13 +3,33 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, case, func, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import GenericFunction
 
 from backend.domain.clock import utcnow
 from backend.models import Payment
 
 DAYS = 14
+
+
+class utc_date(GenericFunction):
+    """The UTC calendar day of a timestamp. PostgreSQL's date() of a timestamptz uses the session's time
+    zone, which a pooler may not set (PgBouncer drops start-up options) and a server may default to
+    anything: so the zone is written into the query. SQLite stores UTC text, whose date() is already UTC."""
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(utc_date, "postgresql")
+def _utc_date_postgresql(element, compiler, **kw):
+    return f"date(timezone('UTC', {compiler.process(element.clauses, **kw)}))"
+
+
+@compiles(utc_date)
+def _utc_date_default(element, compiler, **kw):
+    return f"date({compiler.process(element.clauses, **kw)})"
 
 
 def merchant_stats(session: Session, merchant_id: str) -> dict:
@@ -20,7 +40,7 @@ def merchant_stats(session: Session, merchant_id: str) -> dict:
         .where(Payment.merchant_id == merchant_id)).one()
     today = utcnow().date()
     first = today - timedelta(days=DAYS - 1)
-    day = func.date(Payment.created_at)
+    day = utc_date(Payment.created_at)
     rows = session.execute(
         select(day, func.count(), func.coalesce(func.sum(Payment.amount), 0))
         .where(Payment.merchant_id == merchant_id, success,

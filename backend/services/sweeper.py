@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from backend.config import Config
@@ -20,15 +20,28 @@ from backend.services import idempotency, jobs
 BATCH = 500
 
 
-def _overdue(session: Session, model, due_column, cutoff, kind: str, now) -> int:
-    ids = list(session.execute(
-        select(model.id).where(model.status == "pending", due_column < cutoff).order_by(due_column).limit(BATCH)
-    ).scalars())
+def claim(session: Session, model, due_column, cutoff, now, batch: int = BATCH) -> list[str]:
+    """Take up to `batch` overdue rows of one kind and lease them (due time moved to now), in the caller's
+    transaction. Several workers sweep at once: on PostgreSQL `FOR UPDATE SKIP LOCKED` lets each take rows
+    the others have not, without waiting, and the partial index on the due time of pending rows lets the
+    scan stop at the batch (the plan is checked in tests/worker/test_sweeper.py). On SQLite the
+    transaction began with BEGIN IMMEDIATE, so sweepers run one after another and the next sees the lease.
+    A row another transaction holds (a job working on it) is skipped this round; the next finds it if still due."""
+    ids = list(session.execute(claim_query(model, due_column, cutoff, batch)).scalars())
     if ids:
-        session.execute(update(model).where(model.id.in_(ids), model.status == "pending")
-                        .values({due_column.key: now}))
-        for object_id in ids:
-            jobs.defer(session, kind, object_id)
+        session.execute(update(model).where(model.id.in_(ids)).values({due_column.key: now}))
+    return ids
+
+
+def claim_query(model, due_column, cutoff, batch: int = BATCH) -> Select:
+    return (select(model.id).where(model.status == "pending", due_column < cutoff)
+            .order_by(due_column).limit(batch).with_for_update(skip_locked=True))
+
+
+def _overdue(session: Session, model, due_column, cutoff, kind: str, now) -> int:
+    ids = claim(session, model, due_column, cutoff, now)
+    for object_id in ids:
+        jobs.defer(session, kind, object_id)
     return len(ids)
 
 

@@ -22,8 +22,10 @@ def test_order_insert_waits_for_no_transaction_of_the_request(client, merchant_h
         "after a key lookup"
 
 
-POSTGRES_ONLY = pytest.mark.skipif(backend_kind() != "postgres",
-                                   reason="PostgreSQL only: SQLite has no server and no liveness checks")
+POSTGRES_ONLY = pytest.mark.skipif(
+    backend_kind() != "postgres",
+    reason="direct PostgreSQL only: SQLite has no server and no liveness checks, and behind PgBouncer the "
+           "server connections these tests cut and count are PgBouncer's")
 
 
 def _order(client, headers, amount=5000):

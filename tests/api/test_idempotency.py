@@ -2,6 +2,8 @@
 import secrets
 from datetime import timedelta
 
+import pytest
+
 from backend.domain.clock import utcnow
 
 
@@ -103,3 +105,94 @@ def test_fingerprint_is_keyed_so_card_data_cannot_be_guessed_from_it():
 
     unkeyed = hashlib.sha256(b"POST /p\n" + body).hexdigest()
     assert unkeyed != request_fingerprint("POST", "/p", body, key="a")
+
+
+CARD = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
+        "holder_name": "Asha Rao"}
+REFUSED_PAYMENTS = {  # refused by the service once the endpoint began executing, then corrected
+    "INVALID_VPA": {"method": "upi", "vpa": "not a vpa"},
+    "INVALID_CARD": {"method": "card", "card": {**CARD, "number": "4111111111111112"}},
+    "EXPIRED_CARD": {"method": "card", "card": {**CARD, "expiry_year": "2020"}},
+    "BAD_REQUEST_ERROR": {"method": "card"},  # card missing for method card
+}
+
+
+@pytest.mark.parametrize("code", sorted(REFUSED_PAYMENTS))
+def test_refused_payment_leaves_the_key_free_for_the_corrected_request(client, merchant_headers, code):
+    order = client.post("/api/v1/orders", json={"amount": 5000}, headers=merchant_headers).get_json()
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    refused = client.post("/api/v1/payments", json={"order_id": order["id"], **REFUSED_PAYMENTS[code]}, headers=h)
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == code
+    again = client.post("/api/v1/payments", json={"order_id": order["id"], **REFUSED_PAYMENTS[code]}, headers=h)
+    assert again.status_code == 400 and "Idempotent-Replayed" not in again.headers  # refused anew, not replayed
+
+    body = {"order_id": order["id"], "method": "upi", "vpa": "success@test"}
+    fixed = client.post("/api/v1/payments", json=body, headers=h)
+    assert fixed.status_code == 201, fixed.get_data(as_text=True)
+    replay = client.post("/api/v1/payments", json=body, headers=h)
+    assert replay.get_data() == fixed.get_data() and replay.headers["Idempotent-Replayed"] == "true"
+    other = client.post("/api/v1/payments", json={**body, "vpa": "other@test"}, headers=h)
+    assert other.status_code == 400 and "different request" in other.get_json()["error"]["description"]
+    listed = client.get(f"/api/v1/payments?order_id={order['id']}", headers=merchant_headers).get_json()
+    assert listed["total"] == 1
+
+
+def test_not_found_and_state_refusals_leave_the_key_free(client, merchant_headers):
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    missing = client.post("/api/v1/payments", json={"order_id": "order_" + "x" * 16, "method": "upi",
+                                                    "vpa": "a@b"}, headers=h)
+    assert missing.status_code == 404
+    order = client.post("/api/v1/orders", json={"amount": 5000}, headers=merchant_headers).get_json()
+    payment = client.post("/api/v1/payments", json={"order_id": order["id"], "method": "upi", "vpa": "a@b"},
+                          headers=h)
+    assert payment.status_code == 201
+    pid = payment.get_json()["id"]
+
+    # a state refusal: the payment is still pending, so it cannot be captured yet
+    h2 = {**merchant_headers, "Idempotency-Key": key()}
+    refused = client.post(f"/api/v1/payments/{pid}/capture", json={"amount": 5000}, headers=h2)
+    assert refused.status_code == 400 and refused.get_json()["error"]["description"] == \
+        "Payment not in capturable state"
+    created = client.post("/api/v1/orders", json={"amount": 700}, headers=h2)  # the same key, another request
+    assert created.status_code == 201 and "Idempotent-Replayed" not in created.headers
+
+
+def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
+    """A request running past STALE_IN_FLIGHT loses its key to a retry; when it finally ends it must neither
+    overwrite the retry's stored answer nor release the retry's claim."""
+    from backend.models import IdempotencyKey, db
+    from backend.services import idempotency
+    from backend.services.idempotency import request_fingerprint
+
+    merchant_id = "550e8400-e29b-41d4-a716-446655440000"
+    body = {"amount": 600}
+
+    def plant_stale(k: str):
+        started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        with app.app_context():
+            db.session.add(IdempotencyKey(key=k, merchant_id=merchant_id, request_hash=fingerprint, response=None,
+                                          created_at=started, expires_at=started + idempotency.TTL))
+            db.session.commit()
+        return idempotency.Claim(merchant_id, k, started)
+
+    # the retry takes the key over and completes; then the first request ends with an answer of its own
+    k = key()
+    first = plant_stale(k)
+    retry = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert retry.status_code == 201
+    with app.app_context():
+        idempotency.complete(db.session, first, 201, '{"id":"order_fromthefirstone"}')
+        idempotency.abandon(db.session, first)
+    replay = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert replay.get_data() == retry.get_data() and replay.headers["Idempotent-Replayed"] == "true"
+
+    # the retry is still running when the first request is refused: the retry keeps its claim
+    k = key()
+    first = plant_stale(k)
+    with app.app_context():
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        assert isinstance(idempotency.begin(db.session, merchant_id, k, fingerprint), idempotency.Claim)
+        idempotency.abandon(db.session, first)
+    third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
+    assert third.status_code == 409 and third.get_json()["error"]["code"] == "CONFLICT_ERROR"

@@ -2,7 +2,7 @@
 import threading
 
 from backend.domain.clock import utcnow
-from tests.stack import backend_kind
+from tests.stack import on_postgres
 
 
 def test_duplicate_refund_jobs_process_once(app, stack):
@@ -22,7 +22,7 @@ def test_duplicate_refund_jobs_process_once(app, stack):
 
         def run():
             with app.app_context():
-                if backend_kind() == "postgres":
+                if on_postgres():
                     # Both read the row unlocked first, as process_refund does, then race for the lock.
                     # (On SQLite that first read already holds the database's write lock.)
                     db.session.get(Refund, r["id"])
