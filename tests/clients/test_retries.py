@@ -110,6 +110,7 @@ def test_which_failures_are_retried():
     for status, retried in [(409, True), (429, True), (500, True), (503, True), (400, False), (404, False)]:
         assert (delay(post, httpx.Response(status, request=request)) is not None) is retried
     assert delay(public, httpx.Response(503, request=request)) is None
+    assert delay(public, httpx.Response(429, request=request)) is not None  # refused before acting
     spent = _Attempt(post, Retry(max_retries=1))
     assert spent.retry_delay(None, dropped) is not None and spent.retry_delay(None, dropped) is None
 

@@ -2,7 +2,8 @@
 
 Retries are safe because every POST carries an Idempotency-Key made once per call and reused on every
 attempt: the API replays the first answer instead of acting twice. A call the API cannot de-duplicate
-(the public payment endpoint takes no key) is retried only when the request surely never left.
+(the public payment endpoint takes no key) is retried only when the request surely never left or was
+refused with a 429.
 """
 from __future__ import annotations
 
@@ -112,7 +113,9 @@ class _Attempt:
             safe = unsent or self.call.replayable
         else:
             assert response is not None
-            safe = response.status_code in RETRY_STATUSES and self.call.replayable
+            # A 429 refused the request before it did anything: safe to send again, key or not.
+            status = response.status_code
+            safe = status in RETRY_STATUSES and (self.call.replayable or status == 429)
         if not safe:
             return None
         delay = self.retry.delay(self.n, response.headers.get("Retry-After") if response is not None else None)
