@@ -78,7 +78,7 @@ class Payments(Resource):
     async def create_public(self, order_id: str, method: str = "upi", *, vpa: str | None = None,
                             card: models.CardIn | dict[str, Any] | None = None) -> models.PublicPaymentOut:
         """The hosted checkout's endpoint (no credentials). It takes no Idempotency-Key, so it is retried
-        only when the request surely never reached the API."""
+        only when the request surely never reached the API or was refused with a 429."""
         body = {"order_id": order_id, "method": method, "vpa": vpa, "card": _card(card)}
         return await self._run(call("POST", "/api/v1/payments/public", models.PublicPaymentOut, json=body, auth=False,
                                     dedupable=False))
