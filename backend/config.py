@@ -62,7 +62,8 @@ class Config:
     # The sweeper re-enqueues work overdue by more than sweep_grace seconds, every sweep_interval seconds.
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
-    heartbeat_ttl: float = 30.0
+    # A worker whose last heartbeat (one a second) is older than this reads `stopped` (kill -9 included).
+    heartbeat_ttl: float = 4.0
     metrics_token: str | None = None
     rate_limit_login: str = "10/minute;100/hour"
     rate_limit_public_payment: str = "10/minute;30/hour"

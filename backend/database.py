@@ -13,15 +13,23 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.models import db
+from backend.services import outages
 
 AUTOCOMMIT_BIND = "autocommit"
+
+# What the database being unreachable (stopped, restarting, cut off, its pool exhausted) raises, as opposed
+# to a bug: the API answers these 503 SERVICE_UNAVAILABLE, the worker waits for the database to come back.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+# A server that does not answer at all (a cut network) must not hold a request for the kernel's 2 minutes.
+CONNECT_TIMEOUT_SECONDS = 5
 
 # A connection used this recently is taken as alive without a ping (HikariCP's aliveBypassWindowMs):
 # under load no request pays a round trip for it, while one that sat idle (and may have been cut by a
@@ -35,7 +43,8 @@ _autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKey
 def engine_options(config: Config) -> dict[str, Any]:
     if config.is_sqlite:
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_size": 10, "max_overflow": 20, "connect_args": {"options": "-c timezone=UTC"}}
+    return {"pool_size": 10, "max_overflow": 20,
+            "connect_args": {"options": "-c timezone=UTC", "connect_timeout": CONNECT_TIMEOUT_SECONDS}}
 
 
 def binds(config: Config) -> dict[str, dict[str, Any]]:
@@ -58,6 +67,7 @@ def configure(engine: Engine, autocommit_engine: Engine, config: Config) -> None
 
 def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
     """The listeners every engine of ours needs (a script's or a test's too)."""
+    _outage_ends_on_connect(engine)
     if config.is_sqlite:
         _sqlite_pragmas(engine)
         if transactions:
@@ -74,6 +84,25 @@ def autocommit(session: Session) -> Engine:
     else:
         bind = session.get_bind()
     return _autocommit_engines.get(bind) or bind.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def ping() -> bool:
+    """Whether the database answers, on the autocommit engine: no transaction, so on SQLite no write lock."""
+    try:
+        with db.engines[AUTOCOMMIT_BIND].connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except UNAVAILABLE as exc:
+        outages.DATABASE.down(exc)
+        return False
+    outages.DATABASE.up()
+    return True
+
+
+def _outage_ends_on_connect(engine: Engine) -> None:
+    # A failure invalidates the pool, so the first request to succeed after an outage opens a connection.
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection, _record) -> None:
+        outages.DATABASE.up()
 
 
 def _ping_when_idle(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from backend.services import jobs as job_kinds
+from backend.services import outages
 
 from tasks import huey
 
@@ -138,6 +139,7 @@ TASKS = {
 
 # ---------- heartbeat and sweeper ----------
 
+HEARTBEAT_EVERY = 1.0  # seconds; /health reads `stopped` once a beat is older than Config.heartbeat_ttl
 _maintenance_started = False
 _maintenance_lock = threading.Lock()
 
@@ -153,30 +155,52 @@ def sweep_once() -> dict:
     return counts
 
 
-def _maintenance_loop(stop: threading.Event) -> None:
+def _beat_if_database_answers(queue) -> None:
+    """A worker that cannot reach the database cannot work: then it does not beat, and reads `stopped`."""
+    from backend import database
+
+    with flask_app().app_context():
+        alive = database.ping()
+    if not alive:
+        return
+    try:
+        queue.beat(_executing)
+    except Exception as exc:  # the queue store is down: /health says so too
+        outages.QUEUE.down(exc)
+    else:
+        outages.QUEUE.up()
+
+
+def _heartbeat_loop(stop: threading.Event) -> None:
+    # A thread of its own, so a long sweep never lets the heartbeat lapse (HEARTBEAT_EVERY < heartbeat_ttl).
     from tasks import queue
 
-    config = flask_app().extensions["paygate.config"]
-    beat_every = min(2.0, config.sweep_interval)
-    next_sweep = 0.0
     while not stop.is_set():
         try:
-            queue.beat(_executing)
+            _beat_if_database_answers(queue)
         except Exception:
-            log.warning("heartbeat failed (queue store down?)", exc_info=True)
-        if time.monotonic() >= next_sweep:
-            try:
-                sweep_once()
-            except Exception:
-                log.exception("sweep failed; trying again next round")
-            next_sweep = time.monotonic() + config.sweep_interval
-        stop.wait(beat_every)
+            log.exception("heartbeat failed; trying again")
+        stop.wait(HEARTBEAT_EVERY)
+
+
+def _sweeper_loop(stop: threading.Event) -> None:
+    from backend import database
+
+    config = flask_app().extensions["paygate.config"]
+    while not stop.is_set():
+        try:
+            sweep_once()
+        except database.UNAVAILABLE as exc:  # logged once by the outage, not each round
+            outages.DATABASE.down(exc)
+        except Exception:
+            log.exception("sweep failed; trying again next round")
+        stop.wait(config.sweep_interval)
 
 
 @huey.on_startup()
 def start_maintenance() -> None:
     """Runs in every worker thread at start; the first one loads the app, freezes it for the garbage
-    collector (as gunicorn.conf.py does for the API) and starts the single maintenance thread."""
+    collector (as gunicorn.conf.py does for the API) and starts the heartbeat and sweeper threads."""
     global _maintenance_started
     with _maintenance_lock:  # the other threads wait here, so no job runs before the freeze
         if _maintenance_started:
@@ -185,5 +209,6 @@ def start_maintenance() -> None:
         gc.collect()
         gc.freeze()  # what start-up built lives as long as the process: keep it out of full collections
         _maintenance_started = True
-    threading.Thread(target=_maintenance_loop, args=(threading.Event(),), name="paygate-maintenance",
-                     daemon=True).start()
+    stop = threading.Event()
+    for name, loop in (("paygate-heartbeat", _heartbeat_loop), ("paygate-sweeper", _sweeper_loop)):
+        threading.Thread(target=loop, args=(stop,), name=name, daemon=True).start()

@@ -37,23 +37,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _pg_admin(sql: str) -> None:
+def _pg_admin(sql: str, admin_url: str = PG_ADMIN_URL) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(sql)
 
 
 class Stores:
     """A fresh database and queue store; dropped by close()."""
 
-    def __init__(self, kind: str | None = None):
+    def __init__(self, kind: str | None = None, pg_admin_url: str = PG_ADMIN_URL):
         self.kind = kind or backend_kind()
+        self.pg_admin_url = pg_admin_url  # another PostgreSQL server than the shared one (tests/servers.py)
         self.tmp = Path(tempfile.mkdtemp(prefix="paygate-test-"))
         if self.kind == "postgres":
             self.db_name = "paygate_test_" + secrets.token_hex(4)
-            _pg_admin(f'CREATE DATABASE "{self.db_name}"')
-            base = PG_ADMIN_URL.rsplit("/", 1)[0]
+            _pg_admin(f'CREATE DATABASE "{self.db_name}"', pg_admin_url)
+            base = pg_admin_url.rsplit("/", 1)[0]
             # One Redis for all test stacks (and benchmarks): each gets its own queue name.
             self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL,
                         "QUEUE_NAME": self.db_name}
@@ -85,7 +86,7 @@ class Stores:
             self.flush_queue()
         if self.db_name:
             try:
-                _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+                _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)', self.pg_admin_url)
             except Exception:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)

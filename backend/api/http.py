@@ -12,11 +12,12 @@ from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from backend import database
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
 from backend.models import Merchant, db
 from backend.schemas import dump
-from backend.services import idempotency, merchants
+from backend.services import idempotency, merchants, outages
 
 log = logging.getLogger(__name__)
 
@@ -185,12 +186,36 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
+    register_outage_handler(app)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         db.session.rollback()
         log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method, request.path,
                   g.get("request_id"), exc_info=exc)
         return error_response(errors.INTERNAL_ERROR, "Internal error")
+
+
+def unavailable_response() -> Response:
+    response = error_response(errors.SERVICE_UNAVAILABLE, "The service is temporarily unavailable, retry shortly")
+    response.headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    return response
+
+
+def register_outage_handler(app: Flask) -> None:
+    """The database unreachable is an outage, not a bug: 503 with Retry-After, and one WARNING when it
+    starts and one when it ends (services/outages.py) instead of a traceback per request."""
+
+    def _unavailable(exc: Exception) -> Response:
+        try:
+            db.session.rollback()
+        except database.UNAVAILABLE:
+            pass
+        outages.DATABASE.down(exc)
+        return unavailable_response()
+
+    for exc_class in database.UNAVAILABLE:
+        app.register_error_handler(exc_class, _unavailable)
 
 
 # ---------- idempotency ----------
