@@ -10,7 +10,8 @@ from typing import Any, Callable
 
 from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from werkzeug.routing import RequestRedirect
 
 from backend import database
 from backend.domain import errors
@@ -157,6 +158,21 @@ def register_request_ids(app: Flask) -> None:
     def _echo(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         return response
+
+
+# ---------- paths ----------
+
+def register_exact_paths(app: Flask) -> None:
+    """A path matches a route exactly or is a JSON 404: no redirect to a merged-slashes or slash-added
+    form (werkzeug's HTML 308s). An id holding "/" (sent as %2F, decoded by every WSGI server) or a
+    trailing slash is then just an unknown resource, never a redirect that a client takes for success."""
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = True
+
+    @app.before_request
+    def _no_redirects() -> None:
+        if isinstance(request.routing_exception, RequestRedirect):
+            request.routing_exception = NotFound()
 
 
 # ---------- error handlers ----------

@@ -35,6 +35,24 @@ HTTP_STATUS: dict[str, int] = {
 }
 
 
+# What an HTTP server that refuses a request before the app sees it (a request line or headers too long,
+# a malformed request) answers, in the contract's body. The server's own reason text is not echoed: it
+# quotes the request, which may hold credentials.
+SERVER_REFUSALS: dict[int, tuple[str, str]] = {
+    400: (BAD_REQUEST_ERROR, "Malformed HTTP request"),
+    403: (BAD_REQUEST_ERROR, "Request refused"),
+    414: (BAD_REQUEST_ERROR, "Request line too long"),
+    417: (BAD_REQUEST_ERROR, "Expectation not supported"),
+    431: (BAD_REQUEST_ERROR, "Request headers too large"),
+    501: (BAD_REQUEST_ERROR, "Transfer coding not supported"),
+}
+
+
+def server_refusal_body(status: int) -> dict:
+    code, description = SERVER_REFUSALS.get(status, (INTERNAL_ERROR, "Internal error"))
+    return {"error": {"code": code, "description": description}}
+
+
 class GatewayError(Exception):
     """A refusal the merchant should see, with a contract error code."""
 
