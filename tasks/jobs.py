@@ -10,7 +10,6 @@ import gc
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -18,6 +17,7 @@ from backend.services import jobs as job_kinds
 from backend.services import outages
 
 from tasks import huey
+from tasks.delivery import FairPool
 
 # A child of "huey", so it shares the handler the consumer configures.
 log = logging.getLogger("huey.paygate")
@@ -40,7 +40,12 @@ def flask_app():
 
 @contextmanager
 def _job() -> Iterator[None]:
-    """A fresh app context per job (contexts must not be shared between worker threads)."""
+    """A fresh app context per job (contexts must not be shared between worker threads).
+
+    A job that finds the database unreachable ends quietly: its object is still pending in the database,
+    which the sweeper reads once it answers again. The outage is logged once, not a traceback per job."""
+    from backend import database
+
     global _executing
     with _executing_lock:
         _executing += 1
@@ -51,8 +56,13 @@ def _job() -> Iterator[None]:
 
             try:
                 yield
+            except database.UNAVAILABLE as exc:
+                outages.DATABASE.down(exc)
             finally:
-                db.session.remove()
+                try:
+                    db.session.remove()
+                except database.UNAVAILABLE:
+                    pass
     finally:
         with _executing_lock:
             _executing -= 1
@@ -83,23 +93,20 @@ def process_refund(refund_id: str) -> str:
         return refunds.process_refund(session, refund_id)
 
 
-# Deliveries wait on merchants' servers (up to the 5 s timeout). They run on a pool of their own, so a
-# slow receiver holds a delivery thread, never a Huey worker thread: payments keep flowing, and up to
-# WEBHOOK_CONCURRENCY deliveries are in flight at once. The pool's queue is bounded (backpressure on the
-# Huey thread); a delivery lost with the process is still pending in the database for the sweeper.
-_delivery_pool: ThreadPoolExecutor | None = None
-_delivery_slots: threading.BoundedSemaphore | None = None
+# Deliveries wait on merchants' servers (up to the attempt's 10 s deadline). They run on a pool of their
+# own (tasks/delivery.py), so a slow receiver never holds a Huey thread, and each merchant holds at most
+# WEBHOOK_CONCURRENCY_PER_MERCHANT of its WEBHOOK_CONCURRENCY threads.
+_delivery_pool: FairPool | None = None
 _delivery_lock = threading.Lock()
 
 
-def _deliveries() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
-    global _delivery_pool, _delivery_slots
+def _deliveries() -> FairPool:
+    global _delivery_pool
     with _delivery_lock:
         if _delivery_pool is None:
-            size = max(1, flask_app().extensions["paygate.config"].webhook_concurrency)
-            _delivery_pool = ThreadPoolExecutor(size, thread_name_prefix="paygate-delivery")
-            _delivery_slots = threading.BoundedSemaphore(size * 2)
-    return _delivery_pool, _delivery_slots
+            config = flask_app().extensions["paygate.config"]
+            _delivery_pool = FairPool(config.webhook_concurrency, config.webhook_concurrency_per_merchant, _deliver)
+    return _delivery_pool
 
 
 def _deliver(log_id: str) -> str | None:
@@ -110,24 +117,16 @@ def _deliver(log_id: str) -> str | None:
         return webhooks.deliver(session, config, log_id)
 
 
-def _deliver_and_release(log_id: str, slots: threading.BoundedSemaphore) -> None:
-    try:
-        _deliver(log_id)
-    except Exception:
-        log.exception("delivery of webhook %s failed; the sweeper will retry it", log_id)
-    finally:
-        slots.release()
-
-
 @huey.task(retries=5, retry_delay=5)
 def deliver_webhook(log_id: str) -> None:
-    pool, slots = _deliveries()
-    slots.acquire()
-    try:
-        pool.submit(_deliver_and_release, log_id, slots)
-    except BaseException:
-        slots.release()
-        raise
+    from backend.services import webhooks
+
+    merchant_id = None
+    with _job():
+        session, _config, _processor = _deps()
+        merchant_id = webhooks.merchant_of(session, log_id)
+    if merchant_id is not None and not _deliveries().submit(merchant_id, log_id):
+        log.info("delivery lines full: webhook %s left to the sweeper", log_id)
 
 
 TASKS = {
@@ -147,6 +146,7 @@ _maintenance_lock = threading.Lock()
 def sweep_once() -> dict:
     from backend.services import sweeper
 
+    counts: dict = {}
     with _job():
         session, config, _processor = _deps()
         counts = sweeper.sweep(session, config)
@@ -184,14 +184,10 @@ def _heartbeat_loop(stop: threading.Event) -> None:
 
 
 def _sweeper_loop(stop: threading.Event) -> None:
-    from backend import database
-
     config = flask_app().extensions["paygate.config"]
     while not stop.is_set():
         try:
-            sweep_once()
-        except database.UNAVAILABLE as exc:  # logged once by the outage, not each round
-            outages.DATABASE.down(exc)
+            sweep_once()  # an unreachable database ends it quietly (_job), logged once by the outage
         except Exception:
             log.exception("sweep failed; trying again next round")
         stop.wait(config.sweep_interval)

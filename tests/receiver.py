@@ -1,5 +1,6 @@
 """A real webhook receiver on 127.0.0.1 for tests: records every request with its raw body and answers as
-told per path (`/ok`, `/fail`, `/flaky/N` fails N times then succeeds, `/slow/S` answers after S seconds)."""
+told per path (`/ok`, `/fail`, `/flaky/N` fails N times then succeeds, `/slow/S` answers after S seconds,
+`/drip/S` answers 200 with `Content-Length: 4097` and then sends one byte every S seconds)."""
 from __future__ import annotations
 
 import threading
@@ -37,6 +38,9 @@ class Receiver:
                     receiver.in_flight += 1
                     receiver.max_in_flight = max(receiver.max_in_flight, receiver.in_flight)
                 try:
+                    if self.path.startswith("/drip/"):
+                        receiver.drip(self, float(self.path.split("/")[2]))
+                        return
                     status = receiver.status_for(self.path, n)
                     payload = f'{{"received":{n}}}'.encode()
                     self.send_response(status)
@@ -55,6 +59,25 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
+
+    DRIP_LENGTH = 4097
+    DRIP_FOR_AT_MOST = 60.0  # seconds: a sender that never gives up still frees the thread
+
+    @staticmethod
+    def drip(handler: BaseHTTPRequestHandler, every: float) -> None:
+        """A 200 whose body never quite arrives: a per-read timeout longer than `every` never fires."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(Receiver.DRIP_LENGTH))
+        handler.end_headers()
+        handler.wfile.flush()
+        stop = time.monotonic() + Receiver.DRIP_FOR_AT_MOST
+        for _ in range(Receiver.DRIP_LENGTH):
+            if time.monotonic() > stop:
+                return
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(every)
 
     @staticmethod
     def status_for(path: str, n: int) -> int:

@@ -84,6 +84,8 @@ def test_postgres_stopped_is_503_and_the_worker_reads_stopped_until_it_is_back()
         log = stack.log_text("api")
         assert log.count(f"database {OUTAGE_START}") == 1 and log.count(f"database {OUTAGE_END}") == 1, log[-3000:]
         assert "Traceback" not in log and " ERROR " not in log
+        worker_log = stack.log_text("worker")
+        assert f"database {OUTAGE_START}" in worker_log and "Traceback" not in worker_log, worker_log[-3000:]
     finally:
         stack.close()
         pg.close()
