@@ -13,24 +13,6 @@ from pathlib import Path
 from tests.stack import PG_ADMIN_URL, REDIS_URL, free_port
 
 
-def main() -> int:
-    try:
-        import psycopg
-
-        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except Exception as exc:
-        print(f"not available: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 # ---------- servers of a test's own, to stop and start (never the shared ones) ----------
 
 class OwnRedis:
@@ -100,3 +82,21 @@ class OwnPostgres:
         subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c",
                         f"{self.bin}/pg_ctl -D {self.data} -m immediate -w stop"], capture_output=True, timeout=60)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def main() -> int:
+    try:
+        import psycopg
+
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        print(f"not available: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
