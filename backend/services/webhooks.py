@@ -8,6 +8,7 @@ a receiver dripping a byte at a time never trips).
 from __future__ import annotations
 
 import heapq
+import http.client
 import itertools
 import logging
 import socket
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 import certifi
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.util.ssl_match_hostname import CertificateError
 from urllib3.util import parse_url
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -99,9 +101,15 @@ def send(config: Config, delivery: Delivery, resolver: Callable[[str], list[str]
         return AttemptResult(False, None, f"Deadline exceeded: no complete answer within {deadline:g} s")
     except urllib3.exceptions.TimeoutError:
         return AttemptResult(False, None, f"Timed out after {timeout:g} s")
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+    except _SEND_ERRORS as exc:
         return AttemptResult(False, None, f"Connection failed: {type(exc).__name__}")
     return AttemptResult(200 <= status < 300, status, storable_text(text))
+
+
+# What a connection used directly (not through a urllib3 pool, which would wrap them) raises when the
+# receiver misbehaves: a refused or reset connection, a bad certificate or host name, a malformed status
+# line or header. Each is a failed attempt, recorded, never an error that leaves the delivery claimed.
+_SEND_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, CertificateError)
 
 
 class DeadlineExceeded(Exception):
@@ -198,13 +206,13 @@ def _post(url: str, address: str | None, body: bytes, headers: dict[str, str], t
         conn.request("POST", parts.request_uri, body=body, headers=headers, preload_content=False)
         response = conn.getresponse()
         data = b""
-        while len(data) <= MAX_RESPONSE_BODY:  # read1: one receive at a time, so the deadline is seen
+        while len(data) <= MAX_RESPONSE_BODY:  # read1: what one receive brings, never waits to fill
             chunk = response.read1(MAX_RESPONSE_BODY + 1 - len(data))
             if not chunk:
                 break
             data += chunk
         status = response.status
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+    except _SEND_ERRORS as exc:
         if conn.watched is not None and _WATCHDOG.done(conn.watched):
             raise DeadlineExceeded() from exc
         raise

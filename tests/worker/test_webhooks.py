@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from certifi import where as certifi_where
+
 from backend.domain.signing import verify_webhook
 from tests.receiver import Receiver
 
@@ -208,6 +210,8 @@ def test_an_attempt_ends_at_its_deadline_whatever_the_receiver_does(app, receive
     elapsed = time.monotonic() - started
     assert not result.ok and result.response_code is None and "Deadline exceeded" in result.response_body
     assert len(receiver.on(path)) == 1 and elapsed < 2.0 + 1.5, elapsed
+    garbage = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/garbage", "whsec_x", b"{}"))
+    assert not garbage.ok and garbage.response_body.startswith("Connection failed: ")  # recorded, not raised
     ok = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/ok/x", "whsec_x", b"{}"))
     assert ok.ok and ok.response_code == 200 and ok.response_body.startswith('{"received":')  # untouched
 
@@ -252,3 +256,32 @@ def test_100_dripping_deliveries_do_not_hold_up_another_merchant(stack, receiver
         assert all(b - a >= 10.0 for times in sends.values() for a, b in zip(times, times[1:]))
     finally:
         stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": None}, headers=drip_headers)
+
+
+def test_https_deliveries_verify_the_receivers_certificate(app, tmp_path, monkeypatch):
+    """Deliveries open their own connections (for the deadline): TLS still checks the chain and the name."""
+    import subprocess
+
+    from backend.config import get_config
+    from backend.services import webhooks
+
+    def certificate(name: str, alt_name: bool) -> tuple[str, str]:
+        cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+        extra = ["-addext", "subjectAltName=DNS:localhost"] if alt_name else []
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                        str(cert), "-days", "1", "-subj", "/CN=localhost", *extra], check=True, capture_output=True)
+        return str(cert), str(key)
+
+    good, no_name = certificate("good", True), certificate("no-name", False)
+    for tls, trusted, expected in ((good, False, "SSLCertVerificationError"), (no_name, True, "CertificateError"),
+                                   (good, True, None)):
+        receiver = Receiver(tls=tls)
+        try:
+            monkeypatch.setattr(webhooks.certifi, "where", (lambda c=tls[0]: c) if trusted else certifi_where)
+            result = webhooks.send(get_config(), webhooks.Delivery("log-id", receiver.url + "/ok/tls", "whsec_x", b"{}"))
+        finally:
+            receiver.close()
+        if expected is None:
+            assert result.ok and result.response_code == 200, result
+        else:
+            assert not result.ok and result.response_body == f"Connection failed: {expected}", result
