@@ -1,19 +1,16 @@
 """Health and job counts: what /health and /api/v1/test/jobs/status report."""
 from __future__ import annotations
 
-import logging
 import time
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend import database
 from backend.config import Config
 from backend.domain.clock import iso, utcnow
 from backend.models import Payment, Refund, WebhookLog
-from backend import database
 from backend.services import jobs, outages
-
-log = logging.getLogger(__name__)
 
 
 def _heartbeat(config: Config) -> dict | None:
