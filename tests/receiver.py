@@ -1,7 +1,7 @@
 """A real webhook receiver on 127.0.0.1 for tests: records every request with its raw body and answers as
 told per path (`/ok`, `/fail`, `/flaky/N` fails N times then succeeds, `/slow/S` answers after S seconds,
-`/drip/S` answers 200 with `Content-Length: 4097` and then sends one byte every S seconds, `/garbage`
-answers with bytes that are not HTTP)."""
+`/drip/S` answers 200 with `Content-Length: 4097` and then sends one byte every S seconds, `/drip-head/S`
+sends its headers that way, `/garbage` answers with bytes that are not HTTP)."""
 from __future__ import annotations
 
 import threading
@@ -46,6 +46,9 @@ class Receiver:
                     if self.path.startswith("/drip/"):
                         receiver.drip(self, float(self.path.split("/")[2]))
                         return
+                    if self.path.startswith("/drip-head/"):
+                        receiver.drip(self, float(self.path.split("/")[2]), in_headers=True)
+                        return
                     status = receiver.status_for(self.path, n)
                     payload = f'{{"received":{n}}}'.encode()
                     self.send_response(status)
@@ -76,19 +79,19 @@ class Receiver:
     DRIP_FOR_AT_MOST = 60.0  # seconds: a sender that never gives up still frees the thread
 
     @staticmethod
-    def drip(handler: BaseHTTPRequestHandler, every: float) -> None:
-        """A 200 whose body never quite arrives: a per-read timeout longer than `every` never fires."""
-        handler.send_response(200)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(Receiver.DRIP_LENGTH))
-        handler.end_headers()
-        handler.wfile.flush()
+    def drip(handler: BaseHTTPRequestHandler, every: float, in_headers: bool = False) -> None:
+        """A 200 whose body (or whose headers) never quite arrives: a per-read timeout longer than `every`
+        never fires."""
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        if in_headers:
+            handler.wfile.write(b"X-Slow: ")
+        else:
+            handler.wfile.write(f"Content-Length: {Receiver.DRIP_LENGTH}\r\n\r\n".encode())
         stop = time.monotonic() + Receiver.DRIP_FOR_AT_MOST
         for _ in range(Receiver.DRIP_LENGTH):
             if time.monotonic() > stop:
                 return
-            handler.wfile.write(b" ")
-            handler.wfile.flush()
+            handler.wfile.write(b"x")
             time.sleep(every)
 
     @staticmethod

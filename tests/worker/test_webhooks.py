@@ -210,6 +210,9 @@ def test_an_attempt_ends_at_its_deadline_whatever_the_receiver_does(app, receive
     elapsed = time.monotonic() - started
     assert not result.ok and result.response_code is None and "Deadline exceeded" in result.response_body
     assert len(receiver.on(path)) == 1 and elapsed < 2.0 + 1.5, elapsed
+    started = time.monotonic()
+    head = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/drip-head/0.5", "whsec_x", b"{}"))
+    assert not head.ok and "Deadline exceeded" in head.response_body and time.monotonic() - started < 3.5
     garbage = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/garbage", "whsec_x", b"{}"))
     assert not garbage.ok and garbage.response_body.startswith("Connection failed: ")  # recorded, not raised
     ok = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/ok/x", "whsec_x", b"{}"))
