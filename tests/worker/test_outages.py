@@ -4,6 +4,7 @@ Each store that is stopped here is the test's own (tests/servers.py), never the 
 """
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -51,8 +52,18 @@ def test_payments_commit_while_redis_is_stopped_and_finish_once_it_is_back():
         for payment in created:
             assert stack.wait_payment(payment["id"], timeout=40)["status"] == "success"
         assert stack.api("GET", "/health", auth=False).status_code == 200
+
+        # A hung Redis (it accepts connections and never answers): the client's timeouts bound the wait.
+        os.kill(redis.proc.pid, signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            hung = stack.pay_upi(stack.create_order()["id"])
+            assert time.monotonic() - started < 3.0 + 1.0 + 2.0  # the socket timeout, not the kernel's
+        finally:
+            os.kill(redis.proc.pid, signal.SIGCONT)
+        assert stack.wait_payment(hung["id"], timeout=40)["status"] == "success"
         log = stack.log_text("api")
-        assert log.count(f"queue {OUTAGE_START}") == 1, log[-3000:]
+        assert log.count(f"queue {OUTAGE_START}") == 2 and log.count(f"queue {OUTAGE_END}") >= 1, log[-3000:]
         assert "Traceback" not in log and " ERROR " not in log
     finally:
         stack.close()
