@@ -39,8 +39,8 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
         validation_error_status=400,
         validation_error_model=ErrorOut,  # what a validation error really looks like
     )
-    from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_request_ids,
-                                  validation_error_callback)
+    from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_exact_paths,
+                                  register_request_ids, validation_error_callback)
 
     app.validation_error_callback = validation_error_callback
     app.config.update(
@@ -64,6 +64,7 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
 
     from backend import api
 
+    register_exact_paths(app)
     register_request_ids(app)
     from backend.api import limits
 

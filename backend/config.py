@@ -102,12 +102,16 @@ class Config:
     test_processing_delay: int = 1000
     webhook_retry_intervals_test: bool = False
     webhook_block_private_networks: bool = False
-    webhook_timeout_seconds: float = 5.0
+    webhook_timeout_seconds: float = 5.0  # per socket operation: connect, each send, each receive
+    webhook_deadline_seconds: float = 10.0  # a whole attempt, whatever the receiver does
     webhook_concurrency: int = 64
+    # The most delivery threads one merchant may hold, so a slow endpoint cannot starve the others.
+    webhook_concurrency_per_merchant: int = 32
     # The sweeper re-enqueues work overdue by more than sweep_grace seconds, every sweep_interval seconds.
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
-    heartbeat_ttl: float = 30.0
+    # A worker whose last heartbeat (one a second) is older than this reads `stopped` (kill -9 included).
+    heartbeat_ttl: float = 4.0
     metrics_token: str | None = None
     # Failed logins only (a right password is never counted): per email from one address, and per address.
     rate_limit_login: str = "10/minute;100/hour"
@@ -160,6 +164,8 @@ class Config:
             webhook_retry_intervals_test=_bool(env.get("WEBHOOK_RETRY_INTERVALS_TEST"), False),
             webhook_block_private_networks=_bool(env.get("WEBHOOK_BLOCK_PRIVATE_NETWORKS"), False),
             webhook_concurrency=_int(env.get("WEBHOOK_CONCURRENCY"), 64),
+            webhook_concurrency_per_merchant=_int(env.get("WEBHOOK_CONCURRENCY_PER_MERCHANT"),
+                                                  max(1, _int(env.get("WEBHOOK_CONCURRENCY"), 64) // 2)),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
             metrics_token=env.get("METRICS_TOKEN") or None,

@@ -13,15 +13,23 @@ import time
 import weakref
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.models import db
+from backend.services import outages
 
 AUTOCOMMIT_BIND = "autocommit"
+
+# What the database being unreachable (stopped, restarting, cut off, its pool exhausted) raises, as opposed
+# to a bug: the API answers these 503 SERVICE_UNAVAILABLE, the worker waits for the database to come back.
+UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+# A server that does not answer at all (a cut network) must not hold a request for the kernel's 2 minutes.
+CONNECT_TIMEOUT_SECONDS = 5
 
 # A connection used this recently is taken as alive without a ping (HikariCP's aliveBypassWindowMs):
 # under load no request pays a round trip for it, while one that sat idle (and may have been cut by a
@@ -49,8 +57,8 @@ def connect_args(config: Config) -> dict[str, Any]:
     (`ignore_startup_parameters`), so none are sent. A direct connection still asks for UTC, which keeps
     the server's text renderings of timestamps in UTC; correctness never depends on it."""
     if config.behind_pgbouncer:
-        return {"prepare_threshold": None}
-    return {"options": "-c timezone=UTC"}
+        return {"prepare_threshold": None, "connect_timeout": CONNECT_TIMEOUT_SECONDS}
+    return {"options": "-c timezone=UTC", "connect_timeout": CONNECT_TIMEOUT_SECONDS}
 
 
 def binds(config: Config) -> dict[str, dict[str, Any]]:
@@ -73,6 +81,7 @@ def configure(engine: Engine, autocommit_engine: Engine, config: Config) -> None
 
 def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
     """The listeners every engine of ours needs (a script's or a test's too)."""
+    _outage_ends_on_connect(engine)
     if config.is_sqlite:
         _sqlite_pragmas(engine)
         if transactions:
@@ -89,6 +98,25 @@ def autocommit(session: Session) -> Engine:
     else:
         bind = session.get_bind()
     return _autocommit_engines.get(bind) or bind.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def ping() -> bool:
+    """Whether the database answers, on the autocommit engine: no transaction, so on SQLite no write lock."""
+    try:
+        with db.engines[AUTOCOMMIT_BIND].connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except UNAVAILABLE as exc:
+        outages.DATABASE.down(exc)
+        return False
+    outages.DATABASE.up()
+    return True
+
+
+def _outage_ends_on_connect(engine: Engine) -> None:
+    # A failure invalidates the pool, so the first request to succeed after an outage opens a connection.
+    @event.listens_for(engine, "connect")
+    def _connected(_dbapi_connection, _record) -> None:
+        outages.DATABASE.up()
 
 
 def _ping_when_idle(engine: Engine) -> None:

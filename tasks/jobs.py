@@ -10,13 +10,14 @@ import gc
 import logging
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Iterator
 
 from backend.services import jobs as job_kinds
+from backend.services import outages
 
 from tasks import huey
+from tasks.delivery import FairPool
 
 # A child of "huey", so it shares the handler the consumer configures.
 log = logging.getLogger("huey.paygate")
@@ -39,7 +40,12 @@ def flask_app():
 
 @contextmanager
 def _job() -> Iterator[None]:
-    """A fresh app context per job (contexts must not be shared between worker threads)."""
+    """A fresh app context per job (contexts must not be shared between worker threads).
+
+    A job that finds the database unreachable ends quietly: its object is still pending in the database,
+    which the sweeper reads once it answers again. The outage is logged once, not a traceback per job."""
+    from backend import database
+
     global _executing
     with _executing_lock:
         _executing += 1
@@ -50,8 +56,13 @@ def _job() -> Iterator[None]:
 
             try:
                 yield
+            except database.UNAVAILABLE as exc:
+                outages.DATABASE.down(exc)
             finally:
-                db.session.remove()
+                try:
+                    db.session.remove()
+                except database.UNAVAILABLE:
+                    pass
     finally:
         with _executing_lock:
             _executing -= 1
@@ -82,23 +93,20 @@ def process_refund(refund_id: str) -> str:
         return refunds.process_refund(session, refund_id)
 
 
-# Deliveries wait on merchants' servers (up to the 5 s timeout). They run on a pool of their own, so a
-# slow receiver holds a delivery thread, never a Huey worker thread: payments keep flowing, and up to
-# WEBHOOK_CONCURRENCY deliveries are in flight at once. The pool's queue is bounded (backpressure on the
-# Huey thread); a delivery lost with the process is still pending in the database for the sweeper.
-_delivery_pool: ThreadPoolExecutor | None = None
-_delivery_slots: threading.BoundedSemaphore | None = None
+# Deliveries wait on merchants' servers (up to the attempt's 10 s deadline). They run on a pool of their
+# own (tasks/delivery.py), so a slow receiver never holds a Huey thread, and each merchant holds at most
+# WEBHOOK_CONCURRENCY_PER_MERCHANT of its WEBHOOK_CONCURRENCY threads.
+_delivery_pool: FairPool | None = None
 _delivery_lock = threading.Lock()
 
 
-def _deliveries() -> tuple[ThreadPoolExecutor, threading.BoundedSemaphore]:
-    global _delivery_pool, _delivery_slots
+def _deliveries() -> FairPool:
+    global _delivery_pool
     with _delivery_lock:
         if _delivery_pool is None:
-            size = max(1, flask_app().extensions["paygate.config"].webhook_concurrency)
-            _delivery_pool = ThreadPoolExecutor(size, thread_name_prefix="paygate-delivery")
-            _delivery_slots = threading.BoundedSemaphore(size * 2)
-    return _delivery_pool, _delivery_slots
+            config = flask_app().extensions["paygate.config"]
+            _delivery_pool = FairPool(config.webhook_concurrency, config.webhook_concurrency_per_merchant, _deliver)
+    return _delivery_pool
 
 
 def _deliver(log_id: str) -> str | None:
@@ -109,24 +117,16 @@ def _deliver(log_id: str) -> str | None:
         return webhooks.deliver(session, config, log_id)
 
 
-def _deliver_and_release(log_id: str, slots: threading.BoundedSemaphore) -> None:
-    try:
-        _deliver(log_id)
-    except Exception:
-        log.exception("delivery of webhook %s failed; the sweeper will retry it", log_id)
-    finally:
-        slots.release()
-
-
 @huey.task(retries=5, retry_delay=5)
 def deliver_webhook(log_id: str) -> None:
-    pool, slots = _deliveries()
-    slots.acquire()
-    try:
-        pool.submit(_deliver_and_release, log_id, slots)
-    except BaseException:
-        slots.release()
-        raise
+    from backend.services import webhooks
+
+    merchant_id = None
+    with _job():
+        session, _config, _processor = _deps()
+        merchant_id = webhooks.merchant_of(session, log_id)
+    if merchant_id is not None and not _deliveries().submit(merchant_id, log_id):
+        log.info("delivery lines full: webhook %s left to the sweeper", log_id)
 
 
 TASKS = {
@@ -138,6 +138,7 @@ TASKS = {
 
 # ---------- heartbeat and sweeper ----------
 
+HEARTBEAT_EVERY = 1.0  # seconds; /health reads `stopped` once a beat is older than Config.heartbeat_ttl
 _maintenance_started = False
 _maintenance_lock = threading.Lock()
 
@@ -145,6 +146,7 @@ _maintenance_lock = threading.Lock()
 def sweep_once() -> dict:
     from backend.services import sweeper
 
+    counts: dict = {}
     with _job():
         session, config, _processor = _deps()
         counts = sweeper.sweep(session, config)
@@ -153,30 +155,48 @@ def sweep_once() -> dict:
     return counts
 
 
-def _maintenance_loop(stop: threading.Event) -> None:
+def _beat_if_database_answers(queue) -> None:
+    """A worker that cannot reach the database cannot work: then it does not beat, and reads `stopped`."""
+    from backend import database
+
+    with flask_app().app_context():
+        alive = database.ping()
+    if not alive:
+        return
+    try:
+        queue.beat(_executing)
+    except Exception as exc:  # the queue store is down: /health says so too
+        outages.QUEUE.down(exc)
+    else:
+        outages.QUEUE.up()
+
+
+def _heartbeat_loop(stop: threading.Event) -> None:
+    # A thread of its own, so a long sweep never lets the heartbeat lapse (HEARTBEAT_EVERY < heartbeat_ttl).
     from tasks import queue
 
-    config = flask_app().extensions["paygate.config"]
-    beat_every = min(2.0, config.sweep_interval)
-    next_sweep = 0.0
     while not stop.is_set():
         try:
-            queue.beat(_executing)
+            _beat_if_database_answers(queue)
         except Exception:
-            log.warning("heartbeat failed (queue store down?)", exc_info=True)
-        if time.monotonic() >= next_sweep:
-            try:
-                sweep_once()
-            except Exception:
-                log.exception("sweep failed; trying again next round")
-            next_sweep = time.monotonic() + config.sweep_interval
-        stop.wait(beat_every)
+            log.exception("heartbeat failed; trying again")
+        stop.wait(HEARTBEAT_EVERY)
+
+
+def _sweeper_loop(stop: threading.Event) -> None:
+    config = flask_app().extensions["paygate.config"]
+    while not stop.is_set():
+        try:
+            sweep_once()  # an unreachable database ends it quietly (_job), logged once by the outage
+        except Exception:
+            log.exception("sweep failed; trying again next round")
+        stop.wait(config.sweep_interval)
 
 
 @huey.on_startup()
 def start_maintenance() -> None:
     """Runs in every worker thread at start; the first one loads the app, freezes it for the garbage
-    collector (as gunicorn.conf.py does for the API) and starts the single maintenance thread."""
+    collector (as gunicorn.conf.py does for the API) and starts the heartbeat and sweeper threads."""
     global _maintenance_started
     with _maintenance_lock:  # the other threads wait here, so no job runs before the freeze
         if _maintenance_started:
@@ -185,5 +205,6 @@ def start_maintenance() -> None:
         gc.collect()
         gc.freeze()  # what start-up built lives as long as the process: keep it out of full collections
         _maintenance_started = True
-    threading.Thread(target=_maintenance_loop, args=(threading.Event(),), name="paygate-maintenance",
-                     daemon=True).start()
+    stop = threading.Event()
+    for name, loop in (("paygate-heartbeat", _heartbeat_loop), ("paygate-sweeper", _sweeper_loop)):
+        threading.Thread(target=loop, args=(stop,), name=name, daemon=True).start()

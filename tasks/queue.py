@@ -4,17 +4,24 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import redis
 from huey import Huey, RedisHuey, SqliteHuey
 
 from backend.config import Config
 from backend.services.jobs import Job
 
 HEARTBEAT_KEY = "paygate:worker-heartbeat"
+# A Redis that is down or hung must fail an enqueue fast: the API answers 201 and the sweeper sends the job
+# later. The socket timeout stays above the consumer's 1 s blocking pop (huey's read_timeout).
+REDIS_CONNECT_TIMEOUT = 1.0
+REDIS_SOCKET_TIMEOUT = 3.0
 
 
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
-        return RedisHuey(config.queue_name, url=config.redis_url, blocking=True)
+        pool = redis.ConnectionPool.from_url(config.redis_url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT,
+                                             socket_timeout=REDIS_SOCKET_TIMEOUT)
+        return RedisHuey(config.queue_name, connection_pool=pool, blocking=True)
     Path(config.huey_sqlite_path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(config.queue_name, filename=config.huey_sqlite_path, timeout=30)
 

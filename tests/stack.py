@@ -53,24 +53,25 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.1):
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
-def _pg_admin(sql: str) -> None:
+def _pg_admin(sql: str, admin_url: str = PG_ADMIN_URL) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
         conn.execute(sql)
 
 
 class Stores:
     """A fresh database and queue store; dropped by close()."""
 
-    def __init__(self, kind: str | None = None):
+    def __init__(self, kind: str | None = None, pg_admin_url: str = PG_ADMIN_URL):
         self.kind = kind or backend_kind()
+        self.pg_admin_url = pg_admin_url  # another PostgreSQL server than the shared one (tests/servers.py)
         self.tmp = Path(tempfile.mkdtemp(prefix="paygate-test-"))
         self.pgbouncer: PgBouncer | None = None
         if self.kind in ("postgres", "pgbouncer"):
             self.db_name = "paygate_test_" + secrets.token_hex(4)
-            _pg_admin(f'CREATE DATABASE "{self.db_name}"')
-            base = PG_ADMIN_URL.rsplit("/", 1)[0]
+            _pg_admin(f'CREATE DATABASE "{self.db_name}"', pg_admin_url)
+            base = pg_admin_url.rsplit("/", 1)[0]
             # One Redis for all test stacks (and benchmarks): each gets its own queue name.
             self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL,
                         "QUEUE_NAME": self.db_name}
@@ -78,7 +79,7 @@ class Stores:
                 # A server whose default zone is not UTC (UTC+14), which PgBouncer's clients cannot
                 # override at start-up: any query that reads the session's zone gives wrong days here.
                 _pg_admin(f"ALTER DATABASE \"{self.db_name}\" SET timezone = 'Pacific/Kiritimati'")
-                self.pgbouncer = PgBouncer(PG_ADMIN_URL)
+                self.pgbouncer = PgBouncer(pg_admin_url)
                 self.env.update(DATABASE_URL=self.pgbouncer.url(self.db_name), DATABASE_POOLER="pgbouncer")
         else:
             self.db_name = None
@@ -110,7 +111,7 @@ class Stores:
             self.pgbouncer.close()
         if self.db_name:
             try:
-                _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)')
+                _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)', self.pg_admin_url)
             except Exception:
                 pass
         shutil.rmtree(self.tmp, ignore_errors=True)

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from nicegui import ui
 
+from backend.domain import ids
 from backend.domain.money import format_amount
 from ui_checkout import api, forms
 from ui_checkout.embed import SCRIPT as EMBED_SCRIPT
@@ -280,6 +281,8 @@ class Checkout:
             "history.replaceState(history.state,'',u.toString());})(" + param + ")")
 
     async def resume(self, payment_id: str) -> bool:
+        if not ids.looks_like(ids.PAYMENT, payment_id):
+            return False
         try:
             payment = await api.get_payment(payment_id)
         except api.ApiError:
@@ -303,6 +306,19 @@ def problem(reason: str, title: str, text: str, embedded: bool) -> None:
                     "unelevated no-caps")
 
 
+async def find_order(order_id: str) -> dict[str, Any] | None:
+    """The order, or None when there is none by that id; ApiError when the API cannot say. An id that
+    cannot be an order's (slashes, dots, 1,000 characters, emoji) is not even asked about."""
+    if not ids.looks_like(ids.ORDER, order_id):
+        return None
+    try:
+        return await api.get_order(order_id)
+    except api.ApiError as exc:
+        if exc.status in (400, 404):
+            return None
+        raise
+
+
 @ui.page("/checkout", title="Checkout · PayGate", response_timeout=20)  # the API client waits up to 10 s
 async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str = "") -> None:
     ui.add_css(CSS)
@@ -318,16 +334,16 @@ async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str 
                 is_embedded)
         return
     try:
-        order = await api.get_order(order_id)
-    except api.ApiError as exc:
-        if exc.status == 404:
-            problem("not_found", "Order not found",
-                    "We couldn't find this order. Check the payment link, or go back to the shop and try again.",
-                    is_embedded)
-        else:
-            problem("unavailable", "Checkout is unavailable",
-                    "We can't reach the payment service right now. Nothing has been charged; please try again.",
-                    is_embedded)
+        order = await find_order(order_id)
+    except api.ApiError:
+        problem("unavailable", "Checkout is unavailable",
+                "We can't reach the payment service right now. Nothing has been charged; please try again.",
+                is_embedded)
+        return
+    if order is None:
+        problem("not_found", "Order not found",
+                "We couldn't find this order. Check the payment link, or go back to the shop and try again.",
+                is_embedded)
         return
     amount = format_amount(order["amount"], order["currency"])
     ui.page_title(f"Pay {amount} to {order.get('merchant_name') or 'merchant'} · PayGate")

@@ -43,8 +43,10 @@ class ApiClient:
             body = response.json()
         except ValueError:
             body = None
-        if response.status_code >= 400:
-            err = (body or {}).get("error", {}) if isinstance(body, dict) else {}
+        # Only a 2xx with a JSON body is an answer: a redirect or an HTML page (a proxy's, a server's) is not.
+        if not 200 <= response.status_code < 300 or body is None:
+            err = body.get("error", {}) if isinstance(body, dict) else {}
+            err = err if isinstance(err, dict) else {}
             raise ApiError(response.status_code, err.get("code", "UNKNOWN"),
                            err.get("description", f"HTTP {response.status_code}"))
         return body

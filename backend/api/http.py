@@ -10,13 +10,15 @@ from typing import Any, Callable
 
 from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, NotFound
+from werkzeug.routing import RequestRedirect
 
+from backend import database
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
 from backend.models import Merchant, db
 from backend.schemas import dump
-from backend.services import idempotency, merchants
+from backend.services import idempotency, merchants, outages
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +160,21 @@ def register_request_ids(app: Flask) -> None:
         return response
 
 
+# ---------- paths ----------
+
+def register_exact_paths(app: Flask) -> None:
+    """A path matches a route exactly or is a JSON 404: no redirect to a merged-slashes or slash-added
+    form (werkzeug's HTML 308s). An id holding "/" (sent as %2F, decoded by every WSGI server) or a
+    trailing slash is then just an unknown resource, never a redirect that a client takes for success."""
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = True
+
+    @app.before_request
+    def _no_redirects() -> None:
+        if isinstance(request.routing_exception, RequestRedirect):
+            request.routing_exception = NotFound()
+
+
 # ---------- error handlers ----------
 
 _HTTP_CODES = {404: (errors.NOT_FOUND_ERROR, "The requested resource was not found"),
@@ -185,12 +202,36 @@ def register_error_handlers(app: Flask) -> None:
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
+    register_outage_handler(app)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         db.session.rollback()
         log.error("unhandled %s on %s %s (request %s)", type(exc).__name__, request.method, request.path,
                   g.get("request_id"), exc_info=exc)
         return error_response(errors.INTERNAL_ERROR, "Internal error")
+
+
+def unavailable_response() -> Response:
+    response = error_response(errors.SERVICE_UNAVAILABLE, "The service is temporarily unavailable, retry shortly")
+    response.headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    return response
+
+
+def register_outage_handler(app: Flask) -> None:
+    """The database unreachable is an outage, not a bug: 503 with Retry-After, and one WARNING when it
+    starts and one when it ends (services/outages.py) instead of a traceback per request."""
+
+    def _unavailable(exc: Exception) -> Response:
+        try:
+            db.session.rollback()
+        except database.UNAVAILABLE:
+            pass
+        outages.DATABASE.down(exc)
+        return unavailable_response()
+
+    for exc_class in database.UNAVAILABLE:
+        app.register_error_handler(exc_class, _unavailable)
 
 
 # ---------- idempotency ----------

@@ -11,7 +11,7 @@ from backend.api.http import json_response
 from backend.domain.errors import not_found
 from backend.models import db
 from backend.schemas import ErrorOut, HealthOut, JobsStatusOut, TestMerchantOut
-from backend.services import merchants, system
+from backend.services import merchants, outages, system
 from backend.services.metrics import GatewayCollector
 
 health_bp = public_blueprint("health", "Health", url_prefix="")
@@ -19,9 +19,13 @@ bp = public_blueprint("test_helpers", "Test helpers")
 BLUEPRINTS = (health_bp, bp)
 
 
-@health_bp.get("/health", responses={200: HealthOut}, summary="Database, queue and worker status")
+@health_bp.get("/health", responses={200: HealthOut, 503: HealthOut},
+               summary="Database, queue and worker status; 503 while the database or the queue is down")
 def health():
-    return json_response(system.health(db.session, deps.config()))
+    body = system.health(deps.config())
+    if system.serving(body):
+        return json_response(body)
+    return json_response(body, 503, {"Retry-After": str(outages.RETRY_AFTER_SECONDS)})
 
 
 @health_bp.get("/metrics", summary="Prometheus metrics (payments, refunds, deliveries, jobs, worker)",

@@ -16,6 +16,7 @@ CONFLICT_ERROR = "CONFLICT_ERROR"
 RATE_LIMIT_ERROR = "RATE_LIMIT_ERROR"
 METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # a store is unreachable: retry after Retry-After seconds
 INTERNAL_ERROR = "INTERNAL_ERROR"
 
 HTTP_STATUS: dict[str, int] = {
@@ -29,8 +30,27 @@ HTTP_STATUS: dict[str, int] = {
     RATE_LIMIT_ERROR: 429,
     METHOD_NOT_ALLOWED: 405,
     PAYLOAD_TOO_LARGE: 413,
+    SERVICE_UNAVAILABLE: 503,
     INTERNAL_ERROR: 500,
 }
+
+
+# What an HTTP server that refuses a request before the app sees it (a request line or headers too long,
+# a malformed request) answers, in the contract's body. The server's own reason text is not echoed: it
+# quotes the request, which may hold credentials.
+SERVER_REFUSALS: dict[int, tuple[str, str]] = {
+    400: (BAD_REQUEST_ERROR, "Malformed HTTP request"),
+    403: (BAD_REQUEST_ERROR, "Request refused"),
+    414: (BAD_REQUEST_ERROR, "Request line too long"),
+    417: (BAD_REQUEST_ERROR, "Expectation not supported"),
+    431: (BAD_REQUEST_ERROR, "Request headers too large"),
+    501: (BAD_REQUEST_ERROR, "Transfer coding not supported"),
+}
+
+
+def server_refusal_body(status: int) -> dict:
+    code, description = SERVER_REFUSALS.get(status, (INTERNAL_ERROR, "Internal error"))
+    return {"error": {"code": code, "description": description}}
 
 
 class GatewayError(Exception):

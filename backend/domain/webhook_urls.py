@@ -16,12 +16,30 @@ from backend.domain.errors import bad_request
 MAX_URL_LENGTH = 2048
 
 
+# IPv6 prefixes whose last 32 bits are an IPv4 address a gateway or the host stack reaches: IPv4-compatible
+# (::a.b.c.d), SIIT's IPv4-translated (::ffff:0:a.b.c.d) and NAT64's well-known and local-use prefixes.
+_LOW32_EMBEDDINGS = tuple(ipaddress.ip_network(n) for n in ("::/96", "::ffff:0:0/96", "64:ff9b::/96",
+                                                             "64:ff9b:1::/48"))
+_METADATA = {"169.254.169.254", "100.100.100.200", "fd00:ec2::254"}
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """Every IPv4 address an IPv6 one carries (mapped, 6to4, Teredo server and client, the low-32-bit
+    embeddings, ISATAP): a packet to it can end up at that IPv4 address, so it is judged by them too."""
+    found = [ip.ipv4_mapped, ip.sixtofour, *(ip.teredo or ())]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    isatap = (int(ip) >> 32) & 0xFDFFFFFF == 0x00005EFE  # interface id 0000:5efe or 0200:5efe
+    if isatap or any(ip in net for net in _LOW32_EMBEDDINGS):
+        found.append(low32)
+    return [v4 for v4 in found if v4 is not None]
+
+
 def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(_blocked(v4) or not v4.is_global for v4 in embedded_ipv4(ip)):
+            return True
     return (ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_multicast or ip.is_reserved
-            or ip.is_unspecified or str(ip) in {"169.254.169.254", "100.100.100.200", "fd00:ec2::254"}
-            or ip in ipaddress.ip_network("100.64.0.0/10"))
+            or ip.is_unspecified or str(ip) in _METADATA or ip in ipaddress.ip_network("100.64.0.0/10"))
 
 
 def resolve(host: str) -> list[str]:

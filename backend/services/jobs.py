@@ -14,6 +14,8 @@ from typing import Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from backend.services import outages
+
 log = logging.getLogger(__name__)
 
 PROCESS_PAYMENT = "process_payment"
@@ -71,11 +73,15 @@ def enqueue_now(jobs: list[Job]) -> None:
     if _queue is None:
         log.warning("no job queue installed; %d job(s) left to the sweeper", len(jobs))
         return
-    for job in jobs:
+    for n, job in enumerate(jobs):
         try:
             _queue.enqueue(job)
-        except Exception:  # the sweeper finds the work in the database
-            log.exception("enqueue of %s %s failed; the sweeper will retry", job.kind, job.object_id)
+        except Exception as exc:  # the sweeper finds the work in the database
+            outages.QUEUE.down(exc)
+            # The rest would wait on the same dead store: the request answers now, the sweeper sends them.
+            log.debug("queue down: %d job(s) left to the sweeper", len(jobs) - n)
+            return
+        outages.QUEUE.up()
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,29 +1,16 @@
 """Health and job counts: what /health and /api/v1/test/jobs/status report."""
 from __future__ import annotations
 
-import logging
 import time
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backend import database
 from backend.config import Config
 from backend.domain.clock import iso, utcnow
 from backend.models import Payment, Refund, WebhookLog
-from backend.services import jobs
-
-log = logging.getLogger(__name__)
-
-
-def database_ok(session: Session) -> bool:
-    try:
-        session.execute(text("SELECT 1"))
-        session.rollback()
-        return True
-    except Exception:
-        log.warning("database health check failed", exc_info=True)
-        session.rollback()
-        return False
+from backend.services import jobs, outages
 
 
 def _heartbeat(config: Config) -> dict | None:
@@ -40,13 +27,17 @@ def _heartbeat(config: Config) -> dict | None:
 def queue_ok() -> bool:
     queue = jobs.current()
     try:
-        return bool(queue and queue.ping())
-    except Exception:
+        ok = bool(queue and queue.ping())
+    except Exception as exc:  # whatever the store's client raises: the queue is down, which is not a bug
+        outages.QUEUE.down(exc)
         return False
+    outages.QUEUE.up()
+    return ok
 
 
-def health(session: Session, config: Config) -> dict:
-    db = database_ok(session)
+def health(config: Config) -> dict:
+    """The contract's body; `serving` (database and queue both answer) decides between 200 and 503."""
+    db = database.ping()
     queue = queue_ok()
     worker = _heartbeat(config) is not None
     return {
@@ -56,6 +47,12 @@ def health(session: Session, config: Config) -> dict:
         "worker": "running" if worker else "stopped",
         "timestamp": iso(utcnow()),
     }
+
+
+def serving(health_body: dict) -> bool:
+    """What a load balancer needs: can this API process do its job? A stopped worker delays work (the
+    database keeps it) but does not stop the API taking payments, so it does not take the API out."""
+    return health_body["database"] == "connected" and health_body["redis"] == "connected"
 
 
 def _by_status(session: Session, model) -> dict[str, int]:

@@ -1,11 +1,19 @@
 """Webhook delivery, logs, manual retry and test events.
 
-A delivery is claimed under the row lock (next_retry_at pushed past the request timeout, so a duplicate
+A delivery is claimed under the row lock (next_retry_at pushed past the attempt's deadline, so a duplicate
 job or the sweeper leaves it alone), sent with no database lock held, then recorded under the lock again.
+An attempt ends at its deadline whatever the receiver does (the 5 s timeout is per socket operation, which
+a receiver dripping a byte at a time never trips).
 """
 from __future__ import annotations
 
+import heapq
+import http.client
+import itertools
 import logging
+import socket
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
@@ -13,6 +21,8 @@ from urllib.parse import urlsplit
 
 import certifi
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.util.ssl_match_hostname import CertificateError
 from urllib3.util import parse_url
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +41,8 @@ from backend.services.common import Page, get_for_update, owned, paginate
 log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BODY = 4096
-# A claimed delivery is retried by the sweeper only after this, should its worker die mid-request.
+# A claimed delivery is retried by the sweeper only after its deadline and this, should its worker die
+# mid-request: the lease outlives any attempt, so a running delivery is never sent twice.
 CLAIM_MARGIN = timedelta(seconds=5)
 EARLY_TOLERANCE = timedelta(seconds=1)
 
@@ -65,7 +76,7 @@ def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
         entry.next_retry_at = None
         session.commit()
         return None
-    entry.next_retry_at = now + timedelta(seconds=config.webhook_timeout_seconds) + CLAIM_MARGIN
+    entry.next_retry_at = now + timedelta(seconds=config.webhook_deadline_seconds) + CLAIM_MARGIN
     delivery = Delivery(entry.id, merchant.webhook_url, merchant.webhook_secret or "", canonical_body(entry.payload))
     session.commit()
     return delivery
@@ -83,37 +94,134 @@ def send(config: Config, delivery: Delivery, resolver: Callable[[str], list[str]
     timestamp = int(utcnow().timestamp())
     headers = signature_headers(delivery.secret, delivery.log_id, timestamp, delivery.body)
     headers["User-Agent"] = "PayGate-Webhooks/1.0"
-    timeout = config.webhook_timeout_seconds
+    timeout, deadline = config.webhook_timeout_seconds, config.webhook_deadline_seconds
     try:
-        status, text = _post(delivery.url, address, delivery.body, headers, timeout)
+        status, text = _post(delivery.url, address, delivery.body, headers, timeout, deadline)
+    except DeadlineExceeded:
+        return AttemptResult(False, None, f"Deadline exceeded: no complete answer within {deadline:g} s")
     except urllib3.exceptions.TimeoutError:
         return AttemptResult(False, None, f"Timed out after {timeout:g} s")
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+    except _SEND_ERRORS as exc:
         return AttemptResult(False, None, f"Connection failed: {type(exc).__name__}")
     return AttemptResult(200 <= status < 300, status, storable_text(text))
 
 
-def _post(url: str, address: str | None, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int, str]:
-    """POST without redirects, connecting to `address` when given (else to the URL's host)."""
+# What a connection used directly (not through a urllib3 pool, which would wrap them) raises when the
+# receiver misbehaves: a refused or reset connection, a bad certificate or host name, a malformed status
+# line or header. Each is a failed attempt, recorded, never an error that leaves the delivery claimed.
+_SEND_ERRORS = (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, CertificateError)
+
+
+class DeadlineExceeded(Exception):
+    """The attempt's deadline passed before the receiver's answer was complete."""
+
+
+class _Watchdog:
+    """One thread per process that shuts down the socket of every attempt past its deadline, which ends a
+    read or write blocked on it at once. Cheaper than a timer per attempt with 64 in flight."""
+
+    def __init__(self) -> None:
+        self._heap: list[list] = []  # [deadline, seq, socket | None (done), fired]
+        self._seq = itertools.count()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def watch(self, sock: socket.socket, deadline: float) -> list:
+        entry = [deadline, next(self._seq), sock, False]
+        with self._cond:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="paygate-webhook-deadlines", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        return entry
+
+    def done(self, entry: list) -> bool:
+        """Stop watching; whether the deadline fired."""
+        with self._cond:
+            entry[2] = None
+            return entry[3]
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][2] is None:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0][0] - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                entry = heapq.heappop(self._heap)
+                entry[3] = True
+                try:
+                    entry[2].shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+_WATCHDOG = _Watchdog()
+
+
+class _Deadlined:
+    """A urllib3 connection whose socket the watchdog shuts at `deadline` (a monotonic time), from the
+    moment it exists, so the TLS handshake, the headers and the body are all bounded."""
+
+    deadline: float = 0.0
+    watched: list | None = None
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        self.watched = _WATCHDOG.watch(sock, self.deadline)
+        return sock
+
+
+class _HTTP(_Deadlined, HTTPConnection):
+    pass
+
+
+class _HTTPS(_Deadlined, HTTPSConnection):
+    pass
+
+
+def _post(url: str, address: str | None, body: bytes, headers: dict[str, str], timeout: float,
+          deadline_seconds: float) -> tuple[int, str]:
+    """POST without redirects, connecting to `address` when given (else to the URL's host); the answer
+    must be complete within `deadline_seconds` of the start, else DeadlineExceeded."""
+    deadline = time.monotonic() + deadline_seconds
     parts = parse_url(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     connect_to = address or parts.host
-    limits = urllib3.Timeout(connect=timeout, read=timeout)
+    per_operation = min(timeout, deadline_seconds)
     if parts.scheme == "https":
-        pool = urllib3.HTTPSConnectionPool(connect_to, port, timeout=limits, retries=False, cert_reqs="CERT_REQUIRED",
-                                           ca_certs=certifi.where(), server_hostname=parts.host,
-                                           assert_hostname=parts.host)
+        conn: _Deadlined = _HTTPS(connect_to, port, timeout=per_operation, cert_reqs="CERT_REQUIRED",
+                                  ca_certs=certifi.where(), server_hostname=parts.host, assert_hostname=parts.host)
     else:
-        pool = urllib3.HTTPConnectionPool(connect_to, port, timeout=limits, retries=False)
+        conn = _HTTP(connect_to, port, timeout=per_operation)
+    conn.deadline = deadline
     headers = {**headers, "Host": parts.host if parts.port is None else f"{parts.host}:{parts.port}"}
     try:
-        response = pool.urlopen("POST", parts.request_uri, body=body, headers=headers, redirect=False,
-                                preload_content=False)
-        data = response.read(MAX_RESPONSE_BODY + 1, decode_content=True)
-        response.release_conn()
-        return response.status, data.decode("utf-8", "replace")
+        conn.request("POST", parts.request_uri, body=body, headers=headers, preload_content=False)
+        response = conn.getresponse()
+        data = b""
+        while len(data) <= MAX_RESPONSE_BODY:  # read1: what one receive brings, never waits to fill
+            chunk = response.read1(MAX_RESPONSE_BODY + 1 - len(data))
+            if not chunk:
+                break
+            data += chunk
+        status = response.status
+    except _SEND_ERRORS as exc:
+        if conn.watched is not None and _WATCHDOG.done(conn.watched):
+            raise DeadlineExceeded() from exc
+        raise
     finally:
-        pool.close()
+        fired = conn.watched is not None and _WATCHDOG.done(conn.watched)
+        conn.close()
+    if fired:
+        raise DeadlineExceeded()
+    return status, data.decode("utf-8", "replace")
 
 
 def storable_text(text: str) -> str:
@@ -147,6 +255,13 @@ def record_attempt(session: Session, config: Config, log_id: str, result: Attemp
     status = entry.status
     session.commit()
     return status
+
+
+def merchant_of(session: Session, log_id: str) -> str | None:
+    """Whose delivery this is, for the delivery pool's per-merchant share."""
+    merchant_id = session.execute(select(WebhookLog.merchant_id).where(WebhookLog.id == log_id)).scalar()
+    session.rollback()
+    return merchant_id
 
 
 def deliver(session: Session, config: Config, log_id: str) -> str | None:

@@ -148,3 +148,25 @@ def test_card_field_lengths_get_the_contract_codes(client, merchant_headers, car
     r = client.post("/api/v1/payments", json={"order_id": order["id"], "method": "card", "card": {**base, **card}},
                     headers=merchant_headers)
     assert_error(r, 400, code)
+
+
+def test_odd_paths_are_json_404s_never_redirects(app, client, merchant_headers):
+    """An id holding a slash (%2F), a doubled or a trailing slash: the route's JSON 404, never an HTML 308
+    to another path (the checkout once took one for an order)."""
+    paths = {path: "GET" for path in ("/api/v1/orders/x%2F/public", "/api/v1/payments/x%2F/public",
+                                      "/api/v1/orders//public", "//health", "/health/", "/api/v1",
+                                      "/api/v1/orders/%2F%2F", "/api/v1/orders/x%2F..%2F")}
+    for rule in app.url_map.iter_rules():
+        if ":" in rule.rule or "swagger" in rule.rule or rule.rule.endswith("/"):
+            continue  # static files and the docs UI
+        method = sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        real = rule.rule.replace("<id>", "order_0123456789abcdef")
+        last = real.rindex("/")
+        for odd in (real + "/", "/" + real, real[:last] + "/" + real[last:], rule.rule.replace("<id>", "x%2F")):
+            if odd != rule.rule:
+                paths[odd] = method
+    for path, method in paths.items():
+        r = client.open(path, method=method, headers=merchant_headers, json={} if method != "GET" else None)
+        assert r.status_code in (404, 405), (method, path, r.status_code)
+        assert "Location" not in r.headers and r.mimetype == "application/json", (method, path)
+        assert_error(r, r.status_code)

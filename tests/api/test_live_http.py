@@ -34,3 +34,31 @@ def test_metrics_token():
         assert s.api("GET", "/metrics", auth=False, headers={"Authorization": "Bearer wrong"}).status_code == 404
     finally:
         s.close()
+
+
+def _raw(stack, request: bytes) -> tuple[str, dict[str, str], bytes]:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", stack.api_port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, *lines = head.decode("latin-1").split("\r\n")
+    return status_line, {k.lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}, body
+
+
+def test_requests_the_server_refuses_get_the_json_error_body(stack):
+    """gunicorn answers these itself, before the app: a request line or headers over its limits, a
+    malformed request. They carry the contract's body, as JSON, not gunicorn's HTML page."""
+    cases = {414: b"GET /api/v1/orders/" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+             431: b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n",
+             400: b"NOT A REQUEST\r\n\r\n"}
+    for status, request in cases.items():
+        status_line, headers, body = _raw(stack, request)
+        assert status_line.split(" ")[1] == str(status), status_line
+        assert headers["content-type"] == "application/json"
+        error = json.loads(body)["error"]
+        assert error["code"] == "BAD_REQUEST_ERROR" and set(error) == {"code", "description"}
+        assert b"yyyy" not in body and b"xxxx" not in body  # the request is not echoed

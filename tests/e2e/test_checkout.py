@@ -183,6 +183,28 @@ def test_unknown_or_missing_order_gets_a_clear_page(stack, page, shoot, query, t
         assert page.url == stack.checkout_url + "/checkout"
 
 
+ODD_IDS = ["x/", "x%2F", "order_DoesNotExist0001/", ".", "..", "../../health", "a" * 1000, "😀", "order_😀😀😀😀😀😀😀😀"]
+
+
+def test_odd_ids_get_the_order_not_found_page_never_an_error(stack, page, shoot):
+    """Slashes, dots, 1,000 characters, emoji: an id that names no order is "Order not found"; a
+    payment_id that names no payment of the order leaves its form."""
+    from urllib.parse import quote
+
+    for odd in ODD_IDS:
+        response = page.goto(f"{stack.checkout_url}/checkout?order_id={quote(odd, safe='')}")
+        assert response.status == 200, odd
+        expect(page.get_by_test_id("order-error")).to_have_attribute("data-reason", "not_found")
+        expect(page.get_by_test_id("order-error-title")).to_have_text("Order not found")
+    order = stack.create_order(50000)
+    for odd in ODD_IDS[:4] + ["pay_DoesNotExist00001"]:
+        response = page.goto(f"{stack.checkout_url}/checkout?order_id={order['id']}&payment_id={quote(odd, safe='')}")
+        assert response.status == 200, odd
+        expect(page.get_by_test_id("upi-form")).to_be_visible()
+    shoot(page, "checkout-odd-payment-id")
+    assert "Traceback" not in stack.log_text("checkout")
+
+
 def test_paid_order_offers_nothing_to_pay_even_if_paid_while_the_page_is_open(stack, page, shoot):
     order = stack.create_order(50000)
     open_checkout(page, stack, order["id"])

@@ -102,6 +102,39 @@ def test_private_addresses_blocked_when_asked(address):
     assert check_webhook_url("https://hooks.example/x", block_private=False, resolver=lambda h: [address])
 
 
+# IPv6 forms that carry an IPv4 address: a packet sent to them can end up at that IPv4 address.
+EMBEDDED_PRIVATE = [
+    "2002:7f00:1::", "2002:a9fe:a9fe::", "2002:a00:1::1", "2002:c0a8:1::",    # 6to4 of 127/8, metadata, 10/8, 192.168/16
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2", "2001:0:7f00:1:0:0:0:1",          # Teredo (server and client embedded)
+    "::127.0.0.1", "::10.0.0.1", "::169.254.169.254",                         # IPv4-compatible
+    "::ffff:0:127.0.0.1", "::ffff:0:a9fe:a9fe",                               # SIIT IPv4-translated
+    "64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1",           # NAT64, well-known and local-use
+    "2001:4860::5efe:127.0.0.1", "2001:4860::200:5efe:a00:1",                 # ISATAP interface ids
+    "::ffff:169.254.169.254", "::ffff:100.64.0.1", "2002:6440:1::",           # mapped, and 6to4 of 100.64/10 CGNAT
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE)
+def test_ipv6_forms_embedding_a_private_ipv4_are_refused_at_save_and_at_delivery(address):
+    from dataclasses import replace
+
+    from backend.config import get_config
+    from backend.services.webhooks import Delivery, send
+
+    url = f"http://[{address}]:8080/hook"
+    with pytest.raises(GatewayError, match="private"):  # the real resolver: the literal resolves to itself
+        check_webhook_url(url, block_private=True)
+    assert check_webhook_url(url, block_private=False) == url
+    config = replace(get_config(), webhook_block_private_networks=True)
+    result = send(config, Delivery("log-id", url, "whsec_x", b"{}"))  # refused before any connection
+    assert not result.ok and result.response_code is None and "private" in result.response_body
+
+
+@pytest.mark.parametrize("address", ["2002:808:808::", "2001:4860::5efe:808:808", "2606:4700:4700::1111"])
+def test_ipv6_forms_embedding_a_public_ipv4_are_allowed(address):
+    assert check_webhook_url(f"http://[{address}]/h", block_private=True) == f"http://[{address}]/h"
+
+
 def test_public_address_allowed_when_blocking():
     assert check_webhook_url("https://hooks.example/x", True, resolver=lambda h: ["93.184.216.34"])
 

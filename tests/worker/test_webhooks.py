@@ -7,6 +7,8 @@ import time
 
 import pytest
 
+from certifi import where as certifi_where
+
 from backend.domain.signing import verify_webhook
 from tests.receiver import Receiver
 
@@ -191,3 +193,98 @@ def test_private_networks_refused_at_save_and_at_delivery(app, receiver, monkeyp
     result = webhooks.send(config, pinned, resolver=lambda host: ["127.0.0.1"])
     assert result.ok, result
     assert receiver.on(path)[-1].headers["Host"] == f"hooks.paygate.invalid:{port}"
+
+
+def test_an_attempt_ends_at_its_deadline_whatever_the_receiver_does(app, receiver):
+    """A 200 with Content-Length: 4097 and a byte every 0.5 s never trips the per-read timeout; the
+    attempt's deadline (shortened here, 10 s in production) ends it anyway, as a failure with the reason."""
+    from dataclasses import replace
+
+    from backend.config import get_config
+    from backend.services import webhooks
+
+    config = replace(get_config(), webhook_deadline_seconds=2.0)
+    path = f"/drip/0.5/{secrets.token_hex(3)}"
+    started = time.monotonic()
+    result = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + path, "whsec_x", b"{}"))
+    elapsed = time.monotonic() - started
+    assert not result.ok and result.response_code is None and "Deadline exceeded" in result.response_body
+    assert len(receiver.on(path)) == 1 and elapsed < 2.0 + 1.5, elapsed
+    started = time.monotonic()
+    head = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/drip-head/0.5", "whsec_x", b"{}"))
+    assert not head.ok and "Deadline exceeded" in head.response_body and time.monotonic() - started < 3.5
+    garbage = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/garbage", "whsec_x", b"{}"))
+    assert not garbage.ok and garbage.response_body.startswith("Connection failed: ")  # recorded, not raised
+    ok = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + "/ok/x", "whsec_x", b"{}"))
+    assert ok.ok and ok.response_code == 200 and ok.response_body.startswith('{"received":')  # untouched
+
+
+@pytest.mark.slow
+def test_100_dripping_deliveries_do_not_hold_up_another_merchant(stack, receiver):
+    """One merchant's endpoint drips (a byte every 2 s) to 100 deliveries at once: it holds at most its
+    share of the delivery pool, each attempt ends at the 10 s deadline as a failure with the reason and is
+    retried on schedule, the lease keeps the sweeper from sending a running attempt again, and another
+    merchant's delivery goes out at once."""
+    drip_path = f"/drip/2/{secrets.token_hex(3)}"
+    drip_headers, _ = new_merchant(stack, receiver.url + drip_path)
+    try:
+        for _ in range(100):
+            assert stack.api("POST", "/api/v1/merchant/webhook/test", headers=drip_headers).status_code == 200
+        stack.wait_until(lambda: len(receiver.on(drip_path)) >= 32, 30, "the slow merchant's share in flight")
+        first_sent = receiver.on(drip_path)[0].at
+        time.sleep(0.5)
+        if time.monotonic() - first_sent < 9.0:  # still the first round: exactly its share is in flight
+            assert len(receiver.on(drip_path)) == 32
+
+        ok_path = f"/ok/{secrets.token_hex(3)}"
+        ok_headers, _ = new_merchant(stack, receiver.url + ok_path)
+        asked = time.monotonic()
+        assert stack.api("POST", "/api/v1/merchant/webhook/test", headers=ok_headers).status_code == 200
+        stack.wait_until(lambda: receiver.on(ok_path), 10, "the other merchant's delivery")
+        assert receiver.on(ok_path)[0].at - asked < 10.0  # not behind the slow merchant's deliveries
+
+        def a_failed_attempt():
+            done = [e for e in logs(stack, drip_headers)["data"] if e["attempts"] >= 1]
+            return done and (time.monotonic(), done[0])
+
+        seen_at, entry = stack.wait_until(a_failed_attempt, 20, "a dripping attempt to be recorded")
+        assert seen_at - first_sent < 10.0 + 3.0  # the deadline, plus polling
+        detail = stack.api("GET", f"/api/v1/webhooks/{entry['id']}", headers=drip_headers).json()
+        assert entry["status"] == "pending" and entry["next_retry_at"] and entry["response_code"] is None
+        assert "Deadline exceeded" in detail["response_body"]
+        # No attempt sent again while it ran (the lease outlives the deadline).
+        sends: dict[str, list[float]] = {}
+        for req in receiver.on(drip_path):
+            sends.setdefault(req.headers["webhook-id"], []).append(req.at)
+        assert all(b - a >= 10.0 for times in sends.values() for a, b in zip(times, times[1:]))
+    finally:
+        stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": None}, headers=drip_headers)
+
+
+def test_https_deliveries_verify_the_receivers_certificate(app, tmp_path, monkeypatch):
+    """Deliveries open their own connections (for the deadline): TLS still checks the chain and the name."""
+    import subprocess
+
+    from backend.config import get_config
+    from backend.services import webhooks
+
+    def certificate(name: str, alt_name: bool) -> tuple[str, str]:
+        cert, key = tmp_path / f"{name}.pem", tmp_path / f"{name}.key"
+        extra = ["-addext", "subjectAltName=DNS:localhost"] if alt_name else []
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                        str(cert), "-days", "1", "-subj", "/CN=localhost", *extra], check=True, capture_output=True)
+        return str(cert), str(key)
+
+    good, no_name = certificate("good", True), certificate("no-name", False)
+    for tls, trusted, expected in ((good, False, "SSLCertVerificationError"), (no_name, True, "CertificateError"),
+                                   (good, True, None)):
+        receiver = Receiver(tls=tls)
+        try:
+            monkeypatch.setattr(webhooks.certifi, "where", (lambda c=tls[0]: c) if trusted else certifi_where)
+            result = webhooks.send(get_config(), webhooks.Delivery("log-id", receiver.url + "/ok/tls", "whsec_x", b"{}"))
+        finally:
+            receiver.close()
+        if expected is None:
+            assert result.ok and result.response_code == 200, result
+        else:
+            assert not result.ok and result.response_body == f"Connection failed: {expected}", result
