@@ -76,6 +76,20 @@ def test_the_public_payment_has_no_key_so_a_dropped_answer_is_not_retried(sdk, p
     assert len(list(sdk.payments.list(order_id=order.id))) == 1
 
 
+def test_errors_are_classed_by_code_then_by_status():
+    from paygate.errors import from_response
+
+    body = {"error": {"code": "SERVICE_UNAVAILABLE", "description": "Database unavailable"}}
+    outage = from_response(503, body, "req_1")
+    assert isinstance(outage, paygate.ServiceUnavailable) and outage.code == "SERVICE_UNAVAILABLE"
+    assert outage.request_id == "req_1" and outage.description == "Database unavailable"
+    bare = from_response(502, None, None)  # a proxy's page, no error body
+    assert isinstance(bare, paygate.ServiceUnavailable) and bare.status == 502
+    assert type(from_response(400, {"error": {"code": "INVALID_VPA", "description": "x"}}, None)) is paygate.InvalidVPA
+    unknown = from_response(400, {"error": {"code": "SOMETHING_NEW", "description": "y"}}, None)
+    assert type(unknown) is paygate.BadRequestError and unknown.code == "SOMETHING_NEW"
+
+
 def test_reads_are_retried_on_5xx(sdk, merchant, proxy_for):
     proxy = proxy_for("503", failures=2)
     order = sdk.orders.create(amount=50000)

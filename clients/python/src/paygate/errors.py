@@ -87,17 +87,20 @@ class InternalError(APIError):
 
 
 class ServiceUnavailable(APIError):
-    """A 5xx without the API's error body: a proxy, a restarting server, an outage."""
+    """The API is up but a store behind it is not (SERVICE_UNAVAILABLE, 503, retried after its Retry-After),
+    or a 5xx without the API's error body: a proxy, a restarting server."""
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 BY_CODE: dict[str, type[APIError]] = {
     cls.code: cls for cls in (BadRequestError, InvalidVPA, InvalidCard, ExpiredCard, AuthenticationError,
                               NotFound, MethodNotAllowed, ConflictError, PayloadTooLarge, RateLimitError,
-                              InternalError) if cls.code
+                              InternalError, ServiceUnavailable) if cls.code
 }
 BY_STATUS: dict[int, type[APIError]] = {400: BadRequestError, 401: AuthenticationError, 404: NotFound,
                                         405: MethodNotAllowed, 409: ConflictError, 413: PayloadTooLarge,
-                                        429: RateLimitError, 500: InternalError}
+                                        429: RateLimitError, 500: InternalError, 503: ServiceUnavailable}
 
 
 def from_response(status: int, body: Any, request_id: str | None) -> APIError:
@@ -106,5 +109,6 @@ def from_response(status: int, body: Any, request_id: str | None) -> APIError:
     code = error.get("code") if isinstance(error, dict) else None
     description = error.get("description") if isinstance(error, dict) else None
     cls = BY_CODE.get(code or "") or BY_STATUS.get(status) or (ServiceUnavailable if status >= 500 else APIError)
+    # An unknown code is kept as sent; a body without one takes the class's.
     return cls(description or f"HTTP {status}", code=code, description=description or f"HTTP {status}",
                status=status, request_id=request_id, body=body)
