@@ -67,6 +67,10 @@ class Config:
     rate_limit_login: str = "10/minute;100/hour"
     rate_limit_public_payment: str = "10/minute;30/hour"
     rate_limit_signup: str = "20/hour"
+    # Fernet keys, newest first (MultiFernet): the first encrypts, every one decrypts. Empty: key_file.
+    encryption_keys: tuple[str, ...] = ()
+    encryption_key_file: str = str(ROOT / "var" / "encryption.key")
+    session_token_ttl: float = 12 * 3600.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -105,6 +109,9 @@ class Config:
             rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",
             rate_limit_public_payment=env.get("RATE_LIMIT_PUBLIC_PAYMENT") or "10/minute;30/hour",
             rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",
+            encryption_keys=tuple(k.strip() for k in (env.get("ENCRYPTION_KEYS") or "").split(",") if k.strip()),
+            encryption_key_file=env.get("ENCRYPTION_KEY_FILE") or str(var / "encryption.key"),
+            session_token_ttl=_float(env.get("SESSION_TOKEN_TTL"), 12 * 3600.0),
         )
 
 

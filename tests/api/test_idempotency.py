@@ -57,11 +57,12 @@ def test_errors_are_not_stored(client, merchant_headers):
 
 def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers, app):
     from backend.models import IdempotencyKey, db
+    from backend.keyring import keyring
     from backend.services.idempotency import request_fingerprint
 
     k = key()
     with app.app_context():  # as if the first request were still running
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key="secret_test_xyz789")
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=keyring().fingerprint_key)
         row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
@@ -98,8 +99,8 @@ def test_fingerprint_is_keyed_so_card_data_cannot_be_guessed_from_it():
     from backend.services.idempotency import request_fingerprint
 
     body = b'{"card":{"number":"4111111111111111","cvv":"123"}}'
-    assert request_fingerprint("POST", "/p", body, key="a") != request_fingerprint("POST", "/p", body, key="b")
+    assert request_fingerprint("POST", "/p", body, key=b"a") != request_fingerprint("POST", "/p", body, key=b"b")
     import hashlib
 
     unkeyed = hashlib.sha256(b"POST /p\n" + body).hexdigest()
-    assert unkeyed != request_fingerprint("POST", "/p", body, key="a")
+    assert unkeyed != request_fingerprint("POST", "/p", body, key=b"a")
