@@ -15,8 +15,8 @@ BLUEPRINTS = (bp,)
 def _auth_body(merchant) -> dict:
     """The contract's {merchant, api_key, api_secret}, and beyond it a session token for the dashboard."""
     token, expires_at = merchants.open_session(db.session, deps.config(), merchant)
-    return {"merchant": dump(MerchantOut, merchant), "api_key": merchant.api_key, "api_secret": merchant.api_secret,
-            "session_token": token, "session_expires_at": iso(expires_at)}
+    return {"merchant": dump(MerchantOut, merchant), "api_key": merchant.api_key,
+            "api_secret": merchant.api_secret, "session_token": token, "session_expires_at": iso(expires_at)}
 
 
 @bp.post("/auth/signup", responses={201: AuthOut, 400: ErrorOut, 429: ErrorOut}, summary="Onboard a merchant")

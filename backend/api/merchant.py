@@ -3,7 +3,8 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint
 from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
 from backend.models import db
-from backend.schemas import CredentialsOut, ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
+from backend.schemas import (CredentialsOut, ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut,
+                             WebhookUrlIn, dump)
 from backend.services import merchants, stats, webhooks
 
 bp = merchant_blueprint("merchant", "Merchant")

@@ -33,6 +33,10 @@ def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_hex(16)
 
 
+def new_api_key() -> str:
+    return "key_test_" + secrets.token_hex(8)
+
+
 def new_api_secret() -> str:
     return "secret_test_" + secrets.token_hex(16)
 
@@ -206,7 +210,7 @@ def signup(session: Session, config: Config, name: str, email: str, password: st
         raise bad_request("A merchant with this email already exists")
     merchant = Merchant(
         id=new_uuid(), name=name.strip(), email=email,
-        api_key="key_test_" + secrets.token_hex(8), api_secret=new_api_secret(),
+        api_key=new_api_key(), api_secret=new_api_secret(),
         password_hash=generate_password_hash(password), webhook_secret=new_webhook_secret(), is_active=True,
     )
     session.add(merchant)

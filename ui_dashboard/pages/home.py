@@ -8,7 +8,7 @@ from nicegui import ui
 
 from backend.domain.money import format_amount, format_whole
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp, toast,
+from ui_dashboard.components import (Tag, confirm_dialog, copy_button, icon_button, status_badge, tid, timestamp, toast,
                                      whole_percent)
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -105,14 +105,10 @@ def _credentials(merchant_api: MerchantApi, keys: dict[str, str]) -> None:
             shown["api_secret"].set_text(rolled["api_secret"])
             toast("New API secret issued: the old one no longer works, update your servers")
 
-    with ui.dialog() as confirm, tid(ui.card().classes("max-w-md"), "roll-secret-dialog"):
-        ui.label("Roll the API secret?").classes("text-lg font-semibold")
-        ui.label("The current secret stops working at once, on every request: your servers get 401 until "
-                 "they use the new one.").classes("text-sm text-slate-600")
-        with ui.row().classes("w-full justify-end gap-2"):
-            tid(ui.button("Cancel", on_click=confirm.close).props("flat no-caps"), "cancel-roll-button")
-            tid(ui.button("Roll secret", on_click=roll).props("unelevated no-caps color=negative"),
-                "confirm-roll-button")
+    confirm = confirm_dialog("roll-secret-dialog", "Roll the API secret?",
+                             "The current secret stops working at once, on every request: your servers get "
+                             "401 until they use the new one.", "Roll secret", roll,
+                             "cancel-roll-button", "confirm-roll-button")
 
 
 def _recent_row(payment: dict[str, Any]) -> None:
