@@ -15,7 +15,8 @@ COPY ui_dashboard ui_dashboard
 COPY ui_checkout ui_checkout
 COPY widget widget
 COPY gunicorn.conf.py .
-RUN useradd --create-home paygate && mkdir -p /app/var && chown paygate /app/var
+# /keys: the compose volume of the generated encryption key (a new named volume copies this owner and mode)
+RUN useradd --create-home paygate && mkdir -p /app/var /keys && chown paygate /app/var /keys && chmod 700 /keys
 USER paygate
 EXPOSE 8000 3000 3001
 CMD ["gunicorn", "-w", "2", "--threads", "8", "-b", "0.0.0.0:8000", "backend:create_app()"]

@@ -62,3 +62,15 @@ def test_test_mode_variables_pass_through(compose):
             assert var in env, (name, var)
         assert env["TEST_MODE"] == "true"  # taken from the caller's environment
         assert env["DATABASE_URL"].startswith("postgresql://gateway_user:gateway_pass@postgres:5432/payment_gateway")
+
+
+def test_api_and_worker_share_one_encryption_key(compose):
+    """The worker decrypts the webhook secrets the API encrypted: without ENCRYPTION_KEYS both read the key
+    the API generated in one shared volume."""
+    api, worker = compose["services"]["api"], compose["services"]["worker"]
+    for service in (api, worker):
+        assert service["environment"]["ENCRYPTION_KEY_FILE"] == "/keys/encryption.key"
+        assert "ENCRYPTION_KEYS" in service["environment"]
+    mounts = [{(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+               for v in s["volumes"]} for s in (api, worker)]
+    assert ("keys", "/keys") in mounts[0] & mounts[1]
