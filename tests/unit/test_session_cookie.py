@@ -2,20 +2,20 @@
 DASHBOARD_COOKIE_SECURE=true, and only then: the real Starlette SessionMiddleware, wrapped as the dashboard does."""
 from __future__ import annotations
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
-from starlette.testclient import TestClient
 
 from ui_dashboard.layout import SecureSessionCookie
 
 COOKIE = "paygate_dashboard_session"
 
 
-def _client(always: bool, base_url: str) -> TestClient:
+def _client(always: bool, base_url: str) -> httpx.AsyncClient:
     def touch(request):
         request.session["id"] = "x"
         response = PlainTextResponse("ok")
@@ -24,7 +24,8 @@ def _client(always: bool, base_url: str) -> TestClient:
 
     app = Starlette(routes=[Route("/", touch)],
                     middleware=[Middleware(SessionMiddleware, secret_key="k", session_cookie=COOKIE)])
-    return TestClient(SecureSessionCookie(app, COOKIE, always), base_url=base_url)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(SecureSessionCookie(app, COOKIE, always)),
+                             base_url=base_url)
 
 
 def _session_cookie(response) -> str:
@@ -37,8 +38,9 @@ def _session_cookie(response) -> str:
     (False, "https://testserver", True),
     (True, "http://testserver", True),
 ])
-def test_secure_flag(always, base_url, secure):
-    response = _client(always, base_url).get("/")
+async def test_secure_flag(always, base_url, secure):
+    async with _client(always, base_url) as client:
+        response = await client.get("/")
     cookie = _session_cookie(response)
     assert ("; secure" in cookie) is secure
     assert "httponly" in cookie and "samesite=lax" in cookie
