@@ -31,7 +31,7 @@ def login(body: LoginIn):
     return json_response(_auth_body(merchants.login(db.session, deps.config(), body.email, body.password)))
 
 
-@bp.post("/auth/logout", responses={200: LogoutOut, 401: ErrorOut},
+@bp.post("/auth/logout", responses={200: LogoutOut, 401: ErrorOut}, security=[{"SessionToken": []}],
          summary="Revoke the dashboard session token sent as `Authorization: Bearer <token>`")
 def logout():
     merchants.close_session(db.session, session_token())

@@ -20,7 +20,7 @@ from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_reques
 from backend.domain.clock import utcnow
 from backend.domain.ids import new_uuid
 from backend.domain.webhook_urls import check_webhook_url
-from backend.keyring import keyring
+from backend.keyring import InvalidToken, keyring
 from backend.models import Merchant, MerchantSession
 from backend.services import credential_events
 
@@ -79,7 +79,7 @@ class _Credential:
 # (services/credential_events.py); the expiry only bounds what an announcement lost on the way would leave.
 CREDENTIAL_TTL = 5.0
 _MAX_CACHED = 10_000
-_UNKNOWN = _Credential("", "0" * 64, False, 0.0)  # verified against like a real one, never matches
+_UNKNOWN_HASH = "0" * 64  # an unknown key's: verified against like a real one, never matches
 _credentials: dict[str, _Credential] = {}
 _credentials_lock = threading.Lock()
 
@@ -98,7 +98,7 @@ def _credential(session: Session, config: Config, api_key: str) -> _Credential:
     row = session.execute(select(Merchant.id, Merchant.api_secret_hash, Merchant.is_active)
                           .where(Merchant.api_key == api_key)).first()
     credential = (_Credential(row.id, row.api_secret_hash, bool(row.is_active), now) if row is not None
-                  else _Credential("", _UNKNOWN.api_secret_hash, False, now))
+                  else _Credential("", _UNKNOWN_HASH, False, now))
     with _credentials_lock:
         if len(_credentials) >= _MAX_CACHED:  # bounded: a flood of made-up keys only churns the cache
             _credentials.clear()
@@ -174,6 +174,18 @@ def close_session(session: Session, token: str | None) -> None:
 
 
 # ---------- encryption key rotation ----------
+
+def keys_read_the_stored_secrets(session: Session, config: Config) -> bool:
+    """Whether the configured keys decrypt a stored secret (false: ENCRYPTION_KEYS lost its old key)."""
+    ciphertext = session.execute(select(Merchant.api_secret_encrypted).limit(1)).scalar()
+    session.rollback()
+    try:
+        if ciphertext is not None:
+            keyring(config).decrypt(ciphertext)
+    except InvalidToken:
+        return False
+    return True
+
 
 def reencrypt_all(session: Session, config: Config) -> int:
     """Re-encrypt and re-hash every merchant's secrets under the first key of ENCRYPTION_KEYS.

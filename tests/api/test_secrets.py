@@ -192,3 +192,15 @@ def test_rotation_to_a_new_key_keeps_every_secret_working(client, app, merchant_
         set_config(original)
         app.extensions["paygate.config"] = original
     assert client.get("/api/v1/orders", headers=m["headers"]).status_code == 200
+
+
+def test_start_up_notices_keys_that_cannot_read_the_stored_secrets(app):
+    from backend.config import get_config
+    from backend.keyring import new_key
+    from backend.models import db
+    from backend.services.merchants import keys_read_the_stored_secrets
+
+    with app.app_context():
+        assert keys_read_the_stored_secrets(db.session, get_config())
+        assert not keys_read_the_stored_secrets(db.session, dataclasses.replace(get_config(),
+                                                                                encryption_keys=(new_key(),)))

@@ -1,0 +1,71 @@
+"""The migration to secrets at rest converts existing rows: plaintext secrets become a keyed hash and
+ciphertext that the same secrets keep working against, and the downgrade gives the plaintext back."""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+import sqlalchemy as sa
+
+from tests.stack import BIN, ROOT, Stores
+
+BEFORE = "8bfe116cbd4d"
+ROWS = [("550e8400-e29b-41d4-a716-446655440000", "test@example.com", "key_test_abc123", "secret_test_xyz789",
+         "whsec_test_abc123"),
+        ("7d0e6f8a-0000-4000-8000-000000000001", "old@shop.test", "key_test_old", "secret_test_old_one", None)]
+
+
+@pytest.fixture
+def old_database():
+    """A database (and key file) of its own; migrated to head, the test steps it back to the old schema."""
+    stores = Stores()
+    env = {**os.environ, **stores.env}
+    yield stores, env
+    stores.close()
+
+
+def _flask(env: dict, *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", *args], cwd=ROOT,
+                   env=env, check=True, capture_output=True, timeout=120)
+
+
+def _engine(env: dict) -> sa.Engine:
+    from backend.config import normalize_database_url
+
+    return sa.create_engine(normalize_database_url(env["DATABASE_URL"]))
+
+
+def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_database):
+    from backend.config import Config
+    from backend.keyring import keyring
+
+    stores, env = old_database
+    _flask(env, "downgrade", BEFORE)
+    engine = _engine(env)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM merchants"))
+        for id_, email, key, secret, whsec in ROWS:
+            conn.execute(sa.text(
+                "INSERT INTO merchants (id, name, email, api_key, api_secret, webhook_secret, is_active, created_at, "
+                "updated_at) VALUES (:id, 'Shop', :email, :key, :secret, :whsec, true, :now, :now)"),
+                {"id": id_, "email": email, "key": key, "secret": secret, "whsec": whsec, "now": "2026-01-01 00:00:00"})
+    _flask(env, "upgrade")
+
+    ring = keyring(Config.from_env(env))
+    with engine.connect() as conn:
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("merchants")}
+        rows = {r.id: r for r in conn.execute(sa.text("SELECT * FROM merchants"))}
+    assert "api_secret" not in columns and "webhook_secret" not in columns
+    for id_, _, _, secret, whsec in ROWS:
+        row = rows[id_]
+        assert secret not in repr(tuple(row)) and (whsec is None or whsec not in repr(tuple(row)))
+        assert ring.verify(secret, row.api_secret_hash) and ring.decrypt(row.api_secret_encrypted) == secret
+        assert (None if row.webhook_secret_encrypted is None else ring.decrypt(row.webhook_secret_encrypted)) == whsec
+
+    _flask(env, "downgrade", BEFORE)
+    with engine.connect() as conn:
+        back = {r.id: (r.api_secret, r.webhook_secret)
+                for r in conn.execute(sa.text("SELECT id, api_secret, webhook_secret FROM merchants"))}
+    assert back == {id_: (secret, whsec) for id_, _, _, secret, whsec in ROWS}
+    engine.dispose()
