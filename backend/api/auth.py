@@ -22,7 +22,8 @@ def _auth_body(merchant) -> dict:
 @bp.post("/auth/signup", responses={201: AuthOut, 400: ErrorOut, 429: ErrorOut}, summary="Onboard a merchant")
 @limiter.limit(signup_limit)
 def signup(body: SignupIn):
-    return json_response(_auth_body(merchants.signup(db.session, deps.config(), body.name, body.email, body.password)), 201)
+    merchant = merchants.signup(db.session, deps.config(), body.name, body.email, body.password)
+    return json_response(_auth_body(merchant), 201)
 
 
 @bp.post("/auth/login", responses={200: AuthOut, 401: ErrorOut, 429: ErrorOut}, summary="Log in to the dashboard")

@@ -70,7 +70,8 @@ def downgrade():
     for row in rows:
         bind.execute(merchants.update().where(merchants.c.id == row.id).values(
             api_secret=ring.decrypt(row.api_secret_encrypted),
-            webhook_secret=None if row.webhook_secret_encrypted is None else ring.decrypt(row.webhook_secret_encrypted)))
+            webhook_secret=(None if row.webhook_secret_encrypted is None
+                            else ring.decrypt(row.webhook_secret_encrypted))))
     with op.batch_alter_table('merchants', schema=None) as batch_op:
         batch_op.alter_column('api_secret', existing_type=sa.String(length=64), nullable=False)
         batch_op.drop_column('webhook_secret_encrypted')

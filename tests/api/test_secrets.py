@@ -158,42 +158,6 @@ def test_the_database_holds_no_secret_in_clear(client, app):
         assert value not in dumped
 
 
-def test_rotation_to_a_new_key_keeps_every_secret_working(client, app, merchant_headers):
-    from backend.config import get_config, set_config
-    from backend.keyring import load_keys, new_key
-    from backend.models import db
-    from backend.services.merchants import reencrypt_all
-
-    m = _signup(client)
-    original = get_config()
-    old_keys, new = load_keys(original), new_key()
-
-    def use(keys: tuple[str, ...]):
-        config = dataclasses.replace(original, encryption_keys=keys)
-        set_config(config)
-        app.extensions["paygate.config"] = config
-        return config
-
-    try:
-        with app.app_context():
-            reencrypt_all(db.session, use((new, *old_keys)))
-        use((new,))  # the old key removed: only what was re-encrypted can be read
-        for headers in (merchant_headers, m["headers"]):
-            assert client.get("/api/v1/orders", headers=headers).status_code == 200
-        profile = client.get("/api/v1/merchant", headers=m["bearer"]).get_json()
-        assert profile["webhook_secret"] == m["merchant"]["webhook_secret"]
-        assert client.get("/api/v1/merchant/credentials", headers=m["headers"]).get_json()["api_secret"] == \
-            m["api_secret"]
-        assert client.get("/api/v1/merchant", headers=merchant_headers).get_json()["webhook_secret"] == \
-            TEST_WEBHOOK_SECRET
-    finally:
-        with app.app_context():
-            reencrypt_all(db.session, use((*old_keys, new)))
-        set_config(original)
-        app.extensions["paygate.config"] = original
-    assert client.get("/api/v1/orders", headers=m["headers"]).status_code == 200
-
-
 def test_start_up_notices_keys_that_cannot_read_the_stored_secrets(app):
     from backend.config import get_config
     from backend.keyring import new_key

@@ -1,8 +1,11 @@
-"""The migration to secrets at rest converts existing rows: plaintext secrets become a keyed hash and
-ciphertext that the same secrets keep working against, and the downgrade gives the plaintext back."""
+"""On a database of its own: the migration to secrets at rest converts existing rows (plaintext secrets become
+a keyed hash and ciphertext that the same secrets keep working against; the downgrade gives the plaintext
+back), and the README's key rotation (`flask rotate-encryption-key`) leaves every secret readable under the
+new key alone."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 
 import pytest
@@ -25,9 +28,9 @@ def old_database():
     stores.close()
 
 
-def _flask(env: dict, *args: str) -> None:
-    subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", *args], cwd=ROOT,
-                   env=env, check=True, capture_output=True, timeout=120)
+def _flask(env: dict, *args: str, app: str = "backend:create_app(seed=False)") -> str:
+    return subprocess.run([str(BIN / "flask"), "--app", app, *args], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True, timeout=120).stdout
 
 
 def _engine(env: dict) -> sa.Engine:
@@ -41,7 +44,7 @@ def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_databas
     from backend.keyring import keyring
 
     stores, env = old_database
-    _flask(env, "downgrade", BEFORE)
+    _flask(env, "db", "downgrade", BEFORE)
     engine = _engine(env)
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM merchants"))
@@ -50,7 +53,7 @@ def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_databas
                 "INSERT INTO merchants (id, name, email, api_key, api_secret, webhook_secret, is_active, created_at, "
                 "updated_at) VALUES (:id, 'Shop', :email, :key, :secret, :whsec, true, :now, :now)"),
                 {"id": id_, "email": email, "key": key, "secret": secret, "whsec": whsec, "now": "2026-01-01 00:00:00"})
-    _flask(env, "upgrade")
+    _flask(env, "db", "upgrade")
 
     ring = keyring(Config.from_env(env))
     with engine.connect() as conn:
@@ -63,9 +66,45 @@ def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_databas
         assert ring.verify(secret, row.api_secret_hash) and ring.decrypt(row.api_secret_encrypted) == secret
         assert (None if row.webhook_secret_encrypted is None else ring.decrypt(row.webhook_secret_encrypted)) == whsec
 
-    _flask(env, "downgrade", BEFORE)
+    _flask(env, "db", "downgrade", BEFORE)
     with engine.connect() as conn:
         back = {r.id: (r.api_secret, r.webhook_secret)
                 for r in conn.execute(sa.text("SELECT id, api_secret, webhook_secret FROM merchants"))}
     assert back == {id_: (secret, whsec) for id_, _, _, secret, whsec in ROWS}
+    engine.dispose()
+
+
+def test_rotation_to_a_new_key_with_the_cli(old_database):
+    from backend.config import Config
+    from backend.keyring import Keyring, load_keys, new_key
+
+    stores, env = old_database
+    old = load_keys(Config.from_env(env))
+    new = new_key()
+    # A merchant signed up under the old key, besides the seeded one (the app seeds at start).
+    email = f"r{secrets.token_hex(4)}@rotate.test"
+    _flask(env, "seed", app="backend:create_app()")
+    engine = _engine(env)
+    ring = Keyring(old)
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO merchants (id, name, email, api_key, api_secret_hash, api_secret_encrypted, "
+            "webhook_secret_encrypted, is_active, created_at, updated_at) VALUES (:id, 'Shop', :email, 'key_test_r', "
+            ":hash, :enc, :whsec, true, :now, :now)"),
+            {"id": "7d0e6f8a-0000-4000-8000-000000000002", "email": email, "hash": ring.secret_hash("secret_test_r"),
+             "enc": ring.encrypt("secret_test_r"), "whsec": ring.encrypt("whsec_r"), "now": "2026-01-01 00:00:00"})
+
+    out = _flask({**env, "ENCRYPTION_KEYS": f"{new},{old[0]}"}, "rotate-encryption-key", app="backend:create_app()")
+    assert "2 merchants re-encrypted" in out
+
+    only_new = Keyring([new])
+    with engine.connect() as conn:
+        rows = {r.api_key: r for r in conn.execute(sa.text("SELECT * FROM merchants"))}
+    expected = {"key_test_abc123": ("secret_test_xyz789", "whsec_test_abc123"),
+                "key_test_r": ("secret_test_r", "whsec_r")}
+    for key, (secret, whsec) in expected.items():
+        row = rows[key]
+        assert only_new.verify(secret, row.api_secret_hash) and only_new.decrypt(row.api_secret_encrypted) == secret
+        assert only_new.decrypt(row.webhook_secret_encrypted) == whsec
+        assert not Keyring(old).verify(secret, row.api_secret_hash)
     engine.dispose()
