@@ -65,16 +65,23 @@ class RedisSignal:
             log.warning("could not announce a credential change on Redis: %s", exc)
 
     def _listen(self) -> None:
+        lost = False
         while True:
             try:
                 pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
                 self._flag.set()  # messages may have been missed while not subscribed
+                if lost:
+                    log.warning("credential change listener has Redis again")
+                    lost = False
                 for message in pubsub.listen():
                     if message and message.get("type") == "message":
                         self._flag.set()
-            except Exception as exc:  # noqa: BLE001
-                log.warning("credential change listener lost Redis (%s); retrying", exc)
+            except Exception as exc:  # noqa: BLE001  one line per outage, not one per retry
+                if not lost:
+                    log.warning("credential change listener lost Redis (%s); retrying every %.0f s", exc,
+                                self.RECONNECT_SECONDS)
+                    lost = True
                 time.sleep(self.RECONNECT_SECONDS)
 
     def changed(self) -> bool:
