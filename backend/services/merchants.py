@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.config import Config
-from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
 from backend.domain.clock import utcnow
+from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
 from backend.domain.ids import new_uuid
 from backend.domain.webhook_urls import check_webhook_url
 from backend.keyring import InvalidToken, keyring
@@ -106,7 +106,7 @@ def _credential(session: Session, config: Config, api_key: str) -> _Credential:
     return credential
 
 
-def _announce(session: Session, config: Config) -> None:
+def _announce(config: Config) -> None:
     """After a commit that changed credentials: every process (this one too) forgets what it cached."""
     credential_events.signal_for(config).publish()
     _drop_cached()
@@ -129,7 +129,7 @@ def roll_api_secret(session: Session, config: Config, merchant: Merchant) -> Mer
         raise bad_request("The sandbox merchant's secret is set by TEST_API_SECRET and cannot be rolled")
     merchant.api_secret = new_api_secret()
     session.commit()
-    _announce(session, config)
+    _announce(config)
     return merchant
 
 
@@ -201,7 +201,7 @@ def reencrypt_all(session: Session, config: Config) -> int:
         if merchant.webhook_secret_encrypted is not None:
             merchant.webhook_secret_encrypted = ring.rotate(merchant.webhook_secret_encrypted)
     session.commit()
-    _announce(session, config)
+    _announce(config)
     return len(merchants)
 
 
@@ -231,7 +231,7 @@ def signup(session: Session, config: Config, name: str, email: str, password: st
     except IntegrityError:
         session.rollback()
         raise bad_request("A merchant with this email already exists")
-    _announce(session, config)  # its key may sit in a process's cache as unknown
+    _announce(config)  # its key may sit in a process's cache as unknown
     return merchant
 
 
