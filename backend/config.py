@@ -122,6 +122,10 @@ class Config:
     trusted_proxies: int = 0
     # Lets the dashboard forward its visitor's address (backend/domain/visitor.py); None: kept in var/.
     dashboard_forwarding_secret: str | None = None
+    # Fernet keys, newest first (MultiFernet): the first encrypts, every one decrypts. Empty: key_file.
+    encryption_keys: tuple[str, ...] = ()
+    encryption_key_file: str = str(ROOT / "var" / "encryption.key")
+    session_token_ttl: float = 12 * 3600.0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -175,6 +179,9 @@ class Config:
             rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",
             trusted_proxies=_count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
             dashboard_forwarding_secret=env.get("DASHBOARD_FORWARDING_SECRET") or None,
+            encryption_keys=tuple(k.strip() for k in (env.get("ENCRYPTION_KEYS") or "").split(",") if k.strip()),
+            encryption_key_file=env.get("ENCRYPTION_KEY_FILE") or str(var / "encryption.key"),
+            session_token_ttl=_float(env.get("SESSION_TOKEN_TTL"), 12 * 3600.0),
         )
 
 

@@ -235,6 +235,18 @@ class AuthOut(BaseModel):
     merchant: MerchantOut
     api_key: str
     api_secret: str
+    # Beyond the contract: the dashboard's revocable session (send as `Authorization: Bearer <token>`).
+    session_token: str
+    session_expires_at: Timestamp
+
+
+class CredentialsOut(BaseModel):
+    api_key: str
+    api_secret: str
+
+
+class LogoutOut(BaseModel):
+    revoked: bool
 
 
 class DailyStat(BaseModel):

@@ -85,6 +85,9 @@ class Stores:
             self.db_name = None
             self.env = {"DATABASE_URL": f"sqlite:///{self.tmp / 'paygate.db'}",
                         "HUEY_SQLITE_PATH": str(self.tmp / "huey.db")}
+        # The test's own var/: the generated encryption key and the dashboard's sessions live beside the stores.
+        self.env["ENCRYPTION_KEY_FILE"] = str(self.tmp / "encryption.key")
+        self.env["DASHBOARD_STORAGE_PATH"] = str(self.tmp / "dashboard-storage")
         subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
                        cwd=ROOT, env={**os.environ, **self.env}, check=True, capture_output=True)
 

@@ -18,6 +18,7 @@ async def docs_page() -> RedirectResponse | None:
         return RedirectResponse("/login")
     settings = config.load()
     profile = await attempt(merchant_api.merchant()) or {}
+    keys = await attempt(merchant_api.credentials()) or {"api_key": "key_...", "api_secret": "secret_..."}
     secret = profile.get("webhook_secret") or "whsec_..."
 
     with frame("Integration guide", active="/dashboard/docs"):
@@ -26,12 +27,12 @@ async def docs_page() -> RedirectResponse | None:
                      "Call the API from your server with your key and secret. Amounts are integers in paise: "
                      "50000 is ₹500.00. Keep the returned order id for the checkout.",
                      [("code-snippet-create-order", "bash",
-                       create_order_curl(settings.public_api_url, merchant_api.api_key, merchant_api.api_secret))])
+                       create_order_curl(settings.public_api_url, keys["api_key"], keys["api_secret"]))])
             _section("section-sdk-integration", "2. Open the checkout (browser)",
                      "Load checkout.js and open the payment modal for the order. Only the key id goes to the "
                      "browser, never the secret. Confirm the payment on your server (webhook or "
                      "GET /api/v1/payments/{id}) before you ship anything.",
-                     [("code-snippet-sdk", "html", sdk_html(settings.checkout_url, merchant_api.api_key))])
+                     [("code-snippet-sdk", "html", sdk_html(settings.checkout_url, keys["api_key"]))])
             _section("section-webhook-verification", "3. Verify webhooks (server side)",
                      "Every delivery carries X-Webhook-Signature, the hex HMAC-SHA256 of the raw request body "
                      "keyed with your webhook secret. Compute it over the raw bytes (before parsing JSON), "
