@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response, session_token
+from backend.domain.clock import iso
 from backend.api.limits import (limiter, login_address_key, login_address_limit, login_failed, login_key, login_limit,
                                 signup_key, signup_limit)
 from backend.models import db
