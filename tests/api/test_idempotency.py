@@ -194,7 +194,7 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
     k = key()
     first = plant_stale(k)
     with app.app_context():
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key=keyring().fingerprint_key)
         assert isinstance(idempotency.begin(db.session, merchant_id, k, fingerprint), idempotency.Claim)
         idempotency.abandon(db.session, first)
     third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
