@@ -37,6 +37,15 @@ def order_key() -> str:
     return "order:" + (_json_field("order_id") or get_remote_address())
 
 
+def payment_key() -> str:
+    """The payment in the path: one-time password guesses are counted per payment, whoever sends them."""
+    return "payment:" + str((request.view_args or {}).get("id", ""))[:64]
+
+
+def authenticate_limit() -> str:
+    return deps.config().rate_limit_authenticate
+
+
 def login_limit() -> str:
     return deps.config().rate_limit_login
 

@@ -24,6 +24,13 @@ TEST_MERCHANT_NAME = "Test Merchant"
 _DUMMY_SECRET = "secret_" + "0" * 32
 
 
+TEST_KEY_PREFIX = "key_test_"  # a sandbox key: the checkout shows its test-mode banner
+
+
+def is_test_key(api_key: str) -> bool:
+    return api_key.startswith(TEST_KEY_PREFIX)
+
+
 def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_hex(16)
 
@@ -114,7 +121,7 @@ def signup(session: Session, name: str, email: str, password: str) -> Merchant:
         raise bad_request("A merchant with this email already exists")
     merchant = Merchant(
         id=new_uuid(), name=name.strip(), email=email,
-        api_key="key_test_" + secrets.token_hex(8), api_secret="secret_test_" + secrets.token_hex(16),
+        api_key=TEST_KEY_PREFIX + secrets.token_hex(8), api_secret="secret_test_" + secrets.token_hex(16),
         password_hash=generate_password_hash(password), webhook_secret=new_webhook_secret(), is_active=True,
     )
     session.add(merchant)

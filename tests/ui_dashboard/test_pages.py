@@ -273,3 +273,14 @@ async def test_docs_carry_the_merchants_own_key(user: User, new_merchant) -> Non
     assert new_merchant["api_key"] in sdk and new_merchant["api_secret"] not in sdk
     webhook = text_of(user, "code-snippet-webhook")
     assert "hmac" in webhook and new_merchant["merchant"]["webhook_secret"] in webhook
+
+
+async def test_docs_publish_the_test_values(user: User, new_merchant) -> None:
+    from backend.processors.test_values import TEST_VALUES
+
+    await login(user, new_merchant["merchant"]["email"], new_merchant["password"])
+    await user.open("/dashboard/docs")
+    await see(user, "4. Test values")
+    for value in TEST_VALUES:
+        await see(user, f"{'VPA' if value.method == 'upi' else 'card'} {value.shown}")
+    await see(user, "authentication_failed, authentication_timeout, authentication_cancelled")
