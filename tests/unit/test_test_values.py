@@ -70,3 +70,23 @@ def test_random_failures_and_legacy_references_have_reasons():
     assert sim.outcome("card", card.reference).reason == "card_declined"
     assert sim.outcome("upi", "sim_decline_abcdef").reason == "payment_declined"
     assert sim.outcome("upi", "sim_approve_abcdef").success
+
+
+def test_upi_require_approval_makes_every_other_upi_payment_wait_in_test_mode_only():
+    attempt = Attempt("upi", 100, "INR", vpa="someone@okaxis")
+    waiting = SimulatedProcessor(config(test_mode=True, upi_require_approval=True))
+    sub = waiting.submit(attempt)
+    assert sub.action == APPROVE
+    assert waiting.answer_collect(sub.reference, True).accepted and waiting.outcome("upi", sub.reference).success
+    assert not waiting.answer_collect(sub.reference, False).accepted
+    assert SimulatedProcessor(config(test_mode=False, upi_require_approval=True)).submit(attempt).action is None
+    assert SimulatedProcessor(config(test_mode=True)).submit(attempt).action is None
+    card = Attempt("card", 100, "INR", card_number="4111111111111111")
+    assert waiting.submit(card).action is None
+
+
+def test_wait_timeouts_default_to_300_or_30_in_test_mode():
+    assert (Config.from_env({}).authentication_timeout, Config.from_env({}).upi_collect_timeout) == (300, 300)
+    test = Config.from_env({"TEST_MODE": "true"})
+    assert (test.authentication_timeout, test.upi_collect_timeout) == (30, 30)
+    assert Config.from_env({"TEST_MODE": "true", "AUTHENTICATION_TIMEOUT": "45"}).authentication_timeout == 45
