@@ -113,6 +113,8 @@ class Payment(db.Model):
         Index("ix_payments_merchant_created", "merchant_id", "created_at"),
         # The sweeper's scan: only rows still waiting for the processor.
         Index("ix_payments_pending_ready", "ready_at", postgresql_where=_PENDING, sqlite_where=_PENDING),
+        # The dashboard's filter by failure reason.
+        Index("ix_payments_merchant_reason", "merchant_id", "error_reason"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -127,6 +129,16 @@ class Payment(db.Model):
     card_last4: Mapped[str | None] = mapped_column(String(4))
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_description: Mapped[str | None] = mapped_column(String(255))
+    # Why it failed, where and at which step (domain.errors.FAILURE_REASONS); null unless failed.
+    error_reason: Mapped[str | None] = mapped_column(String(50))
+    error_source: Mapped[str | None] = mapped_column(String(20))
+    error_step: Mapped[str | None] = mapped_column(String(40))
+    # What a pending payment waits for (domain.status.PaymentWait); ready_at is then the wait's deadline.
+    waiting_for: Mapped[str | None] = mapped_column(String(20))
+    authentication_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    card_issuer: Mapped[str | None] = mapped_column(String(64))
+    # Where the standalone authentication page sends the shopper afterwards (payment create's return_url).
+    return_url: Mapped[str | None] = mapped_column(String(2048))
     captured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # The acquirer's reference for this attempt; never card data.
     processor_ref: Mapped[str | None] = mapped_column(String(64))

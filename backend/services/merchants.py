@@ -29,12 +29,19 @@ TEST_MERCHANT_NAME = "Test Merchant"
 SESSION_TOKEN_PREFIX = "sess_"
 
 
+TEST_KEY_PREFIX = "key_test_"  # a sandbox key: the checkout shows its test-mode banner
+
+
+def is_test_key(api_key: str) -> bool:
+    return api_key.startswith(TEST_KEY_PREFIX)
+
+
 def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_hex(16)
 
 
 def new_api_key() -> str:
-    return "key_test_" + secrets.token_hex(8)
+    return TEST_KEY_PREFIX + secrets.token_hex(8)
 
 
 def new_api_secret() -> str:
