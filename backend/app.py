@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
     "ApiSecret": {"type": "apiKey", "in": "header", "name": "X-Api-Secret"},
+    "SessionToken": {"type": "http", "scheme": "bearer", "description": "a dashboard session token (sess_...)"},
 }
 
 
@@ -74,6 +75,7 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
 
     import tasks  # noqa: F401  installs the Huey queue as the job queue
 
+    from backend.services import merchants
     from seeds import register_cli, seed_all
 
     register_cli(app)
@@ -81,6 +83,9 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
         with app.app_context():
             try:
                 seed_all(config)
+                if not merchants.keys_read_the_stored_secrets(db.session, config):
+                    log.error("ENCRYPTION_KEYS cannot decrypt the stored merchant secrets: list the key they were "
+                              "encrypted with (see README, Rotating the key)")
             except (OperationalError, ProgrammingError):
                 db.session.rollback()
                 log.warning("database not migrated yet; run `flask db upgrade` (make run does it)")

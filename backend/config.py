@@ -122,6 +122,20 @@ class Config:
     trusted_proxies: int = 0
     # Lets the dashboard forward its visitor's address (backend/domain/visitor.py); None: kept in var/.
     dashboard_forwarding_secret: str | None = None
+    # Fernet keys, newest first (MultiFernet): the first encrypts, every one decrypts. Empty: key_file.
+    encryption_keys: tuple[str, ...] = ()
+    encryption_key_file: str = str(ROOT / "var" / "encryption.key")
+    session_token_ttl: float = 12 * 3600.0
+    rate_limit_authenticate: str = "10/minute;30/hour"
+    # Sandbox waits (beyond the contract), in seconds: 3-D Secure's one-time password and a UPI collect
+    # request's approval. Defaults 300, or 30 in test mode.
+    authentication_timeout: int = 300
+    upi_collect_timeout: int = 300
+    upi_require_approval: bool = False
+    # Where shoppers reach the hosted checkout: next_action.url points there.
+    checkout_url: str = "http://localhost:3001"
+    # The payee of the UPI intent link (upi://pay?pa=...) the checkout shows as a QR code.
+    upi_payee_vpa: str = "paygate@upi"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -142,6 +156,8 @@ class Config:
         env = os.environ if env is None else env
         var = ROOT / "var"
         db_url = env.get("DATABASE_URL") or f"sqlite:///{var / 'paygate.db'}"
+        test_mode = _bool(env.get("TEST_MODE"), False)
+        wait_default = 30 if test_mode else 300
         return cls(
             database_url=normalize_database_url(db_url),
             redis_url=env.get("REDIS_URL") or None,
@@ -158,7 +174,7 @@ class Config:
             card_success_rate=_float(env.get("CARD_SUCCESS_RATE"), 0.95),
             processing_delay_min=_int(env.get("PROCESSING_DELAY_MIN"), 5000),
             processing_delay_max=_int(env.get("PROCESSING_DELAY_MAX"), 10000),
-            test_mode=_bool(env.get("TEST_MODE"), False),
+            test_mode=test_mode,
             test_payment_success=_bool(env.get("TEST_PAYMENT_SUCCESS"), True),
             test_processing_delay=_int(env.get("TEST_PROCESSING_DELAY"), 1000),
             webhook_retry_intervals_test=_bool(env.get("WEBHOOK_RETRY_INTERVALS_TEST"), False),
@@ -175,6 +191,15 @@ class Config:
             rate_limit_signup=env.get("RATE_LIMIT_SIGNUP") or "20/hour",
             trusted_proxies=_count(env.get("TRUSTED_PROXIES"), "TRUSTED_PROXIES"),
             dashboard_forwarding_secret=env.get("DASHBOARD_FORWARDING_SECRET") or None,
+            encryption_keys=tuple(k.strip() for k in (env.get("ENCRYPTION_KEYS") or "").split(",") if k.strip()),
+            encryption_key_file=env.get("ENCRYPTION_KEY_FILE") or str(var / "encryption.key"),
+            session_token_ttl=_float(env.get("SESSION_TOKEN_TTL"), 12 * 3600.0),
+            rate_limit_authenticate=env.get("RATE_LIMIT_AUTHENTICATE") or "10/minute;30/hour",
+            authentication_timeout=_int(env.get("AUTHENTICATION_TIMEOUT"), wait_default),
+            upi_collect_timeout=_int(env.get("UPI_COLLECT_TIMEOUT"), wait_default),
+            upi_require_approval=_bool(env.get("UPI_REQUIRE_APPROVAL"), False),
+            checkout_url=(env.get("CHECKOUT_URL") or "http://localhost:3001").rstrip("/"),
+            upi_payee_vpa=env.get("UPI_PAYEE_VPA") or "paygate@upi",
         )
 
 

@@ -1,4 +1,4 @@
-"""The six tables of the architecture document, as SQLAlchemy 2 typed models.
+"""The seven tables of the architecture document, as SQLAlchemy 2 typed models.
 
 The schema changes only through migrations/ (Flask-Migrate); these classes describe it.
 """
@@ -13,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from backend.domain.clock import as_utc, utcnow
+from backend.keyring import keyring
 
 
 class UTCDateTime(TypeDecorator):
@@ -49,13 +50,46 @@ class Merchant(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     email: Mapped[str] = mapped_column(String(255), unique=True)
     api_key: Mapped[str] = mapped_column(String(64), unique=True)
-    api_secret: Mapped[str] = mapped_column(String(64))
+    # No secret is stored in clear (backend/keyring.py): the API secret is checked against a keyed hash
+    # and kept encrypted only because the dashboard shows it; the webhook secret is encrypted.
+    api_secret_hash: Mapped[str] = mapped_column(String(64))
+    api_secret_encrypted: Mapped[str] = mapped_column(Text)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     webhook_url: Mapped[str | None] = mapped_column(String(2048))
-    webhook_secret: Mapped[str | None] = mapped_column(String(64))
+    webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def api_secret(self) -> str:
+        return keyring().decrypt(self.api_secret_encrypted)
+
+    @api_secret.setter
+    def api_secret(self, value: str) -> None:
+        ring = keyring()
+        self.api_secret_hash = ring.secret_hash(value)
+        self.api_secret_encrypted = ring.encrypt(value)
+
+    @property
+    def webhook_secret(self) -> str | None:
+        return None if self.webhook_secret_encrypted is None else keyring().decrypt(self.webhook_secret_encrypted)
+
+    @webhook_secret.setter
+    def webhook_secret(self, value: str | None) -> None:
+        self.webhook_secret_encrypted = None if value is None else keyring().encrypt(value)
+
+
+class MerchantSession(db.Model):
+    """A dashboard session: a revocable bearer token issued at login. Only its SHA-256 is stored (the token
+    is 256 random bits, so an unkeyed hash cannot be reversed and survives key rotation)."""
+
+    __tablename__ = "merchant_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class Order(db.Model):
@@ -79,6 +113,8 @@ class Payment(db.Model):
         Index("ix_payments_merchant_created", "merchant_id", "created_at"),
         # The sweeper's scan: only rows still waiting for the processor.
         Index("ix_payments_pending_ready", "ready_at", postgresql_where=_PENDING, sqlite_where=_PENDING),
+        # The dashboard's filter by failure reason.
+        Index("ix_payments_merchant_reason", "merchant_id", "error_reason"),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -93,6 +129,16 @@ class Payment(db.Model):
     card_last4: Mapped[str | None] = mapped_column(String(4))
     error_code: Mapped[str | None] = mapped_column(String(50))
     error_description: Mapped[str | None] = mapped_column(String(255))
+    # Why it failed, where and at which step (domain.errors.FAILURE_REASONS); null unless failed.
+    error_reason: Mapped[str | None] = mapped_column(String(50))
+    error_source: Mapped[str | None] = mapped_column(String(20))
+    error_step: Mapped[str | None] = mapped_column(String(40))
+    # What a pending payment waits for (domain.status.PaymentWait); ready_at is then the wait's deadline.
+    waiting_for: Mapped[str | None] = mapped_column(String(20))
+    authentication_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    card_issuer: Mapped[str | None] = mapped_column(String(64))
+    # Where the standalone authentication page sends the shopper afterwards (payment create's return_url).
+    return_url: Mapped[str | None] = mapped_column(String(2048))
     captured: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # The acquirer's reference for this attempt; never card data.
     processor_ref: Mapped[str | None] = mapped_column(String(64))

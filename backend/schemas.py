@@ -9,11 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal, Optional
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt,
-                      StrictStr, field_validator, model_serializer)
+from urllib.parse import quote, urlencode
 
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt,
+                      StrictStr, computed_field, field_validator, model_serializer)
+
+from backend.config import get_config
 from backend.domain.clock import as_utc, iso
-from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT
+from backend.domain.errors import FAILURE_REASONS
+from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentWait
+from backend.processors.test_values import TEST_OTP, openapi_summary
 
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 
@@ -64,8 +70,23 @@ class CardIn(_In):
 class PaymentCreate(_In):
     order_id: StrictStr = Field(max_length=64)
     method: StrictStr = Field(description="upi or card")
-    vpa: Optional[StrictStr] = Field(None, max_length=255, description="Required for UPI")
-    card: Optional[CardIn] = Field(None, description="Required for cards; never stored")
+    vpa: Optional[StrictStr] = Field(None, max_length=255, description="Required for UPI. Test values, in every "
+                                     "mode: " + openapi_summary("upi"))
+    card: Optional[CardIn] = Field(None, description="Required for cards; never stored. Test numbers, in every "
+                                   "mode: " + openapi_summary("card") + f". The 3-D Secure OTP is {TEST_OTP}.")
+    return_url: Optional[StrictStr] = Field(None, max_length=2048, description=(
+        "Beyond the contract: where next_action.url sends the shopper back after 3-D Secure "
+        "(http or https), with ?payment_id=...&status=..."))
+
+
+class AuthenticateIn(_In):
+    otp: StrictStr = Field(min_length=1, max_length=12, description=(
+        f"The 3-D Secure one-time password; {TEST_OTP} passes in the sandbox. "
+        f"{AUTHENTICATION_ATTEMPTS} wrong ones fail the payment (authentication_failed)."))
+
+
+class CollectAnswerIn(_In):
+    approve: bool = Field(description="true: the shopper approves in the (simulated) UPI app; false: declines")
 
 
 class CaptureIn(_In):
@@ -100,6 +121,7 @@ class PageQuery(BaseModel):
 
 class PaymentQuery(PageQuery):
     status: Optional[Literal["pending", "success", "failed"]] = None
+    error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
     method: Optional[Literal["upi", "card"]] = None
     order_id: Optional[str] = Field(None, max_length=64)
     from_: Optional[datetime] = Field(None, alias="from")
@@ -150,10 +172,41 @@ class PublicOrderOut(_Out):
     currency: str
     status: str
     merchant_name: str
+    test_mode: bool = Field(description="Beyond: the merchant uses a sandbox (key_test_) key")
 
 
-_METHOD_FIELDS = {"upi": {"vpa"}, "card": {"card_network", "card_last4"}}
-_ALL_METHOD_FIELDS = {"vpa", "card_network", "card_last4"}
+_METHOD_FIELDS = {"upi": {"vpa"}, "card": {"card_network", "card_last4", "card_issuer"}}
+_ALL_METHOD_FIELDS = {"vpa", "card_network", "card_last4", "card_issuer"}
+_REASON_DOC = "Beyond the contract: why a failed payment failed (" + ", ".join(FAILURE_REASONS) + "); null otherwise"
+
+
+class NextAction(BaseModel):
+    type: Literal["authenticate"]
+    url: str
+
+
+class _Waits(_Out):
+    """Beyond the contract: failure reasons, and what a pending payment waits for, with its deadline."""
+    error_reason: Optional[str] = Field(None, description=_REASON_DOC)
+    error_source: Optional[str] = Field(None, description="customer, bank, business or gateway; null unless failed")
+    error_step: Optional[str] = Field(None, description=(
+        "payment_initiation, payment_authentication or payment_authorization; null unless failed"))
+    waiting_for: Optional[str] = Field(None, description=(
+        "authentication (3-D Secure) or approval (UPI collect) while the shopper must act; else null"))
+    ready_at: Optional[datetime] = Field(None, exclude=True)
+
+    @computed_field(description="While waiting: when the wait expires and the payment fails")
+    @property
+    def expires_at(self) -> Optional[str]:
+        return iso(self.ready_at) if self.waiting_for and self.ready_at else None
+
+    @computed_field(description='{"type": "authenticate", "url": ...} while 3-D Secure is pending; else null')
+    @property
+    def next_action(self) -> Optional[NextAction]:
+        if self.waiting_for != PaymentWait.AUTHENTICATION.value:
+            return None
+        url = f"{get_config().checkout_url}/authenticate?{urlencode({'payment_id': self.id})}"  # type: ignore
+        return NextAction(type="authenticate", url=url)
 
 
 class _MethodFields(_Out):
@@ -169,7 +222,7 @@ class _MethodFields(_Out):
         return data
 
 
-class PaymentOut(_MethodFields):
+class PaymentOut(_MethodFields, _Waits):
     id: str
     order_id: str
     amount: int
@@ -178,6 +231,8 @@ class PaymentOut(_MethodFields):
     vpa: Optional[str] = None
     card_network: Optional[str] = None
     card_last4: Optional[str] = None
+    card_issuer: Optional[str] = None
+    return_url: Optional[str] = None
     status: str
     captured: bool
     error_code: Optional[str]
@@ -186,7 +241,7 @@ class PaymentOut(_MethodFields):
     updated_at: Timestamp
 
 
-class PublicPaymentOut(_Out):
+class PublicPaymentOut(_Waits):
     id: str
     order_id: str
     amount: int
@@ -195,6 +250,25 @@ class PublicPaymentOut(_Out):
     status: str
     error_code: Optional[str]
     error_description: Optional[str]
+    card_issuer: Optional[str] = None
+    return_url: Optional[str] = None
+    authentication_attempts: int = Field(0, exclude=True)
+
+    @computed_field(description="Beyond: wrong one-time passwords still allowed while 3-D Secure is pending")
+    @property
+    def authentication_attempts_left(self) -> Optional[int]:
+        if self.waiting_for != PaymentWait.AUTHENTICATION.value:
+            return None
+        return max(0, AUTHENTICATION_ATTEMPTS - (self.authentication_attempts or 0))
+
+    @computed_field(description="Beyond: the UPI intent link (upi://pay?...) while a collect request waits")
+    @property
+    def upi_intent(self) -> Optional[str]:
+        if self.waiting_for != PaymentWait.APPROVAL.value:
+            return None
+        query = urlencode({"pa": get_config().upi_payee_vpa, "pn": "PayGate",
+                           "am": format_decimal(self.amount), "tr": self.id, "cu": self.currency}, quote_via=quote)
+        return f"upi://pay?{query}"
 
 
 class RefundOut(_Out):
@@ -237,6 +311,18 @@ class AuthOut(BaseModel):
     merchant: MerchantOut
     api_key: str
     api_secret: str
+    # Beyond the contract: the dashboard's revocable session (send as `Authorization: Bearer <token>`).
+    session_token: str
+    session_expires_at: Timestamp
+
+
+class CredentialsOut(BaseModel):
+    api_key: str
+    api_secret: str
+
+
+class LogoutOut(BaseModel):
+    revoked: bool
 
 
 class DailyStat(BaseModel):

@@ -85,6 +85,9 @@ class Stores:
             self.db_name = None
             self.env = {"DATABASE_URL": f"sqlite:///{self.tmp / 'paygate.db'}",
                         "HUEY_SQLITE_PATH": str(self.tmp / "huey.db")}
+        # The test's own var/: the generated encryption key and the dashboard's sessions live beside the stores.
+        self.env["ENCRYPTION_KEY_FILE"] = str(self.tmp / "encryption.key")
+        self.env["DASHBOARD_STORAGE_PATH"] = str(self.tmp / "dashboard-storage")
         subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
                        cwd=ROOT, env={**os.environ, **self.env}, check=True, capture_output=True)
 
@@ -217,6 +220,11 @@ DEFAULT_ENV = {
     "RATE_LIMIT_LOGIN_ADDRESS": "10000/minute",
     # Shared by a stack's API and dashboard, so that neither writes one into the repository's var/.
     "DASHBOARD_FORWARDING_SECRET": "test-forwarding-" + secrets.token_hex(8),
+    "RATE_LIMIT_AUTHENTICATE": "10000/minute",
+    # The sandbox's waits (3-D Secure, UPI collect): long enough for a browser on a busy machine to answer,
+    # short enough for the timeout tests.
+    "AUTHENTICATION_TIMEOUT": "12",
+    "UPI_COLLECT_TIMEOUT": "12",
 }
 
 
@@ -237,6 +245,9 @@ class Stack:
         self.api_port = free_port()
         self.api_url = f"http://127.0.0.1:{self.api_port}"
         self.env["API_URL"] = self.api_url
+        # Known before the checkout starts: the API's next_action.url points there.
+        self._checkout_port = free_port()
+        self.env["CHECKOUT_URL"] = f"http://127.0.0.1:{self._checkout_port}"
         self._checkout_url: str | None = None
         self._dashboard_url: str | None = None
         self.start_api()
@@ -287,7 +298,7 @@ class Stack:
     @property
     def checkout_url(self) -> str:
         if self._checkout_url is None:
-            port = free_port()
+            port = self._checkout_port
             self._spawn("checkout", [sys.executable, "-m", "ui_checkout"], {"CHECKOUT_PORT": str(port)})
             self._checkout_url = f"http://127.0.0.1:{port}"
             self._wait_http(self._checkout_url + "/checkout.js", "checkout", 60)

@@ -8,7 +8,9 @@ from fastapi import Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from nicegui import app, ui
 
+import ui_checkout.authenticate_page  # noqa: F401  (registers /authenticate: next_action.url)
 import ui_checkout.page  # noqa: F401  (registers /checkout)
+import ui_checkout.upi_app  # noqa: F401  (registers /upi-app: the sandbox's UPI app)
 
 WIDGET = Path(__file__).resolve().parent.parent / "widget" / "dist" / "checkout.js"
 WIDGET_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",

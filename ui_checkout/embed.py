@@ -12,6 +12,8 @@ from typing import Any
 
 from nicegui import Client
 
+from backend.domain.errors import shopper_message
+
 SCRIPT = """<script>
 window.paygateEmbed = (function () {
   var target = null;
@@ -46,9 +48,13 @@ def success_message(payment: dict[str, Any]) -> dict[str, Any]:
 
 
 def failure_message(payment: dict[str, Any]) -> dict[str, Any]:
+    """Beyond §7's {paymentId, orderId, error}: why (reason, source, step: the payment's error_* fields)
+    and the sentence the shopper was shown (description)."""
     return {"type": "payment_failed",
             "data": {"paymentId": payment["id"], "orderId": payment["order_id"],
-                     "error": payment.get("error_description") or "Payment failed"}}
+                     "error": payment.get("error_description") or "Payment failed",
+                     "reason": payment.get("error_reason"), "source": payment.get("error_source"),
+                     "step": payment.get("error_step"), "description": shopper_message(payment.get("error_reason"))}}
 
 
 class Embed:

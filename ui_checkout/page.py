@@ -6,7 +6,10 @@ its id is in the address (`&payment_id=`), so a reload picks it up again instead
 
 Test ids beyond §7: `card-network` (the network as typed), `form-error` (the API's refusal),
 `order-paid`, `order-error` (`data-reason` missing | not_found | unavailable) with `order-error-title`
-and `order-error-message`.
+and `order-error-message`; `test-mode-banner` for a sandbox merchant; `error-reason` (the shopper's
+sentence for the failure, `data-reason` its error_reason) in `error-state`; and the waiting states of
+ui_checkout/waits.py (3-D Secure, UPI collect). `/authenticate?payment_id=` is next_action.url: the same
+page for one payment, sending the shopper to the payment's return_url once it is final.
 """
 from __future__ import annotations
 
@@ -16,11 +19,15 @@ from typing import Any, Callable
 from nicegui import ui
 
 from backend.domain import ids
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from backend.domain.errors import shopper_message
 from backend.domain.money import format_amount
 from ui_checkout import api, forms
 from ui_checkout.embed import SCRIPT as EMBED_SCRIPT
 from ui_checkout.embed import Embed, failure_message, success_message
 from ui_checkout.style import CSS
+from ui_checkout.waits import COUNTDOWN_SCRIPT, AuthenticationState, UpiWaitingState
 
 POLL_SECONDS = 2.0
 SLOW_AFTER_POLLS = 15  # 30 s: tell the shopper it is taking longer than usual
@@ -47,9 +54,11 @@ def header(name: str, embedded: bool) -> None:
 class Checkout:
     """One shopper's page: its state lives here, one instance per browser tab."""
 
-    def __init__(self, order: dict[str, Any], embed: Embed):
+    def __init__(self, order: dict[str, Any], embed: Embed, return_to_merchant: bool = False):
         self.order = order
         self.embed = embed
+        self.return_to_merchant = return_to_merchant  # next_action.url: back to return_url when final
+        self.shown: tuple[str, str | None] | None = None  # (status, waiting_for) on screen while following
         self.method = "upi"
         self.values = {"vpa": "", "number": "", "expiry": "", "cvv": "", "name": ""}
         self.inputs: list[ui.input] = []
@@ -58,6 +67,9 @@ class Checkout:
         self.busy = False
         self.timer = ui.timer(POLL_SECONDS, self.poll, active=False, immediate=False)
         with test_id(ui.column().classes("pg-card"), "checkout-container"):
+            if order.get("test_mode"):
+                test_id(ui.label("Test mode: no real money moves").classes("pg-test-banner"),
+                        "test-mode-banner").props("role=note")
             self.header()
             self.summary()
             self.body = ui.column().classes("pg-body")
@@ -169,6 +181,7 @@ class Checkout:
                 ui.label("Payment ID").classes("pg-muted")
                 test_id(ui.label(payment["id"]).classes("pg-order-id"), "payment-id")
         self.embed.post(success_message(payment))
+        self.back_to_merchant(payment)
 
     def show_error(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
@@ -177,10 +190,31 @@ class Checkout:
             ui.icon("error").classes("pg-state-icon pg-bad")
             ui.label("Payment failed").classes("pg-state-title")
             test_id(ui.label(payment.get("error_description") or "Payment failed"), "error-message")
+            test_id(ui.label(shopper_message(payment.get("error_reason"))).classes("pg-reason"),
+                    "error-reason").props(f"data-reason={payment.get('error_reason') or 'unknown'}")
             ui.label("No money was taken. You can try again.").classes("pg-muted")
             retry = ui.button("Try Again", color=None, on_click=self.retry).classes("pg-pay")
             test_id(retry.props("unelevated no-caps"), "retry-button")
         self.embed.post(failure_message(payment))
+        self.back_to_merchant(payment)
+
+    def show_authentication(self, payment: dict[str, Any]) -> None:
+        self.body.clear()
+        with self.body:
+            self.authentication = AuthenticationState(payment, bool(self.order.get("test_mode")),
+                                                      self.submit_otp, self.cancel_authentication)
+
+    def show_upi_waiting(self, payment: dict[str, Any]) -> None:
+        self.body.clear()
+        with self.body:
+            UpiWaitingState(payment, bool(self.order.get("test_mode")))
+
+    def back_to_merchant(self, payment: dict[str, Any]) -> None:
+        """On next_action.url, a final payment sends the shopper to the merchant's return_url."""
+        url = payment.get("return_url")
+        if self.return_to_merchant and url:
+            ui.timer(2.0, lambda: ui.navigate.to(with_query(url, payment_id=payment["id"], status=payment["status"])),
+                     once=True)
 
     def show_paid(self) -> None:
         self.body.clear()
@@ -236,18 +270,47 @@ class Checkout:
         self.form_error.set_visibility(True)
 
     def follow(self, payment: dict[str, Any], remember: bool = True) -> None:
-        """Show a payment until it ends: at once if it already has, else poll every 2 s."""
+        """Show a payment until it ends: at once if it already has, else poll every 2 s (also while it
+        waits for the shopper: the answer may come from elsewhere, and the deadline is the API's)."""
         self.payment = payment
         if remember:
             self.remember_payment(payment["id"])
+        self.shown = (payment["status"], payment.get("waiting_for"))
         if payment["status"] == "success":
             self.show_success(payment)
         elif payment["status"] == "failed":
             self.show_error(payment)
         else:
-            self.show_processing()
+            if payment.get("waiting_for") == "authentication":
+                self.show_authentication(payment)
+            elif payment.get("waiting_for") == "approval":
+                self.show_upi_waiting(payment)
+            else:
+                self.show_processing()
             self.polls = 0
             self.timer.activate()
+
+    async def submit_otp(self, otp: str) -> None:
+        await self.answer(api.authenticate(self.payment["id"], otp))
+
+    async def cancel_authentication(self) -> None:
+        await self.answer(api.cancel_authentication(self.payment["id"]))
+
+    async def answer(self, call) -> None:
+        """The API answers with the payment: still waiting (a wrong password), on to the bank, or failed."""
+        try:
+            payment = await call
+        except api.ApiError as exc:
+            if exc.status in (400, 404):  # expired or already answered: show what the payment is now
+                await self.poll()
+            else:
+                self.authentication.wrong(exc.description)
+            return
+        if payment.get("waiting_for") == "authentication":
+            left = payment.get("authentication_attempts_left")
+            self.authentication.wrong(f"Incorrect password. {left} attempt{'s' if left != 1 else ''} left.")
+            return
+        self.follow(payment, remember=False)
 
     async def poll(self) -> None:
         if self.payment is None:
@@ -260,8 +323,10 @@ class Checkout:
         if self.payment is None or payment["id"] != self.payment["id"]:
             return
         self.polls += 1
-        if payment["status"] in ("success", "failed"):
+        if payment["status"] in ("success", "failed") or (payment["status"], payment.get("waiting_for")) != self.shown:
             self.follow(payment, remember=False)
+        elif payment.get("waiting_for"):
+            return  # the shopper's turn: the wait's own countdown says how long
         elif self.polls == SLOW_AFTER_POLLS:
             self.slow_note.set_text("This is taking longer than usual. We're still waiting for your bank.")
         elif self.polls >= GIVE_UP_AFTER_POLLS:
@@ -291,6 +356,12 @@ class Checkout:
             return False
         self.follow(payment, remember=False)  # the address names it already
         return True
+
+
+def with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit(parts._replace(query=query))
 
 
 def problem(reason: str, title: str, text: str, embedded: bool) -> None:
@@ -323,6 +394,7 @@ async def find_order(order_id: str) -> dict[str, Any] | None:
 async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str = "") -> None:
     ui.add_css(CSS)
     ui.add_head_html(forms.FORMAT_SCRIPT)
+    ui.add_head_html(COUNTDOWN_SCRIPT)
     is_embedded = embedded.lower() in ("true", "1", "yes")
     if is_embedded:
         ui.add_head_html(EMBED_SCRIPT)

@@ -45,6 +45,20 @@ body.pg-embedded-body .pg-card { max-width: none; border-radius: 0; box-shadow: 
 .pg-footer { width: 100%; justify-content: center; align-items: center; gap: 4px; padding: 10px 0 14px;
   color: #94a3b8; font-size: .75rem; border-top: 1px solid #f1f5f9; }
 .pg-footer .q-icon { font-size: 14px; }
+.pg-test-banner { width: 100%; justify-content: center; padding: 6px 12px; background: #fef3c7; color: #92400e;
+  font-size: .8rem; font-weight: 600; text-align: center; }
+.pg-bank { width: 100%; gap: 10px; padding: 16px; border: 1px solid #cbd5e1; border-radius: 12px; background: #f8fafc; }
+.pg-bank-head { width: 100%; align-items: center; gap: 8px; padding-bottom: 8px; border-bottom: 1px solid #e2e8f0; }
+.pg-bank-icon { font-size: 24px; color: #0f766e; }
+.pg-bank-name { font-weight: 700; color: #0f766e; }
+.pg-countdown { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-weight: 700; color: #b45309; }
+.pg-link-button { color: #2563eb; font-weight: 600; }
+.pg-qr { width: 200px; height: 200px; image-rendering: pixelated; }
+.pg-reason { color: #334155; }
+.pg-app { width: 100%; max-width: 380px; gap: 12px; padding: 24px; background: #fff; border-radius: 16px;
+  align-items: center; text-align: center; box-shadow: 0 10px 40px rgba(15, 23, 42, .10); }
+.pg-decline { width: 100%; min-height: 52px; border-radius: 10px; border: 1.5px solid #dc2626; color: #dc2626;
+  font-weight: 700; }
 @media (max-width: 480px) {
   .nicegui-content { padding: 0; }
   .pg-card { max-width: none; border-radius: 0; box-shadow: none; min-height: 100vh; }

@@ -1,7 +1,7 @@
 """`python -m ui_dashboard`: the merchant dashboard on DASHBOARD_PORT (3000).
 
 Env: HOST, DASHBOARD_PORT, API_URL, PUBLIC_API_URL, CHECKOUT_URL, DASHBOARD_STORAGE_SECRET,
-DASHBOARD_STORAGE_PATH (see ui_dashboard/config.py). NiceGUI's test plugin also runs this file.
+DASHBOARD_STORAGE_PATH, DASHBOARD_COOKIE_SECURE (see ui_dashboard/config.py). NiceGUI's test plugin also runs this file.
 """
 import os
 import sys

@@ -1,10 +1,19 @@
 """The dashboard's client of the PayGate API, built on the shared async `ui_common.http` client.
 
-Every call is async (httpx), so a slow API never blocks NiceGUI's event loop. The merchant's key and
-secret live in `app.storage.user` (server-side, keyed by a signed session cookie), never in a URL.
+Every call is async (httpx), so a slow API never blocks NiceGUI's event loop. The dashboard authenticates
+with the revocable session token the API issues at login (`Authorization: Bearer sess_...`), never with
+the merchant's API secret, which it fetches from the API only to display it. The token lives in the
+signed, HttpOnly session cookie (`app.storage.browser`), never in a file on the server: a copy of var/
+holds nothing that opens an account.
+
+Login changes the session id (no session fixation): the login form's handler cannot set a cookie (it runs
+over the websocket), so it parks the answer under a one-time code bound to the current session id, and
+the browser fetches `/session/start?code=...`, which issues a new session id holding the token.
 """
 from __future__ import annotations
 
+import secrets
+import threading
 import time
 from typing import Any
 
@@ -14,10 +23,15 @@ from backend.domain import visitor
 from ui_common.http import ApiClient, ApiError
 from ui_dashboard import config
 
-__all__ = ["ApiError", "MerchantApi", "login", "signup", "save_session", "clear_session",
-           "current_api", "session_merchant"]
+__all__ = ["ApiError", "MerchantApi", "login", "signup", "hand_off", "take_handoff", "current_api",
+           "session_merchant", "SESSION_KEYS"]
 
 PAGE_LIMIT_MAX = 100  # the API's largest page
+HANDOFF_SECONDS = 60.0
+_MAX_HANDOFFS = 10_000
+SESSION_KEYS = ("session_token", "merchant_name", "merchant_email")
+_handoffs: dict[str, tuple[str, float, dict[str, str]]] = {}
+_handoffs_lock = threading.Lock()
 
 
 def visitor_headers() -> dict[str, str]:
@@ -43,31 +57,40 @@ async def signup(name: str, email: str, password: str) -> dict[str, Any]:
                                   headers=visitor_headers())
 
 
-def save_session(auth: dict[str, Any]) -> None:
-    """Keep what login/signup answered in the server-side user storage."""
+def hand_off(auth: dict[str, Any], session_id: str) -> str:
+    """Park what login/signup answered (token and display name only) under a one-time code, for at most
+    HANDOFF_SECONDS and only for the session that logged in."""
     merchant = auth.get("merchant") or {}
-    app.storage.user.update({
-        "api_key": auth["api_key"],
-        "api_secret": auth["api_secret"],
-        "merchant_name": merchant.get("name", ""),
-        "merchant_email": merchant.get("email", ""),
-    })
+    fresh = {"session_token": auth["session_token"], "merchant_name": merchant.get("name", ""),
+             "merchant_email": merchant.get("email", "")}
+    code = secrets.token_urlsafe(32)
+    now = time.monotonic()
+    with _handoffs_lock:
+        for stale in [c for c, (_, expires, _) in _handoffs.items() if expires < now]:
+            del _handoffs[stale]
+        if len(_handoffs) >= _MAX_HANDOFFS:
+            _handoffs.clear()
+        _handoffs[code] = (session_id, now + HANDOFF_SECONDS, fresh)
+    return code
 
 
-def clear_session() -> None:
-    app.storage.user.clear()
+def take_handoff(code: str, session_id: str | None) -> dict[str, str] | None:
+    with _handoffs_lock:
+        entry = _handoffs.pop(code, None)
+    if entry is None or session_id is None or not secrets.compare_digest(entry[0], session_id) \
+            or entry[1] < time.monotonic():
+        return None
+    return entry[2]
 
 
 def session_merchant() -> dict[str, str]:
-    return {"name": app.storage.user.get("merchant_name", ""),
-            "email": app.storage.user.get("merchant_email", "")}
+    return {"name": app.storage.browser.get("merchant_name", ""),
+            "email": app.storage.browser.get("merchant_email", "")}
 
 
 def current_api() -> MerchantApi | None:
-    key, secret = app.storage.user.get("api_key"), app.storage.user.get("api_secret")
-    if not key or not secret:
-        return None
-    return MerchantApi(key, secret)
+    token = app.storage.browser.get("session_token")
+    return MerchantApi(token) if token else None
 
 
 def _clean(params: dict[str, Any]) -> dict[str, Any]:
@@ -75,16 +98,23 @@ def _clean(params: dict[str, Any]) -> dict[str, Any]:
 
 
 class MerchantApi(ApiClient):
-    """The merchant endpoints, authenticated with the merchant's key and secret."""
+    """The merchant endpoints, authenticated with the dashboard session's token."""
 
-    def __init__(self, api_key: str, api_secret: str):
-        super().__init__(headers={"X-Api-Key": api_key, "X-Api-Secret": api_secret})
-        self.api_key = api_key
-        self.api_secret = api_secret
+    def __init__(self, session_token: str):
+        super().__init__(headers={"Authorization": f"Bearer {session_token}"})
 
-    # profile and stats
+    async def logout(self) -> dict[str, Any]:
+        return await self.post("/api/v1/auth/logout")
+
+    # profile, credentials and stats
     async def merchant(self) -> dict[str, Any]:
         return await self.get("/api/v1/merchant")
+
+    async def credentials(self) -> dict[str, Any]:
+        return await self.get("/api/v1/merchant/credentials")
+
+    async def roll_api_secret(self) -> dict[str, Any]:
+        return await self.post("/api/v1/merchant/credentials/roll", json={})
 
     async def stats(self) -> dict[str, Any]:
         return await self.get("/api/v1/stats")

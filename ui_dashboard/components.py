@@ -163,6 +163,18 @@ def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, show
     nxt.set_enabled(offset + shown < total)
 
 
+def confirm_dialog(test_id: str, title: str, text: str, action: str, on_confirm: Callable[..., Any],
+                   cancel_id: str, confirm_id: str) -> ui.dialog:
+    """A dialog asking before something that cannot be undone; `on_confirm` should close it."""
+    with ui.dialog() as dialog, tid(ui.card().classes("max-w-md"), test_id):
+        ui.label(title).classes("text-lg font-semibold")
+        ui.label(text).classes("text-sm text-slate-600")
+        with ui.row().classes("w-full justify-end gap-2"):
+            tid(ui.button("Cancel", on_click=dialog.close).props("flat no-caps"), cancel_id)
+            tid(ui.button(action, on_click=on_confirm).props("unelevated no-caps color=negative"), confirm_id)
+    return dialog
+
+
 def toast(message: str, kind: str = "positive") -> None:
     """A short notification in the corner (out of the way of tables and screenshots)."""
     ui.notify(message, type=kind, position="top-right", timeout=2500, multi_line=len(message) > 60)

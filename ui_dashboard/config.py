@@ -20,6 +20,7 @@ class Settings:
     checkout_url: str     # the public checkout, for the SDK snippet
     storage_path: Path
     storage_secret: str
+    cookie_secure: bool   # Secure on the session cookie even over plain http (set it behind a TLS proxy)
 
 
 def _storage_secret(storage_path: Path) -> str:
@@ -49,4 +50,5 @@ def load() -> Settings:
         checkout_url=os.environ.get("CHECKOUT_URL", "http://localhost:3001").rstrip("/"),
         storage_path=storage_path,
         storage_secret=_storage_secret(storage_path),
+        cookie_secure=os.environ.get("DASHBOARD_COOKIE_SECURE", "").strip().lower() in {"1", "true", "yes", "on"},
     )

@@ -39,9 +39,9 @@ def show_error(banner: ui.label, message: str) -> None:
     banner.set_visibility(bool(message))
 
 
-async def sign_in_with(button: ui.button, banner: ui.label,
-                       call: Callable[[], Awaitable[dict]], unauthorised: str = "") -> None:
-    """Run login or signup, keep the answered credentials in the session, go to the dashboard."""
+async def sign_in_with(button: ui.button, banner: ui.label, call: Callable[[], Awaitable[dict]],
+                       session_id: str, unauthorised: str = "") -> None:
+    """Run login or signup, then let `/session/start` put the answered token in a new session (see api.py)."""
 
     button.props("loading")
     try:
@@ -51,8 +51,7 @@ async def sign_in_with(button: ui.button, banner: ui.label,
         return
     finally:
         button.props(remove="loading")
-    api.save_session(auth)
-    ui.navigate.to("/dashboard")
+    ui.navigate.to(f"/session/start?code={api.hand_off(auth, session_id)}")
 
 
 def credential_inputs(password_label: str, new_password: bool) -> tuple[ui.input, ui.input]:

@@ -33,8 +33,36 @@ class SecurityHeaders(BaseHTTPMiddleware):
         return response
 
 
-def install() -> None:
+class SecureSessionCookie:
+    """Marks the session cookie `Secure` when the request came over https (uvicorn reads X-Forwarded-Proto
+    from a proxy it trusts) or when DASHBOARD_COOKIE_SECURE=true. Pure ASGI, outside Starlette's
+    SessionMiddleware, which only knows one fixed `https_only` for every request."""
+
+    def __init__(self, inner, cookie_name: str, always: bool):
+        self.inner, self.prefix, self.always = inner, cookie_name.encode() + b"=", always
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not (self.always or scope.get("scheme") == "https"):
+            return await self.inner(scope, receive, send)
+
+        async def secure_send(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    (name, value + b"; secure")
+                    if name.lower() == b"set-cookie" and value.startswith(self.prefix)
+                    and b"secure" not in value.lower() else (name, value)
+                    for name, value in message.get("headers", [])]
+            await send(message)
+
+        await self.inner(scope, receive, secure_send)
+
+
+def install(cookie_name: str, cookie_secure: bool) -> None:
     app.add_middleware(SecurityHeaders)
+    # Outermost, around the SessionMiddleware that ui.run adds last: wrap the stack Starlette builds.
+    # (From the class, not the instance: a second install, as in the simulated tests, must not nest.)
+    app.build_middleware_stack = lambda: SecureSessionCookie(type(app).build_middleware_stack(app), cookie_name,
+                                                             cookie_secure)
 
 
 def theme() -> None:
@@ -43,8 +71,7 @@ def theme() -> None:
 
 
 def logout() -> None:
-    api.clear_session()
-    ui.navigate.to("/login")
+    ui.navigate.to("/logout")  # an HTTP route: only a response can change the session cookie
 
 
 @contextmanager
@@ -93,14 +120,13 @@ def centered_card(title: str, subtitle: str) -> Iterator[ui.card]:
 
 async def attempt(awaitable: Awaitable[T], banner: ui.label | None = None) -> T | None:
     """Await an API call; on an API error show its description (in `banner` if given, else a toast)
-    and return None. A 401 means the keys no longer work: the session ends."""
+    and return None. A 401 means the session token was revoked or expired: the session ends."""
     try:
         result = await awaitable
     except api.ApiError as exc:
         if exc.status == 401:
-            api.clear_session()
             toast("Your session has ended, please sign in again", "warning")
-            ui.navigate.to("/login")
+            ui.navigate.to("/logout")
         elif banner is not None:
             banner.set_text(exc.description)
             banner.set_visibility(True)

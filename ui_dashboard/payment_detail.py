@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
+from backend.domain.errors import shopper_message
 from backend.domain.money import format_amount
 from ui_dashboard.api import MerchantApi
 from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp,
@@ -99,10 +100,25 @@ class PaymentDetail:
                 ("Updated", timestamp(payment.get("updated_at")))]
         if payment.get("error_code"):
             rows.append(("Error", f"{payment['error_code']}: {payment.get('error_description') or ''}"))
+        if payment.get("waiting_for"):
+            rows.append(("Waiting for", f"{payment['waiting_for']} until {timestamp(payment.get('expires_at'))}"))
         with ui.element("dl").classes("grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm w-full"):
             for label, value in rows:
                 Tag("dt", label).classes("text-slate-500")
                 Tag("dd", "" if value is None else str(value)).classes("font-mono break-all")
+        if payment.get("error_reason"):
+            self._failure(payment)
+
+    @staticmethod
+    def _failure(payment: dict[str, Any]) -> None:
+        """Why it failed (error_reason, error_source, error_step) and what the shopper was told."""
+        reason = payment["error_reason"]
+        with tid(ui.column().classes("w-full gap-1 rounded bg-red-50 px-3 py-2 text-sm"), "detail-failure",
+                 reason=reason):
+            tid(ui.label(reason).classes("font-mono font-semibold text-red-800"), "detail-error-reason")
+            tid(ui.label(f"source {payment.get('error_source')} · step {payment.get('error_step')}")
+                .classes("font-mono text-red-700"), "detail-error-source-step")
+            ui.label(f"The shopper saw: {shopper_message(reason)}").classes("text-slate-600")
 
     def _actions(self, payment: dict[str, Any]) -> None:
         if payment["status"] != "success":

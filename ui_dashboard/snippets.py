@@ -26,7 +26,7 @@ def sdk_html(checkout_url: str, api_key: str) -> str:
         window.location.href = '/thank-you?payment_id=' + data.paymentId;
       }},
       onFailure: function (data) {{
-        console.warn('Payment failed', data.error);  // the modal stays open for another try
+        console.warn('Payment failed', data.error, data.reason);  // the modal stays open for another try
       }},
       onClose: function () {{
         console.log('Checkout closed');

@@ -5,7 +5,8 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from backend.api.http import authenticate_merchant, check_json_body
 
-SECURITY = [{"ApiKey": [], "ApiSecret": []}]
+# The contract's key and secret, or (beyond it) the dashboard's session token.
+SECURITY = [{"ApiKey": [], "ApiSecret": []}, {"SessionToken": []}]
 
 
 def merchant_blueprint(name: str, tag: str) -> APIBlueprint:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from backend.api import deps, public_blueprint
-from backend.api.http import json_response
+from backend.api.http import json_response, session_token
+from backend.domain.clock import iso
 from backend.api.limits import (limiter, login_address_key, login_address_limit, login_failed, login_key, login_limit,
                                 signup_key, signup_limit)
 from backend.models import db
-from backend.schemas import AuthOut, ErrorOut, LoginIn, MerchantOut, SignupIn, dump
+from backend.schemas import AuthOut, ErrorOut, LoginIn, LogoutOut, MerchantOut, SignupIn, dump
 from backend.services import merchants
 
 bp = public_blueprint("auth", "Dashboard sign-up and login")
@@ -13,13 +14,17 @@ BLUEPRINTS = (bp,)
 
 
 def _auth_body(merchant) -> dict:
-    return {"merchant": dump(MerchantOut, merchant), "api_key": merchant.api_key, "api_secret": merchant.api_secret}
+    """The contract's {merchant, api_key, api_secret}, and beyond it a session token for the dashboard."""
+    token, expires_at = merchants.open_session(db.session, deps.config(), merchant)
+    return {"merchant": dump(MerchantOut, merchant), "api_key": merchant.api_key,
+            "api_secret": merchant.api_secret, "session_token": token, "session_expires_at": iso(expires_at)}
 
 
 @bp.post("/auth/signup", responses={201: AuthOut, 400: ErrorOut, 429: ErrorOut}, summary="Onboard a merchant")
 @limiter.limit(signup_limit, key_func=signup_key)
 def signup(body: SignupIn):
-    return json_response(_auth_body(merchants.signup(db.session, body.name, body.email, body.password)), 201)
+    merchant = merchants.signup(db.session, deps.config(), body.name, body.email, body.password)
+    return json_response(_auth_body(merchant), 201)
 
 
 @bp.post("/auth/login", responses={200: AuthOut, 401: ErrorOut, 429: ErrorOut}, summary="Log in to the dashboard")
@@ -27,3 +32,10 @@ def signup(body: SignupIn):
 @limiter.limit(login_limit, key_func=login_key, deduct_when=login_failed)
 def login(body: LoginIn):
     return json_response(_auth_body(merchants.login(db.session, deps.config(), body.email, body.password)))
+
+
+@bp.post("/auth/logout", responses={200: LogoutOut, 401: ErrorOut}, security=[{"SessionToken": []}],
+         summary="Revoke the dashboard session token sent as `Authorization: Bearer <token>`")
+def logout():
+    merchants.close_session(db.session, session_token())
+    return json_response({"revoked": True})

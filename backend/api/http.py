@@ -16,6 +16,7 @@ from werkzeug.routing import RequestRedirect
 from backend import database
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
+from backend.keyring import keyring
 from backend.models import Merchant, db
 from backend.schemas import dump
 from backend.services import idempotency, merchants, outages
@@ -81,8 +82,22 @@ def check_json_body() -> None:
         raise bad_request("Request body must not contain NUL characters")
 
 
+SESSION_SCHEME = "Bearer "
+
+
+def session_token() -> str | None:
+    """The dashboard's session token, sent as `Authorization: Bearer sess_...`."""
+    header = request.headers.get("Authorization", "")
+    return header[len(SESSION_SCHEME):].strip() if header.startswith(SESSION_SCHEME) else None
+
+
 def authenticate_merchant() -> None:
-    g.merchant_id = merchants.authenticate(db.session, request.headers.get("X-Api-Key"),
+    """X-Api-Key + X-Api-Secret (the contract), or beyond it a dashboard session token."""
+    api_key = request.headers.get("X-Api-Key")
+    if api_key is None and "Authorization" in request.headers:
+        g.merchant_id = merchants.authenticate_token(db.session, session_token())
+        return
+    g.merchant_id = merchants.authenticate(db.session, current_app.extensions["paygate.config"], api_key,
                                            request.headers.get("X-Api-Secret"))
 
 
@@ -247,7 +262,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         idempotency.validate_key(key)
         merchant_id = current_merchant_id()
         fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data(),
-                                                      key=request.headers["X-Api-Secret"])  # verified
+                                                      key=keyring().fingerprint_key)
         claim = idempotency.begin(db.session, merchant_id, key, fingerprint)
         if isinstance(claim, idempotency.Replay):
             return current_app.response_class(claim.body, status=claim.status, mimetype="application/json",

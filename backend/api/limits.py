@@ -93,6 +93,15 @@ def signup_key() -> str:
     return "signup:" + _address_key()
 
 
+def payment_key() -> str:
+    """The payment in the path: one-time password guesses are counted per payment, whoever sends them."""
+    return "payment:" + str((request.view_args or {}).get("id", ""))[:64]
+
+
+def authenticate_limit() -> str:
+    return deps.config().rate_limit_authenticate
+
+
 def login_limit() -> str:
     return deps.config().rate_limit_login
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint
 from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
 from backend.models import db
-from backend.schemas import ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
+from backend.schemas import (CredentialsOut, ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut,
+                             WebhookUrlIn, dump)
 from backend.services import merchants, stats, webhooks
 
 bp = merchant_blueprint("merchant", "Merchant")
@@ -14,6 +15,23 @@ ERRORS = {400: ErrorOut, 401: ErrorOut}
 @bp.get("/merchant", responses={200: MerchantOut, **ERRORS}, summary="The authenticated merchant's profile")
 def get_merchant():
     return json_response(dump(MerchantOut, current_merchant()))
+
+
+def _credentials(merchant) -> dict:
+    return {"api_key": merchant.api_key, "api_secret": merchant.api_secret}
+
+
+@bp.get("/merchant/credentials", responses={200: CredentialsOut, **ERRORS},
+        summary="The API key and secret (decrypted), for the dashboard to show")
+def get_credentials():
+    return json_response(_credentials(current_merchant()))
+
+
+@bp.post("/merchant/credentials/roll", responses={200: CredentialsOut, **ERRORS},
+         summary="Replace the API secret; the old one is refused at once")
+@idempotent
+def roll_api_secret():
+    return json_response(_credentials(merchants.roll_api_secret(db.session, deps.config(), current_merchant())))
 
 
 @bp.put("/merchant/webhook", responses={200: MerchantOut, **ERRORS}, summary="Set or clear the webhook URL")

@@ -4,7 +4,7 @@ from backend.api import merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut, dump
-from backend.services import orders
+from backend.services import merchants, orders
 from backend.models import Merchant
 
 bp = merchant_blueprint("orders", "Orders")
@@ -37,4 +37,5 @@ def get_public_order(path: IdPath):
     order = orders.get_order(db.session, None, path.id)
     merchant = db.session.get(Merchant, order.merchant_id)
     return json_response({"id": order.id, "amount": order.amount, "currency": order.currency,
-                          "status": order.status, "merchant_name": merchant.name})
+                          "status": order.status, "merchant_name": merchant.name,
+                          "test_mode": merchants.is_test_key(merchant.api_key)})

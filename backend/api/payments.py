@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
-from backend.api.limits import limiter, order_key, public_payment_limit
+from backend.api.limits import authenticate_limit, limiter, order_key, payment_key, public_payment_limit
 from backend.models import db
-from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
-                             PublicPaymentOut, dump)
+from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, ErrorOut, IdPath, PaymentCreate, PaymentOut,
+                             PaymentPage, PaymentQuery, PublicPaymentOut, dump)
 from backend.services import payments
 from backend.services.payments import CardInput
 
@@ -17,8 +17,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 def _create(body: PaymentCreate, merchant_id: str | None):
     card = CardInput(**body.card.model_dump()) if body.card is not None else None
-    return payments.create_payment(db.session, deps.processor(), merchant_id=merchant_id, order_id=body.order_id,
-                                   method=body.method, vpa=body.vpa, card=card)
+    return payments.create_payment(db.session, deps.processor(), deps.config(), merchant_id=merchant_id,
+                                   order_id=body.order_id, method=body.method, vpa=body.vpa, card=card,
+                                   return_url=body.return_url)
 
 
 @bp.post("/payments", responses={201: PaymentOut, 409: ErrorOut, **ERRORS},
@@ -32,7 +33,7 @@ def create_payment(body: PaymentCreate):
 def list_payments(query: PaymentQuery):
     page = payments.list_payments(db.session, current_merchant_id(), query.limit, query.offset,
                                   status=query.status, method=query.method, order_id=query.order_id,
-                                  created_from=query.from_, created_to=query.to)
+                                  created_from=query.from_, created_to=query.to, error_reason=query.error_reason)
     return page_response(PaymentOut, page)
 
 
@@ -59,3 +60,30 @@ def create_public_payment(body: PaymentCreate):
             summary="A payment's public status, for the checkout page")
 def get_public_payment(path: IdPath):
     return json_response(dump(PublicPaymentOut, payments.get_payment(db.session, None, path.id)))
+
+
+# ---------- the shopper's answers (beyond the contract) ----------
+ANSWER_ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+@public.post("/payments/<id>/authenticate", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+             summary="3-D Secure: the shopper's one-time password, only while authentication is pending")
+@limiter.limit(authenticate_limit, key_func=payment_key)
+def authenticate_payment(path: IdPath, body: AuthenticateIn):
+    payment = payments.authenticate(db.session, deps.processor(), path.id, body.otp)
+    return json_response(dump(PublicPaymentOut, payment))
+
+
+@public.post("/payments/<id>/authenticate/cancel", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+             summary="3-D Secure: the shopper cancels; the payment fails (authentication_cancelled)")
+@limiter.limit(authenticate_limit, key_func=payment_key)
+def cancel_authentication(path: IdPath):
+    return json_response(dump(PublicPaymentOut, payments.cancel_authentication(db.session, path.id)))
+
+
+@public.post("/payments/<id>/collect", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+             summary="UPI collect: the shopper approves or declines in the (simulated) UPI app")
+@limiter.limit(authenticate_limit, key_func=payment_key)
+def answer_collect(path: IdPath, body: CollectAnswerIn):
+    payment = payments.answer_collect(db.session, deps.processor(), path.id, body.approve)
+    return json_response(dump(PublicPaymentOut, payment))

@@ -4,6 +4,8 @@ Domain rules, services and the API raise `GatewayError`; only the API layer turn
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 AUTHENTICATION_ERROR = "AUTHENTICATION_ERROR"
 BAD_REQUEST_ERROR = "BAD_REQUEST_ERROR"
 NOT_FOUND_ERROR = "NOT_FOUND_ERROR"
@@ -79,3 +81,63 @@ def not_found(what: str) -> GatewayError:
 
 def invalid_credentials() -> GatewayError:
     return GatewayError(AUTHENTICATION_ERROR, "Invalid API credentials")
+
+
+# ---------- why a payment failed (beyond the contract; Razorpay's names) ----------
+# A failed payment keeps error_code PAYMENT_FAILED and its description; these say why, where and at which
+# step, and what to tell the shopper (the checkout shows the sentence, never the code).
+
+SOURCE_CUSTOMER, SOURCE_BANK, SOURCE_BUSINESS, SOURCE_GATEWAY = "customer", "bank", "business", "gateway"
+STEP_INITIATION, STEP_AUTHENTICATION, STEP_AUTHORIZATION = (
+    "payment_initiation", "payment_authentication", "payment_authorization")
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    reason: str
+    source: str
+    step: str
+    shopper_message: str
+
+
+PAYMENT_DECLINED = "payment_declined"
+PAYMENT_TIMEOUT = "payment_timeout"
+CARD_DECLINED = "card_declined"
+INSUFFICIENT_FUNDS = "insufficient_funds"
+CARD_EXPIRED = "expired_card"
+INCORRECT_CVC = "incorrect_cvc"
+PROCESSING_ERROR = "processing_error"
+AUTHENTICATION_FAILED = "authentication_failed"
+AUTHENTICATION_TIMEOUT = "authentication_timeout"
+AUTHENTICATION_CANCELLED = "authentication_cancelled"
+ORDER_ALREADY_PAID = "order_already_paid"
+
+FAILURE_REASONS: dict[str, FailureReason] = {r.reason: r for r in (
+    FailureReason(PAYMENT_DECLINED, SOURCE_BANK, STEP_AUTHORIZATION,
+                  "Your bank declined this payment. Try again, or pay another way."),
+    FailureReason(PAYMENT_TIMEOUT, SOURCE_CUSTOMER, STEP_AUTHENTICATION,
+                  "The payment request expired before it was approved in your UPI app."),
+    FailureReason(CARD_DECLINED, SOURCE_BANK, STEP_AUTHORIZATION,
+                  "Your card was declined. Try another card, or contact your bank."),
+    FailureReason(INSUFFICIENT_FUNDS, SOURCE_BANK, STEP_AUTHORIZATION,
+                  "Your card has insufficient funds. Try another card or payment method."),
+    FailureReason(CARD_EXPIRED, SOURCE_BANK, STEP_AUTHORIZATION,
+                  "Your bank says this card has expired. Try another card."),
+    FailureReason(INCORRECT_CVC, SOURCE_CUSTOMER, STEP_AUTHORIZATION,
+                  "The CVV didn't match your card. Check it and try again."),
+    FailureReason(PROCESSING_ERROR, SOURCE_GATEWAY, STEP_AUTHORIZATION,
+                  "Something went wrong while processing your card. No money was taken; please try again."),
+    FailureReason(AUTHENTICATION_FAILED, SOURCE_CUSTOMER, STEP_AUTHENTICATION,
+                  "Your card couldn't be verified: the one-time password was wrong too many times."),
+    FailureReason(AUTHENTICATION_TIMEOUT, SOURCE_CUSTOMER, STEP_AUTHENTICATION,
+                  "Verification with your bank timed out. Please try again."),
+    FailureReason(AUTHENTICATION_CANCELLED, SOURCE_CUSTOMER, STEP_AUTHENTICATION,
+                  "You cancelled the verification with your bank."),
+    FailureReason(ORDER_ALREADY_PAID, SOURCE_BUSINESS, STEP_AUTHORIZATION,
+                  "This order was already paid by another payment, so this one was not charged."),
+)}
+
+
+def shopper_message(reason: str | None) -> str:
+    found = FAILURE_REASONS.get(reason or "")
+    return found.shopper_message if found else "Your payment could not be completed. Please try again."

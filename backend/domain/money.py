@@ -35,3 +35,8 @@ def format_whole(paise: int, currency: str = "INR") -> str:
     """`50000000` -> `₹5,00,000` (the dashboard's totals: whole rupees, Indian grouping)."""
     sign = "-" if paise < 0 else ""
     return f"{sign}{_symbol(currency)}{_indian_grouping(abs(paise) // 100)}"
+
+
+def format_decimal(paise: int) -> str:
+    """`50000` -> `"500.00"`: rupees with two decimals, as UPI links carry the amount."""
+    return f"{paise // 100}.{paise % 100:02d}"

@@ -16,6 +16,22 @@ class PaymentStatus(str, Enum):
     FAILED = "failed"
 
 
+class PaymentWait(str, Enum):
+    """What a pending payment waits for besides the bank (beyond the contract): its public status stays
+    `pending` meanwhile. No wait (None) is the ordinary case; a wait ends by answer, cancel or expiry."""
+    AUTHENTICATION = "authentication"  # 3-D Secure: the shopper's one-time password
+    APPROVAL = "approval"  # UPI collect: the shopper's answer in their UPI app
+
+
+AUTHENTICATION_ATTEMPTS = 3  # wrong one-time passwords allowed before the payment fails
+
+
+def end_wait(current: str | None, expected: PaymentWait, status: str) -> None:
+    """A wait ends only on a pending payment that is waiting for exactly that; callers hold the row lock."""
+    if status != PaymentStatus.PENDING.value or current != expected.value:
+        raise IllegalTransition(f"PaymentWait: {current} (status {status}) is not {expected.value}")
+
+
 class RefundStatus(str, Enum):
     PENDING = "pending"
     PROCESSED = "processed"

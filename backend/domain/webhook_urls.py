@@ -49,29 +49,30 @@ def resolve(host: str) -> list[str]:
         return []
 
 
-def check_webhook_url(url: str, block_private: bool, resolver=resolve) -> str:
-    """The URL if acceptable; otherwise a BAD_REQUEST_ERROR saying why."""
+def check_webhook_url(url: str, block_private: bool, resolver=resolve, field: str = "webhook_url") -> str:
+    """The URL if acceptable; otherwise a BAD_REQUEST_ERROR saying why (naming `field`: a payment's
+    return_url is checked by the same rules)."""
     if len(url) > MAX_URL_LENGTH:
-        raise bad_request(f"webhook_url must be at most {MAX_URL_LENGTH} characters")
+        raise bad_request(f"{field} must be at most {MAX_URL_LENGTH} characters")
     try:
         parts = urlsplit(url)
         host = parts.hostname
         parts.port  # raises on a malformed port
     except ValueError:
-        raise bad_request("webhook_url must be a valid http or https URL")
+        raise bad_request(f"{field} must be a valid http or https URL")
     # Anything two URL parsers could read differently is refused: a backslash, credentials, control or
     # non-ASCII characters ("http://127.0.0.1:80\\@1.1.1.1/" is 1.1.1.1 to one parser, 127.0.0.1 to another).
     if (parts.scheme not in ("http", "https") or not host or "\\" in url or not url.isascii()
             or any(ord(c) <= 32 or ord(c) == 127 for c in url)):
-        raise bad_request("webhook_url must be a valid http or https URL")
+        raise bad_request(f"{field} must be a valid http or https URL")
     if "@" in parts.netloc:
-        raise bad_request("webhook_url must not contain credentials")
+        raise bad_request(f"{field} must not contain credentials")
     try:
         sent_to = (parse_url(url).host or "").strip("[]").lower()
     except LocationParseError:
         sent_to = ""
     if sent_to != host.lower():  # the parser that sends must agree with the one that checked
-        raise bad_request("webhook_url must be a valid http or https URL")
+        raise bad_request(f"{field} must be a valid http or https URL")
     if block_private:
         public_addresses(host, resolver)
     return url

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from backend.config import Config
-from backend.processors.base import Attempt, Outcome, Processor, Submission
+from backend.processors.base import APPROVE, AUTHENTICATE, Answer, Attempt, Outcome, Processor, Submission
 from backend.processors.simulated import SimulatedProcessor
 
 
@@ -10,4 +10,4 @@ def get_processor(config: Config) -> Processor:
     return SimulatedProcessor(config)
 
 
-__all__ = ["Attempt", "Outcome", "Processor", "Submission", "get_processor"]
+__all__ = ["APPROVE", "AUTHENTICATE", "Answer", "Attempt", "Outcome", "Processor", "Submission", "get_processor"]

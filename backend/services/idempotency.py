@@ -48,18 +48,18 @@ def validate_key(key: str) -> str:
     return key
 
 
-def request_fingerprint(method: str, path: str, body: bytes, key: str) -> str:
+def request_fingerprint(method: str, path: str, body: bytes, key: bytes) -> str:
     """Equal JSON means equal request, whatever the whitespace or key order.
 
-    Keyed (HMAC with the merchant's API secret): the body may hold a card number and CVV, and an unkeyed
-    hash of them, kept 24 h, could be brute-forced back.
+    Keyed (HMAC with a server-side key, backend/keyring.py): the body may hold a card number and CVV, and
+    an unkeyed hash of them, kept 24 h, could be brute-forced back.
     """
     try:
         canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
         canonical = body
     message = method.encode() + b" " + path.encode() + b"\n" + canonical
-    return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Replay | Claim:

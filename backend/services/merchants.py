@@ -1,31 +1,51 @@
-"""Merchants: the seeded sandbox account, sign-up, login, API-key authentication, webhook settings."""
+"""Merchants: the seeded sandbox account, sign-up, login, API-key and session-token authentication, secret
+rolling, webhook settings, and re-encryption after an encryption key rotation."""
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from backend.config import Config
+from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
 from backend.domain.ids import new_uuid
 from backend.domain.webhook_urls import check_webhook_url
-from backend.models import Merchant
+from backend.keyring import InvalidToken, keyring
+from backend.models import Merchant, MerchantSession
+from backend.services import credential_events
 
 TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
 TEST_MERCHANT_NAME = "Test Merchant"
-# Compared against when the key is unknown, so a wrong key costs the same time as a wrong secret.
-_DUMMY_SECRET = "secret_" + "0" * 32
+SESSION_TOKEN_PREFIX = "sess_"
+
+
+TEST_KEY_PREFIX = "key_test_"  # a sandbox key: the checkout shows its test-mode banner
+
+
+def is_test_key(api_key: str) -> bool:
+    return api_key.startswith(TEST_KEY_PREFIX)
 
 
 def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_hex(16)
+
+
+def new_api_key() -> str:
+    return TEST_KEY_PREFIX + secrets.token_hex(8)
+
+
+def new_api_secret() -> str:
+    return "secret_test_" + secrets.token_hex(16)
 
 
 def seed_test_merchant(session: Session, config: Config) -> bool:
@@ -55,46 +75,141 @@ def get_test_merchant(session: Session) -> Merchant | None:
 @dataclass(frozen=True)
 class _Credential:
     merchant_id: str
-    api_secret: str
+    api_secret_hash: str
     is_active: bool
     fetched: float
 
 
-# Every merchant request authenticates: known keys are remembered for a few seconds per process, so a
-# request costs no lookup. A deactivated merchant is refused within CREDENTIAL_TTL.
+# Every merchant request authenticates: keys are remembered for a few seconds per process, known and unknown
+# alike, so a request costs no lookup, and an unknown key takes the same path and time as a wrong secret.
+# A change (rolled secret, new merchant) is announced to every process, which drops its cache at once
+# (services/credential_events.py); the expiry only bounds what an announcement lost on the way would leave.
 CREDENTIAL_TTL = 5.0
 _MAX_CACHED = 10_000
+_UNKNOWN_HASH = "0" * 64  # an unknown key's: verified against like a real one, never matches
 _credentials: dict[str, _Credential] = {}
 _credentials_lock = threading.Lock()
 
 
-def _credential(session: Session, api_key: str) -> _Credential | None:
+def _drop_cached() -> None:
+    with _credentials_lock:
+        _credentials.clear()
+
+
+def _credential(session: Session, config: Config, api_key: str) -> _Credential:
+    credential_events.on_change(config, _drop_cached)
     now = time.monotonic()
     cached = _credentials.get(api_key)
     if cached is not None and now - cached.fetched < CREDENTIAL_TTL:
         return cached
-    row = session.execute(select(Merchant.id, Merchant.api_secret, Merchant.is_active)
+    row = session.execute(select(Merchant.id, Merchant.api_secret_hash, Merchant.is_active)
                           .where(Merchant.api_key == api_key)).first()
-    if row is None:
-        return None
-    credential = _Credential(row.id, row.api_secret, bool(row.is_active), now)
+    credential = (_Credential(row.id, row.api_secret_hash, bool(row.is_active), now) if row is not None
+                  else _Credential("", _UNKNOWN_HASH, False, now))
     with _credentials_lock:
-        if len(_credentials) >= _MAX_CACHED:
+        if len(_credentials) >= _MAX_CACHED:  # bounded: a flood of made-up keys only churns the cache
             _credentials.clear()
         _credentials[api_key] = credential
     return credential
 
 
-def authenticate(session: Session, api_key: str | None, api_secret: str | None) -> str:
+def _announce(config: Config) -> None:
+    """After a commit that changed credentials: every process (this one too) forgets what it cached."""
+    credential_events.signal_for(config).publish()
+    _drop_cached()
+
+
+def authenticate(session: Session, config: Config, api_key: str | None, api_secret: str | None) -> str:
     """The id of the active merchant owning this key and secret; AUTHENTICATION_ERROR otherwise."""
     if not api_key or not api_secret:
         raise invalid_credentials()
-    credential = _credential(session, api_key)
-    expected = credential.api_secret if credential is not None else _DUMMY_SECRET
-    ok = hmac.compare_digest(expected.encode(), api_secret.encode())
-    if credential is None or not ok or not credential.is_active:
+    credential = _credential(session, config, api_key)
+    ok = keyring(config).verify(api_secret, credential.api_secret_hash)
+    if not ok or not credential.is_active or not credential.merchant_id:
         raise invalid_credentials()
     return credential.merchant_id
+
+
+def roll_api_secret(session: Session, config: Config, merchant: Merchant) -> Merchant:
+    """A new API secret; the old one is refused by every API process from the moment this returns."""
+    if merchant.id == TEST_MERCHANT_ID:
+        raise bad_request("The sandbox merchant's secret is set by TEST_API_SECRET and cannot be rolled")
+    merchant.api_secret = new_api_secret()
+    session.commit()
+    _announce(config)
+    return merchant
+
+
+# ---------- dashboard sessions ----------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, config: Config, merchant: Merchant) -> tuple[str, datetime]:
+    """A new revocable session token for the dashboard (stored only as its hash); expired ones are purged."""
+    token = SESSION_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    expires_at = now + timedelta(seconds=config.session_token_ttl)
+    session.execute(delete(MerchantSession).where(MerchantSession.expires_at <= now))
+    session.add(MerchantSession(token_hash=_token_hash(token), merchant_id=merchant.id, created_at=now,
+                                expires_at=expires_at))
+    session.commit()
+    return token, expires_at
+
+
+def authenticate_token(session: Session, token: str | None) -> str:
+    """The merchant of a live session token. Not cached: a revoked token is refused at once everywhere."""
+    if not token or not token.startswith(SESSION_TOKEN_PREFIX) or len(token) > 128:
+        raise invalid_credentials()
+    row = session.execute(select(MerchantSession.merchant_id, Merchant.is_active)
+                          .join(Merchant, Merchant.id == MerchantSession.merchant_id)
+                          .where(MerchantSession.token_hash == _token_hash(token),
+                                 MerchantSession.expires_at > utcnow())).first()
+    session.rollback()  # end the read: the request's service opens its own transaction
+    if row is None or not row.is_active:
+        raise invalid_credentials()
+    return row.merchant_id
+
+
+def close_session(session: Session, token: str | None) -> None:
+    """Revoke a session token (logout); unknown or already revoked is refused like a wrong credential."""
+    merchant_id = authenticate_token(session, token)
+    session.execute(delete(MerchantSession).where(MerchantSession.token_hash == _token_hash(token),
+                                                  MerchantSession.merchant_id == merchant_id))
+    session.commit()
+
+
+# ---------- encryption key rotation ----------
+
+def keys_read_the_stored_secrets(session: Session, config: Config) -> bool:
+    """Whether the configured keys decrypt a stored secret (false: ENCRYPTION_KEYS lost its old key)."""
+    ciphertext = session.execute(select(Merchant.api_secret_encrypted).limit(1)).scalar()
+    session.rollback()
+    try:
+        if ciphertext is not None:
+            keyring(config).decrypt(ciphertext)
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt_all(session: Session, config: Config) -> int:
+    """Re-encrypt and re-hash every merchant's secrets under the first key of ENCRYPTION_KEYS.
+
+    Run after putting a new key first; once it has run, the old keys can be removed.
+    """
+    ring = keyring(config)
+    merchants = session.execute(select(Merchant).order_by(Merchant.id).with_for_update()).scalars().all()
+    for merchant in merchants:
+        secret = ring.decrypt(merchant.api_secret_encrypted)
+        merchant.api_secret_hash = ring.secret_hash(secret)
+        merchant.api_secret_encrypted = ring.rotate(merchant.api_secret_encrypted)
+        if merchant.webhook_secret_encrypted is not None:
+            merchant.webhook_secret_encrypted = ring.rotate(merchant.webhook_secret_encrypted)
+    session.commit()
+    _announce(config)
+    return len(merchants)
 
 
 def _normalize_email(email: str) -> str:
@@ -104,7 +219,7 @@ def _normalize_email(email: str) -> str:
     return email
 
 
-def signup(session: Session, name: str, email: str, password: str) -> Merchant:
+def signup(session: Session, config: Config, name: str, email: str, password: str) -> Merchant:
     email = _normalize_email(email)
     if not name.strip():
         raise bad_request("name must not be empty")
@@ -114,7 +229,7 @@ def signup(session: Session, name: str, email: str, password: str) -> Merchant:
         raise bad_request("A merchant with this email already exists")
     merchant = Merchant(
         id=new_uuid(), name=name.strip(), email=email,
-        api_key="key_test_" + secrets.token_hex(8), api_secret="secret_test_" + secrets.token_hex(16),
+        api_key=new_api_key(), api_secret=new_api_secret(),
         password_hash=generate_password_hash(password), webhook_secret=new_webhook_secret(), is_active=True,
     )
     session.add(merchant)
@@ -123,6 +238,7 @@ def signup(session: Session, name: str, email: str, password: str) -> Merchant:
     except IntegrityError:
         session.rollback()
         raise bad_request("A merchant with this email already exists")
+    _announce(config)  # its key may sit in a process's cache as unknown
     return merchant
 
 

@@ -1,4 +1,10 @@
-"""Payments: create (validate, submit to the processor, queue the outcome), process, capture, read, list."""
+"""Payments: create (validate, submit to the processor, queue the outcome), process, capture, read, list.
+
+Beyond the contract, a pending payment may wait for the shopper first (`waiting_for`, domain.status
+.PaymentWait): a 3-D Secure one-time password (`authenticate`, `cancel_authentication`) or the approval
+of a UPI collect request (`answer_collect`). While it waits, `ready_at` is the wait's deadline, so the
+scheduled job and the sweeper fail it on expiry exactly as they apply any due outcome.
+"""
 from __future__ import annotations
 
 import logging
@@ -10,13 +16,16 @@ from sqlalchemy.orm import Session
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
+from backend.config import Config
+from backend.domain import errors
 from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request
-from backend.domain.status import OrderStatus, PaymentStatus, move
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move
 from backend.domain.validation import validate_card, validate_vpa
+from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
-from backend.processors import Attempt, Processor
+from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs
-from backend.services.common import Page, lock_due, owned, paginate, unique_id
+from backend.services.common import Page, get_for_update, lock_due, owned, paginate, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -32,12 +41,15 @@ class CardInput:
     holder_name: str = ""
 
 
-def create_payment(session: Session, processor: Processor, *, merchant_id: str | None, order_id: str,
-                   method: str, vpa: str | None = None, card: CardInput | None = None) -> Payment:
+def create_payment(session: Session, processor: Processor, config: Config, *, merchant_id: str | None,
+                   order_id: str, method: str, vpa: str | None = None, card: CardInput | None = None,
+                   return_url: str | None = None) -> Payment:
     """merchant_id None is the public checkout: the order's merchant is the merchant."""
     now = utcnow()
     if method not in METHODS:
         raise bad_request("method must be one of: upi, card")
+    if return_url is not None:
+        check_webhook_url(return_url, block_private=False, field="return_url")
     card_network = card_last4 = None
     if method == "upi":
         if card is not None:
@@ -61,12 +73,16 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
 
     submission = processor.submit(Attempt(method=method, amount=order.amount, currency=order.currency, vpa=vpa,
                                           card_number=card.number if card else None))
-    ready_at = now + timedelta(milliseconds=submission.ready_in_ms)
+    waiting_for, ready_at = _wait_for(submission.action), now + timedelta(milliseconds=submission.ready_in_ms)
+    if waiting_for is not None:
+        ready_at = now + _wait_timeout(waiting_for, config)
     payment = Payment(
         id=unique_id(session, Payment, ids.PAYMENT), order_id=order.id, merchant_id=order.merchant_id,
         amount=order.amount, currency=order.currency, method=method, status=PaymentStatus.PENDING.value,
         vpa=vpa, card_network=card_network, card_last4=card_last4, captured=False,
         processor_ref=submission.reference, ready_at=ready_at, created_at=now, updated_at=now,
+        waiting_for=waiting_for and waiting_for.value, authentication_attempts=0, return_url=return_url,
+        card_issuer=submission.issuer if method == "card" else None,
     )
     session.add(payment)
     if order.status == OrderStatus.CREATED.value:
@@ -75,9 +91,42 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
     merchant = session.get(Merchant, order.merchant_id)
     events.record_payment(session, merchant, events.PAYMENT_CREATED, payment)
     events.record_payment(session, merchant, events.PAYMENT_PENDING, payment)
-    jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id, eta=ready_at if submission.ready_in_ms > 0 else None)
+    jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
+               eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
     session.commit()
     return payment
+
+
+def _wait_for(action: str | None) -> PaymentWait | None:
+    if action == AUTHENTICATE:
+        return PaymentWait.AUTHENTICATION
+    if action == APPROVE:
+        return PaymentWait.APPROVAL
+    return None
+
+
+def _wait_timeout(wait: PaymentWait, config: Config) -> timedelta:
+    seconds = config.authentication_timeout if wait is PaymentWait.AUTHENTICATION else config.upi_collect_timeout
+    return timedelta(seconds=seconds)
+
+
+def _expiry_reason(wait: str) -> str:
+    return errors.AUTHENTICATION_TIMEOUT if wait == PaymentWait.AUTHENTICATION.value else errors.PAYMENT_TIMEOUT
+
+
+def _fail(payment: Payment, reason: str) -> None:
+    """Failed, with the contract's code and description, and why (domain.errors.FAILURE_REASONS)."""
+    found = errors.FAILURE_REASONS[reason]
+    payment.status = move(payment.status, PaymentStatus.FAILED)
+    payment.error_code, payment.error_description = PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION
+    payment.error_reason, payment.error_source, payment.error_step = found.reason, found.source, found.step
+    payment.waiting_for = None
+
+
+def _record_final(session: Session, payment: Payment) -> None:
+    merchant = session.get(Merchant, payment.merchant_id)
+    event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
+    events.record_payment(session, merchant, event, payment)
 
 
 def process_payment(session: Session, processor: Processor, payment_id: str) -> str:
@@ -87,25 +136,96 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
         return locked
     order, payment = locked
     now = utcnow()
+    if payment.waiting_for is not None:
+        # The wait's deadline has come without an answer.
+        expired = _expiry_reason(payment.waiting_for)
+        log.info("payment %s: %s", payment.id, expired)
+        return _failed_now(session, payment, expired).status
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
     if outcome.success and order.status == OrderStatus.PAID.value:
         # Another attempt on this order succeeded first: nobody is charged twice.
         log.info("payment %s declined: order %s already paid", payment.id, order.id)
-        payment.status = move(payment.status, PaymentStatus.FAILED)
-        payment.error_code, payment.error_description = PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION
+        _fail(payment, errors.ORDER_ALREADY_PAID)
     elif outcome.success:
         payment.status = move(payment.status, PaymentStatus.SUCCESS)
         order.status = move(order.status, OrderStatus.PAID)
         order.updated_at = now
     else:
-        payment.status = move(payment.status, PaymentStatus.FAILED)
-        payment.error_code, payment.error_description = outcome.error_code, outcome.error_description
+        _fail(payment, outcome.reason or errors.PAYMENT_DECLINED)
     payment.updated_at = now
-    merchant = session.get(Merchant, payment.merchant_id)
-    event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
-    events.record_payment(session, merchant, event, payment)
+    _record_final(session, payment)
     session.commit()
     return payment.status
+
+
+# ---------- waits for the shopper (beyond the contract) ----------
+
+def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait, what: str) -> Payment:
+    """The payment, locked after its order (one lock order everywhere), if it waits for `wait` and the wait
+    has not expired. An expired wait is applied here and then refused, as the sweeper would apply it."""
+    found = owned(session, Payment, payment_id, None, "Payment")
+    get_for_update(session, Order, id=found.order_id)
+    payment = get_for_update(session, Payment, id=payment_id)
+    if payment.status != PaymentStatus.PENDING.value or payment.waiting_for != wait.value:
+        session.rollback()
+        raise bad_request(f"Payment is not awaiting {what}")
+    now = utcnow()
+    if payment.ready_at is not None and payment.ready_at <= now:
+        _failed_now(session, payment, _expiry_reason(wait.value))
+        raise bad_request(f"The {what} request has expired")
+    return payment
+
+
+def _answered(session: Session, payment: Payment, wait: PaymentWait, answer: Answer) -> Payment:
+    """An accepted answer ends the wait: the bank's outcome is due after the processor's delay."""
+    now = utcnow()
+    end_wait(payment.waiting_for, wait, payment.status)
+    payment.waiting_for = None
+    payment.ready_at = now + timedelta(milliseconds=answer.ready_in_ms)
+    payment.updated_at = now
+    jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id, eta=payment.ready_at if answer.ready_in_ms > 0 else None)
+    session.commit()
+    return payment
+
+
+def _failed_now(session: Session, payment: Payment, reason: str) -> Payment:
+    _fail(payment, reason)
+    payment.updated_at = utcnow()
+    _record_final(session, payment)
+    session.commit()
+    return payment
+
+
+def authenticate(session: Session, processor: Processor, payment_id: str, otp: str) -> Payment:
+    """The shopper's 3-D Secure one-time password: right -> on to the bank; wrong -> another try, until
+    AUTHENTICATION_ATTEMPTS wrong ones fail the payment (authentication_failed)."""
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    answer = processor.authenticate(payment.processor_ref or "", otp)
+    if answer.accepted:
+        return _answered(session, payment, PaymentWait.AUTHENTICATION, answer)
+    payment.authentication_attempts += 1
+    if payment.authentication_attempts >= AUTHENTICATION_ATTEMPTS:
+        return _failed_now(session, payment, errors.AUTHENTICATION_FAILED)
+    payment.updated_at = utcnow()
+    session.commit()
+    return payment
+
+
+def cancel_authentication(session: Session, payment_id: str) -> Payment:
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    return _failed_now(session, payment, errors.AUTHENTICATION_CANCELLED)
+
+
+def answer_collect(session: Session, processor: Processor, payment_id: str, approved: bool) -> Payment:
+    """The shopper's answer to a UPI collect request, from the (simulated) UPI app."""
+    payment = _lock_waiting(session, payment_id, PaymentWait.APPROVAL, "approval")
+    answer = processor.answer_collect(payment.processor_ref or "", approved)
+    if answer is None:
+        session.rollback()
+        raise bad_request("This collect request never reaches a UPI app (timeout@test): it can only expire")
+    if answer.accepted:
+        return _answered(session, payment, PaymentWait.APPROVAL, answer)
+    return _failed_now(session, payment, errors.PAYMENT_DECLINED)
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
@@ -131,7 +251,7 @@ def capture_payment(session: Session, merchant_id: str, payment_id: str, amount:
 
 def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *, status: str | None = None,
                   method: str | None = None, order_id: str | None = None, created_from: datetime | None = None,
-                  created_to: datetime | None = None) -> Page[Payment]:
+                  created_to: datetime | None = None, error_reason: str | None = None) -> Page[Payment]:
     stmt = select(Payment).where(Payment.merchant_id == merchant_id)
     if status:
         stmt = stmt.where(Payment.status == status)
@@ -143,4 +263,6 @@ def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *
         stmt = stmt.where(Payment.created_at >= created_from)
     if created_to:
         stmt = stmt.where(Payment.created_at <= created_to)
+    if error_reason:
+        stmt = stmt.where(Payment.error_reason == error_reason)
     return paginate(session, stmt, limit, offset, Payment.created_at.desc(), Payment.id.desc())

@@ -59,11 +59,12 @@ def test_errors_are_not_stored(client, merchant_headers):
 
 def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers, app):
     from backend.models import IdempotencyKey, db
+    from backend.keyring import keyring
     from backend.services.idempotency import request_fingerprint
 
     k = key()
     with app.app_context():  # as if the first request were still running
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key="secret_test_xyz789")
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=keyring().fingerprint_key)
         row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
@@ -100,11 +101,11 @@ def test_fingerprint_is_keyed_so_card_data_cannot_be_guessed_from_it():
     from backend.services.idempotency import request_fingerprint
 
     body = b'{"card":{"number":"4111111111111111","cvv":"123"}}'
-    assert request_fingerprint("POST", "/p", body, key="a") != request_fingerprint("POST", "/p", body, key="b")
+    assert request_fingerprint("POST", "/p", body, key=b"a") != request_fingerprint("POST", "/p", body, key=b"b")
     import hashlib
 
     unkeyed = hashlib.sha256(b"POST /p\n" + body).hexdigest()
-    assert unkeyed != request_fingerprint("POST", "/p", body, key="a")
+    assert unkeyed != request_fingerprint("POST", "/p", body, key=b"a")
 
 
 CARD = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
@@ -160,6 +161,7 @@ def test_not_found_and_state_refusals_leave_the_key_free(client, merchant_header
 def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
     """A request running past STALE_IN_FLIGHT loses its key to a retry; when it finally ends it must neither
     overwrite the retry's stored answer nor release the retry's claim."""
+    from backend.keyring import keyring
     from backend.models import IdempotencyKey, db
     from backend.services import idempotency
     from backend.services.idempotency import request_fingerprint
@@ -169,8 +171,9 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
 
     def plant_stale(k: str):
         started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
         with app.app_context():
+            fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}',
+                                              key=keyring().fingerprint_key)
             db.session.add(IdempotencyKey(key=k, merchant_id=merchant_id, request_hash=fingerprint, response=None,
                                           created_at=started, expires_at=started + idempotency.TTL))
             db.session.commit()
@@ -191,7 +194,7 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
     k = key()
     first = plant_stale(k)
     with app.app_context():
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key="secret_test_xyz789")
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key=keyring().fingerprint_key)
         assert isinstance(idempotency.begin(db.session, merchant_id, k, fingerprint), idempotency.Claim)
         idempotency.abandon(db.session, first)
     third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})

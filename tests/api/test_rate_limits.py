@@ -63,7 +63,7 @@ def merchant(stack: Stack, source: str) -> str:
 @pytest.fixture(scope="module")
 def limited():
     s = Stack(api_workers=1, RATE_LIMIT_PUBLIC_PAYMENT="2/minute", RATE_LIMIT_SIGNUP="2/minute",
-              **DEFAULT_LOGIN_LIMITS)
+              RATE_LIMIT_AUTHENTICATE="3/minute", **DEFAULT_LOGIN_LIMITS)
     yield s
     s.close()
 
@@ -221,3 +221,18 @@ def test_limiter_hooks_skip_the_authenticated_api(app, merchant_headers, monkeyp
     assert calls == {"before": 1, "after": 1, "teardown": 1}
     assert client.get(f"/api/v1/orders/{'order_' + 'x' * 16}/public").status_code == 404
     assert calls == {"before": 2, "after": 2, "teardown": 2}
+
+
+def test_one_time_passwords_per_payment(limited):
+    card = {"number": "4000002760003184", "expiry_month": "12", "expiry_year": "2035", "cvv": "123",
+            "holder_name": "Asha"}
+    first, second = (limited.api("POST", "/api/v1/payments", {"order_id": limited.create_order()["id"],
+                                                              "method": "card", "card": card}).json()
+                     for _ in range(2))
+    path = f"/api/v1/payments/{first['id']}/authenticate"
+    codes = [limited.api("POST", path, {"otp": "000000"}, auth=False).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert limited.api("POST", path, {"otp": "000000"}, auth=False).json()["error"]["code"] == "RATE_LIMIT_ERROR"
+    # another payment is not locked out by guesses against this one
+    assert limited.api("POST", f"/api/v1/payments/{second['id']}/authenticate", {"otp": "123456"},
+                       auth=False).status_code == 200

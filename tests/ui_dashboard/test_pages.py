@@ -273,3 +273,38 @@ async def test_docs_carry_the_merchants_own_key(user: User, new_merchant) -> Non
     assert new_merchant["api_key"] in sdk and new_merchant["api_secret"] not in sdk
     webhook = text_of(user, "code-snippet-webhook")
     assert "hmac" in webhook and new_merchant["merchant"]["webhook_secret"] in webhook
+
+
+async def test_docs_publish_the_test_values(user: User, new_merchant) -> None:
+    from backend.processors.test_values import TEST_VALUES
+
+    await login(user, new_merchant["merchant"]["email"], new_merchant["password"])
+    await user.open("/dashboard/docs")
+    await see(user, "4. Test values")
+    for value in TEST_VALUES:
+        await see(user, f"{'VPA' if value.method == 'upi' else 'card'} {value.shown}")
+    await see(user, "authentication_failed, authentication_timeout, authentication_cancelled")
+
+
+async def test_transactions_filter_by_failure_reason_and_the_detail_says_why(user: User, stack,
+                                                                              merchant_with_payments) -> None:
+    m = merchant_with_payments
+    h = m["headers"]
+    card = {"number": "4000000000009995", "expiry_month": "12", "expiry_year": "2035", "cvv": "123",
+            "holder_name": "Asha"}
+    r = stack.api("POST", "/api/v1/payments", {"order_id": stack.create_order(headers=h)["id"], "method": "card",
+                                              "card": card}, headers=h)
+    broke = stack.wait_payment(r.json()["id"], headers=h)
+    await login(user, m["merchant"]["email"], m["password"])
+    await user.open("/dashboard/transactions")
+    await see(user, "Showing 1–4 of 4")
+    user.find(marker="reason-filter").trigger("change", "insufficient_funds")
+    await see(user, "Showing 1–1 of 1")
+    with user.scope(marker="transaction-row"):
+        await see(user, broke["id"])
+    click_row(user, "transactions-table", "transaction-row", "payment_id")
+    await see(user, marker="detail-failure")
+    assert text_of(user, "detail-error-reason") == "insufficient_funds"
+    assert text_of(user, "detail-error-source-step") == "source bank · step payment_authorization"
+    user.find(marker="reason-filter").trigger("change", "payment_declined")
+    await see(user, m["payments"][2]["id"])

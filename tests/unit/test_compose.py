@@ -97,3 +97,15 @@ def test_api_and_dashboard_share_the_forwarding_secret_and_proxy_count(compose):
     assert mounts["api"] and mounts["api"] == mounts["dashboard"]
     for name in ("api", "dashboard"):
         assert services[name]["environment"]["TRUSTED_PROXIES"] == "0"
+
+
+def test_api_and_worker_share_one_encryption_key(compose):
+    """The worker decrypts the webhook secrets the API encrypted: without ENCRYPTION_KEYS both read the key
+    the API generated in one shared volume."""
+    api, worker = compose["services"]["api"], compose["services"]["worker"]
+    for service in (api, worker):
+        assert service["environment"]["ENCRYPTION_KEY_FILE"] == "/keys/encryption.key"
+        assert "ENCRYPTION_KEYS" in service["environment"]
+    mounts = [{(v["source"], v["target"]) if isinstance(v, dict) else tuple(v.split(":")[:2])
+               for v in s["volumes"]} for s in (api, worker)]
+    assert ("keys", "/keys") in mounts[0] & mounts[1]

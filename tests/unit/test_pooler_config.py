@@ -10,8 +10,9 @@ PG = "postgresql://paygate@db.internal:6432/paygate"
 def test_pgbouncer_turns_off_prepared_statements_and_start_up_options():
     config = Config.from_env({"DATABASE_URL": PG, "DATABASE_POOLER": " PgBouncer "})
     assert config.database_pooler == "pgbouncer" and config.behind_pgbouncer
-    assert database.connect_args(config) == {"prepare_threshold": None}
-    assert database.binds(config)["autocommit"]["connect_args"] == {"prepare_threshold": None}
+    pooled = {"prepare_threshold": None, "connect_timeout": database.CONNECT_TIMEOUT_SECONDS}  # no `options`
+    assert database.connect_args(config) == pooled
+    assert database.binds(config)["autocommit"]["connect_args"] == pooled
 
 
 @pytest.mark.parametrize("value", [None, "", "none"])

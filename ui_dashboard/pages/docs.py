@@ -4,8 +4,9 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from backend.processors.test_values import TEST_OTP, TEST_VALUES
 from ui_dashboard import config
-from ui_dashboard.components import Tag, copy_button, tid
+from ui_dashboard.components import Tag, cell, copy_button, html_table, tid
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.snippets import (create_order_curl, sdk_html, webhook_node, webhook_python,
                                    webhook_python_helper)
@@ -18,6 +19,7 @@ async def docs_page() -> RedirectResponse | None:
         return RedirectResponse("/login")
     settings = config.load()
     profile = await attempt(merchant_api.merchant()) or {}
+    keys = await attempt(merchant_api.credentials()) or {"api_key": "key_...", "api_secret": "secret_..."}
     secret = profile.get("webhook_secret") or "whsec_..."
 
     with frame("Integration guide", active="/dashboard/docs"):
@@ -26,12 +28,12 @@ async def docs_page() -> RedirectResponse | None:
                      "Call the API from your server with your key and secret. Amounts are integers in paise: "
                      "50000 is ₹500.00. Keep the returned order id for the checkout.",
                      [("code-snippet-create-order", "bash",
-                       create_order_curl(settings.public_api_url, merchant_api.api_key, merchant_api.api_secret))])
+                       create_order_curl(settings.public_api_url, keys["api_key"], keys["api_secret"]))])
             _section("section-sdk-integration", "2. Open the checkout (browser)",
                      "Load checkout.js and open the payment modal for the order. Only the key id goes to the "
                      "browser, never the secret. Confirm the payment on your server (webhook or "
                      "GET /api/v1/payments/{id}) before you ship anything.",
-                     [("code-snippet-sdk", "html", sdk_html(settings.checkout_url, merchant_api.api_key))])
+                     [("code-snippet-sdk", "html", sdk_html(settings.checkout_url, keys["api_key"]))])
             _section("section-webhook-verification", "3. Verify webhooks (server side)",
                      "Every delivery carries X-Webhook-Signature, the hex HMAC-SHA256 of the raw request body "
                      "keyed with your webhook secret. Compute it over the raw bytes (before parsing JSON), "
@@ -40,7 +42,25 @@ async def docs_page() -> RedirectResponse | None:
                      [("code-snippet-webhook", "python", webhook_python(secret)),
                       ("code-snippet-webhook-helper", "python", webhook_python_helper(secret)),
                       ("code-snippet-webhook-node", "javascript", webhook_node(secret))])
+            _test_values()
     return None
+
+
+def _test_values() -> None:
+    """The sandbox's test values (backend/processors/test_values.py, the table the simulator decides by)."""
+    with tid(ui.card().classes("w-full gap-3"), "section-test-values"):
+        ui.label("4. Test values").classes("text-lg font-semibold")
+        ui.label("These decide the outcome in every mode. A failure keeps error_code PAYMENT_FAILED and says "
+                 "why in error_reason, error_source and error_step. 3-D Secure cards come back with "
+                 f"next_action: send the shopper to its url; the OTP {TEST_OTP} passes. Any valid expiry, CVV "
+                 "and name go with the cards.").classes("text-sm text-slate-600")
+        _table, body = html_table("test-values-table", ("Value", "Outcome", "error_reason"))
+        with body:
+            for value in TEST_VALUES:
+                with tid(ui.element("tr"), "test-value-row", value=value.value):
+                    cell(f"{'VPA' if value.method == 'upi' else 'card'} {value.shown}", classes="font-mono")
+                    cell(value.outcome, classes="whitespace-normal")
+                    cell(", ".join(value.reasons), classes="font-mono whitespace-normal")
 
 
 def _section(test_id: str, title: str, text: str, snippets: list[tuple[str, str, str]]) -> None:

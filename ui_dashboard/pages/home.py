@@ -7,7 +7,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from backend.domain.money import format_amount, format_whole
-from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp,
+from ui_dashboard.api import MerchantApi
+from ui_dashboard.components import (Tag, confirm_dialog, copy_button, icon_button, status_badge, tid, timestamp, toast,
                                      whole_percent)
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -21,9 +22,11 @@ async def home_page() -> RedirectResponse | None:
     if merchant_api is None:
         return RedirectResponse("/login")
 
+    # On a 401 attempt() sends the browser to sign in again; on an outage it says so.
+    keys = await attempt(merchant_api.credentials()) or {"api_key": "…", "api_secret": "…"}
     with frame("Overview", active="/dashboard"):
         with tid(ui.column().classes("w-full gap-6"), "dashboard"):
-            _credentials(merchant_api.api_key, merchant_api.api_secret)
+            _credentials(merchant_api, keys)
             with tid(ui.element("div").classes("grid w-full gap-4 grid-cols-2 lg:grid-cols-4"),
                      "stats-container"):
                 total = _stat_card("Total transactions", "total-transactions", "All payments, any status")
@@ -75,19 +78,36 @@ async def home_page() -> RedirectResponse | None:
     return None
 
 
-def _credentials(api_key: str, api_secret: str) -> None:
+def _credentials(merchant_api: MerchantApi, keys: dict[str, str]) -> None:
+    """Key and secret as the API answers them (decrypted for this page only), and the roll button."""
     with tid(ui.card().classes("w-full gap-3"), "api-credentials"):
         with ui.row().classes("w-full items-center justify-between"):
             ui.label("API credentials").classes("text-base font-semibold")
             ui.badge("Test mode", color="amber-7").props("outline")
         ui.label("Send both headers, X-Api-Key and X-Api-Secret, with every request from your server. "
                  "Keep the secret out of browsers and source control.").classes("text-sm text-slate-500")
-        for label, value, test_id in (("Key ID", api_key, "api-key"), ("Key secret", api_secret, "api-secret")):
+        shown: dict[str, Tag] = {}
+        for label, field, test_id in (("Key ID", "api_key", "api-key"), ("Key secret", "api_secret", "api-secret")):
             with ui.row().classes("w-full items-center gap-3 no-wrap"):
                 ui.label(label).classes("w-24 text-sm text-slate-600 shrink-0")
-                tid(Tag("code", value).classes("grow rounded bg-slate-100 px-3 py-2 font-mono text-sm "
-                                                "break-all"), test_id)
-                copy_button(value, f"copy-{test_id}-button", label)
+                shown[field] = tid(Tag("code", keys[field]).classes(
+                    "grow rounded bg-slate-100 px-3 py-2 font-mono text-sm break-all"), test_id)
+                copy_button(lambda f=field: shown[f].text, f"copy-{test_id}-button", label)
+        with ui.row().classes("w-full justify-end"):
+            tid(ui.button("Roll secret", icon="autorenew", on_click=lambda: confirm.open())
+                .props("outline no-caps size=sm color=negative"), "roll-secret-button")
+
+    async def roll() -> None:
+        confirm.close()
+        rolled = await attempt(merchant_api.roll_api_secret())
+        if rolled is not None:
+            shown["api_secret"].set_text(rolled["api_secret"])
+            toast("New API secret issued: the old one no longer works, update your servers")
+
+    confirm = confirm_dialog("roll-secret-dialog", "Roll the API secret?",
+                             "The current secret stops working at once, on every request: your servers get "
+                             "401 until they use the new one.", "Roll secret", roll,
+                             "cancel-roll-button", "confirm-roll-button")
 
 
 def _recent_row(payment: dict[str, Any]) -> None:

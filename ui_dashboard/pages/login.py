@@ -1,13 +1,50 @@
-"""`/login` (and `/` which redirects here): the merchant signs in with email and password."""
+"""`/login` (and `/` which redirects here): the merchant signs in with email and password; `/session/start`
+and `/logout`, the two plain HTTP routes that change the session cookie (see ui_dashboard/api.py)."""
 from __future__ import annotations
 
+import logging
+import uuid
+
+from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from ui_dashboard import api
 from ui_dashboard.forms import (credential_inputs, error_banner, form, show_error,
                                 sign_in_with, submit_button, switch_link)
 from ui_dashboard.layout import centered_card
+
+
+log = logging.getLogger(__name__)
+
+
+def _new_session(request: Request, **values: str) -> None:
+    """A new session id: whatever cookie the browser came with (even one planted by someone else) ends."""
+    request.session.clear()
+    request.session.update({"id": str(uuid.uuid4()), **values})
+
+
+@app.get("/session/start", include_in_schema=False)
+def start_session(request: Request, code: str = "") -> RedirectResponse:
+    fresh = api.take_handoff(code, request.session.get("id"))
+    if fresh is None:
+        return RedirectResponse("/login", status_code=303)
+    _new_session(request, **fresh)
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@app.get("/logout", include_in_schema=False)
+async def logout(request: Request) -> RedirectResponse:
+    """Revoke the token at the API, then forget it with the session id."""
+    token = request.session.get("session_token")
+    if token:
+        try:
+            await api.MerchantApi(token).logout()
+        except api.ApiError as exc:  # already expired or revoked (401), or the API is down
+            if exc.status != 401:
+                log.warning("logout could not revoke the session token: %s", exc)
+    _new_session(request)
+    return RedirectResponse("/login", status_code=303)
 
 
 @ui.page("/")
@@ -19,13 +56,14 @@ def index() -> RedirectResponse:
 def login_page() -> RedirectResponse | None:
     if api.current_api() is not None:
         return RedirectResponse("/dashboard")
+    session_id = app.storage.browser["id"]  # read now: the form's handler runs outside this request
 
     async def submit() -> None:
         if not email.value.strip() or not password.value:
             show_error(error, "Enter your email and password")
             return
         await sign_in_with(button, error, lambda: api.login(email.value.strip(), password.value),
-                           unauthorised="Invalid email or password")
+                           session_id, unauthorised="Invalid email or password")
 
     with centered_card("Sign in", "Use your merchant account. The sandbox account is test@example.com."):
         with form("login-form", submit):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from fastapi.responses import RedirectResponse
-from nicegui import ui
+from nicegui import app, ui
 
 from ui_dashboard import api
 from ui_dashboard.forms import (credential_inputs, error_banner, form, show_error,
@@ -16,6 +16,7 @@ MIN_PASSWORD = 8
 def signup_page() -> RedirectResponse | None:
     if api.current_api() is not None:
         return RedirectResponse("/dashboard")
+    session_id = app.storage.browser["id"]  # read now: the form's handler runs outside this request
 
     async def submit() -> None:
         if not name.value.strip() or not email.value.strip():
@@ -25,7 +26,7 @@ def signup_page() -> RedirectResponse | None:
             show_error(error, f"The password needs at least {MIN_PASSWORD} characters")
             return
         await sign_in_with(button, error,
-                           lambda: api.signup(name.value.strip(), email.value.strip(), password.value))
+                           lambda: api.signup(name.value.strip(), email.value.strip(), password.value), session_id)
 
     with centered_card("Create your account", "You get test-mode API keys at once."):
         with form("signup-form", submit):

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from backend.domain.errors import FAILURE_REASONS
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
 from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, icon_button,
                                      native_select, on_row_click, pager, status_badge, tid, timestamp, toast,
@@ -20,6 +21,7 @@ from ui_dashboard.payment_detail import PaymentDetail
 HEADERS = ("Payment ID", "Order ID", "Amount", "Method", "Status", "Created")
 STATUSES = (("", "All statuses"), ("pending", "Pending"), ("success", "Success"), ("failed", "Failed"))
 METHODS = (("", "All methods"), ("upi", "UPI"), ("card", "Card"))
+REASONS = (("", "All failure reasons"), *((reason, reason) for reason in FAILURE_REASONS))
 PAGE_SIZES = (("10", "10 per page"), ("25", "25 per page"), ("50", "50 per page"))
 EXPORT_MAX_ROWS = 10_000
 POLL_SECONDS = 3.0
@@ -34,6 +36,7 @@ class TransactionList:
         self.api = merchant_api
         self.status = ""
         self.method = ""
+        self.error_reason = ""
         self.query = ""
         self.date_from = ""  # YYYY-MM-DD, UTC, inclusive
         self.date_to = ""
@@ -43,7 +46,7 @@ class TransactionList:
         self.pending = False
 
     def filters(self) -> dict[str, Any]:
-        filters: dict[str, Any] = {"status": self.status, "method": self.method,
+        filters: dict[str, Any] = {"status": self.status, "method": self.method, "error_reason": self.error_reason,
                                    "from": f"{self.date_from}T00:00:00Z" if self.date_from else None,
                                    "to": f"{self.date_to}T23:59:59.999999Z" if self.date_to else None}
         if self.query and not self.query.startswith("pay_"):
@@ -53,7 +56,8 @@ class TransactionList:
     def _matches(self, payment: dict[str, Any]) -> bool:
         day = (payment.get("created_at") or "")[:10]
         return (all(not wanted or payment.get(field) == wanted
-                    for field, wanted in (("status", self.status), ("method", self.method)))
+                    for field, wanted in (("status", self.status), ("method", self.method),
+                                          ("error_reason", self.error_reason)))
                 and (not self.date_from or day >= self.date_from) and (not self.date_to or day <= self.date_to))
 
     async def fetch(self, limit: int, offset: int) -> dict[str, Any]:
@@ -173,6 +177,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         with ui.row().classes("w-full items-center gap-3 -mt-2"):
             native_select(STATUSES, "status-filter", filter_by("status"), label="Filter by status")
             native_select(METHODS, "method-filter", filter_by("method"), label="Filter by method")
+            native_select(REASONS, "reason-filter", filter_by("error_reason"), label="Filter by failure reason")
             date_input("From", "date-from-filter", filter_by("date_from"))
             date_input("To", "date-to-filter", filter_by("date_to"))
             ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
@@ -189,7 +194,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
 
 
 def _filtered(state: TransactionList) -> bool:
-    return bool(state.status or state.method or state.query or state.date_from or state.date_to)
+    return bool(state.status or state.method or state.error_reason or state.query or state.date_from or state.date_to)
 
 
 def _row(payment: dict[str, Any]) -> None:

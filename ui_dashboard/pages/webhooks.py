@@ -10,8 +10,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import (Latest, Tag, cell, copy_button, empty_row, html_table, icon_button, pager,
-                                     on_row_click, status_badge, tid, timestamp, toast, update_pager)
+from ui_dashboard.components import (Latest, Tag, cell, confirm_dialog, copy_button, empty_row, html_table,
+                                     icon_button, pager, on_row_click, status_badge, tid, timestamp, toast,
+                                     update_pager)
 from ui_dashboard.forms import error_banner, form
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -139,14 +140,10 @@ async def webhooks_page() -> RedirectResponse | None:
         on_row_click(body, "data-webhook-id", show_detail)
         pagination = pager(previous_page, next_page)
 
-    with ui.dialog() as confirm, tid(ui.card().classes("max-w-md"), "regenerate-confirm-dialog"):
-        ui.label("Regenerate the webhook secret?").classes("text-lg font-semibold")
-        ui.label("The current secret stops working at once: deliveries are signed with the new one, "
-                 "so update your server right after.").classes("text-sm text-slate-600")
-        with ui.row().classes("w-full justify-end gap-2"):
-            tid(ui.button("Cancel", on_click=confirm.close).props("flat no-caps"), "cancel-regenerate-button")
-            tid(ui.button("Regenerate", on_click=regenerate).props("unelevated no-caps color=negative"),
-                "confirm-regenerate-button")
+    confirm = confirm_dialog("regenerate-confirm-dialog", "Regenerate the webhook secret?",
+                             "The current secret stops working at once: deliveries are signed with the new one, "
+                             "so update your server right after.", "Regenerate", regenerate,
+                             "cancel-regenerate-button", "confirm-regenerate-button")
     with ui.dialog() as detail:
         detail_card = tid(ui.card().classes("w-[44rem] max-w-full gap-3"), "webhook-detail")
 

@@ -1,0 +1,56 @@
+"""`/upi-app?payment_id=...`: the simulated UPI app of the sandbox, where the shopper approves or declines
+a collect request (`upi-app` › `upi-approve-button`, `upi-decline-button`, then `upi-app-result`).
+
+It answers through the API (`POST /api/v1/payments/{id}/collect`), as a PSP's callback would reach the
+gateway; the checkout that waits learns the outcome by polling.
+"""
+from __future__ import annotations
+
+from nicegui import ui
+
+from backend.domain.money import format_amount
+from ui_checkout import api
+from ui_checkout.style import CSS
+
+
+@ui.page("/upi-app", title="Test UPI app · PayGate", response_timeout=20)
+async def upi_app_page(payment_id: str = "") -> None:
+    ui.add_css(CSS)
+    try:
+        payment = await api.get_payment(payment_id.strip())
+    except api.ApiError as exc:
+        payment, error = None, exc.description
+    with ui.column().classes("pg-app").props("data-test-id=upi-app"):
+        ui.icon("phone_iphone").classes("pg-state-icon pg-spinner")
+        ui.label("Test UPI app").classes("pg-state-title")
+        ui.label("A simulated UPI app: nothing here moves real money.").classes("pg-hint")
+        if payment is None:
+            ui.label(error).classes("pg-form-error").props("data-test-id=upi-app-result role=alert")
+            return
+        ui.label(f"PayGate requests {format_amount(payment['amount'], payment['currency'])}").classes(
+            "pg-amount")
+        ui.label(f"Payment {payment['id']}").classes("pg-order-id")
+        result = ui.label("").props("data-test-id=upi-app-result role=status")
+        result.set_visibility(False)
+        buttons = ui.column().classes("w-full gap-2")
+
+        async def answer(approve: bool) -> None:
+            try:
+                answered = await api.answer_collect(payment["id"], approve)
+                text = ("Approved. Go back to the checkout." if approve
+                        else "Declined. The payment will not be made.") if answered else ""
+            except api.ApiError as exc:
+                text = exc.description
+            buttons.clear()
+            result.set_text(text)
+            result.set_visibility(True)
+
+        if payment.get("waiting_for") != "approval":
+            result.set_text("This request has already been answered or has expired.")
+            result.set_visibility(True)
+            return
+        with buttons:
+            ui.button("Approve", color=None, on_click=lambda: answer(True)).classes("pg-pay").props(
+                "unelevated no-caps data-test-id=upi-approve-button")
+            ui.button("Decline", color=None, on_click=lambda: answer(False)).classes("pg-decline").props(
+                "flat no-caps data-test-id=upi-decline-button")
