@@ -139,3 +139,41 @@ def test_explicit_idempotency_key_replays(sdk):
     first = sdk.payments.create(order.id, "upi", vpa="success@test", idempotency_key="sdk-key-" + order.id)
     again = sdk.payments.create(order.id, "upi", vpa="success@test", idempotency_key="sdk-key-" + order.id)
     assert first == again and [p.id for p in sdk.payments.list(order_id=order.id)] == [first.id]
+
+
+def _waiting(sdk, payment_id: str, what: str):
+    return wait_for(lambda: (p := sdk.payments.get(payment_id)).waiting_for == what and p, what=f"{what} wait")
+
+
+def test_three_d_secure_and_upi_collect_answers(sdk):
+    three_ds = {**CARD, "number": "4000002760003184"}
+    payment = sdk.payments.create(sdk.orders.create(amount=30000).id, "card", card=three_ds,
+                                  return_url="https://shop.example/back")
+    _waiting(sdk, payment.id, "authentication")
+    assert sdk.payments.get(payment.id).next_action.type == "authenticate"
+    sdk.payments.authenticate(payment.id, "123456")
+    assert wait_for(lambda: sdk.payments.get(payment.id).status != "pending", what="3DS outcome")
+    assert sdk.payments.get(payment.id).status == "success"
+
+    cancelled = sdk.payments.create(sdk.orders.create(amount=30000).id, "card", card=three_ds)
+    _waiting(sdk, cancelled.id, "authentication")
+    assert sdk.payments.cancel_authentication(cancelled.id).status == "failed"
+
+    collect = sdk.payments.create(sdk.orders.create(amount=30000).id, "upi", vpa="approve@test")
+    _waiting(sdk, collect.id, "approval")
+    sdk.payments.answer_collect(collect.id, True)
+    assert wait_for(lambda: sdk.payments.get(collect.id).status == "success", what="collect approved")
+    with pytest.raises(paygate.BadRequestError):
+        sdk.payments.answer_collect(collect.id, False)  # no longer waiting
+
+
+def test_credentials_and_rolling_the_api_secret(stack):
+    new = signup(stack)
+    with paygate.PayGate(new["api_key"], new["api_secret"], stack.api_url) as sdk:
+        assert sdk.merchant.credentials().model_dump() == {"api_key": new["api_key"], "api_secret": new["api_secret"]}
+        rolled = sdk.merchant.roll_api_secret()
+        assert rolled.api_key == new["api_key"] and rolled.api_secret != new["api_secret"]
+        with pytest.raises(paygate.AuthenticationError):
+            sdk.merchant.get()  # the old secret is refused at once
+    with paygate.PayGate(new["api_key"], rolled.api_secret, stack.api_url) as sdk:
+        assert sdk.merchant.get().id == new["merchant"]["id"]

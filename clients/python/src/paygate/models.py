@@ -3,10 +3,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from paygate._base import Model
 from pydantic import ConfigDict, Field, RootModel
+
+
+class AuthenticateIn(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    otp: Annotated[
+        str,
+        Field(
+            description="The 3-D Secure one-time password; 123456 passes in the sandbox. 3 wrong ones fail the payment (authentication_failed).",
+            max_length=12,
+            min_length=1,
+            title="Otp",
+        ),
+    ]
 
 
 class CaptureIn(Model):
@@ -25,6 +40,27 @@ class CardIn(Model):
     expiry_year: Annotated[str, Field(max_length=32, title="Expiry Year")]
     holder_name: Annotated[str, Field(max_length=255, title="Holder Name")]
     number: Annotated[str, Field(max_length=256, title="Number")]
+
+
+class CollectAnswerIn(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    approve: Annotated[
+        bool,
+        Field(
+            description="true: the shopper approves in the (simulated) UPI app; false: declines",
+            title="Approve",
+        ),
+    ]
+
+
+class CredentialsOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    api_key: Annotated[str, Field(title="Api Key")]
+    api_secret: Annotated[str, Field(title="Api Secret")]
 
 
 class DailyStat(Model):
@@ -81,6 +117,13 @@ class LoginIn(Model):
     password: Annotated[str, Field(max_length=1024, title="Password")]
 
 
+class LogoutOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    revoked: Annotated[bool, Field(title="Revoked")]
+
+
 class MerchantOut(Model):
     model_config = ConfigDict(
         extra="allow",
@@ -92,6 +135,14 @@ class MerchantOut(Model):
     name: Annotated[str, Field(title="Name")]
     webhook_secret: Annotated[str | None, Field(title="Webhook Secret")]
     webhook_url: Annotated[str | None, Field(title="Webhook Url")]
+
+
+class NextAction(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: Annotated[Literal["authenticate"], Field(title="Type")]
+    url: Annotated[str, Field(title="Url")]
 
 
 class Receipt(RootModel[str]):
@@ -146,9 +197,25 @@ class OrderPage(Model):
     total: Annotated[int, Field(title="Total")]
 
 
+class ReturnUrl(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Beyond the contract: where next_action.url sends the shopper back after 3-D Secure (http or https), with ?payment_id=...&status=...",
+            max_length=2048,
+            title="Return Url",
+        ),
+    ] = None
+
+
 class Vpa(RootModel[str]):
     root: Annotated[
-        str, Field(description="Required for UPI", max_length=255, title="Vpa")
+        str,
+        Field(
+            description="Required for UPI. Test values, in every mode: success@test → success; failure@test → failed (payment_declined); approve@test → waits for the shopper to approve or decline in the simulated UPI app (payment_declined, payment_timeout); timeout@test → no answer; failed when the collect request expires (payment_timeout)",
+            max_length=255,
+            title="Vpa",
+        ),
     ] = None
 
 
@@ -157,13 +224,27 @@ class PaymentCreate(Model):
         extra="allow",
     )
     card: Annotated[
-        CardIn | None, Field(description="Required for cards; never stored")
+        CardIn | None,
+        Field(
+            description="Required for cards; never stored. Test numbers, in every mode: 4242 4242 4242 4242 → success; 4000 0000 0000 0002 → failed (card_declined); 4000 0000 0000 9995 → failed (insufficient_funds); 4000 0000 0000 0069 → failed (expired_card); 4000 0000 0000 0127 → failed (incorrect_cvc); 4000 0000 0000 0119 → failed (processing_error); 4000 0027 6000 3184 → 3-D Secure: success after the right OTP (123456) (authentication_failed, authentication_timeout, authentication_cancelled); 4000 0082 6000 3178 → 3-D Secure, then declined (insufficient_funds). The 3-D Secure OTP is 123456."
+        ),
     ] = None
     method: Annotated[str, Field(description="upi or card", title="Method")]
     order_id: Annotated[str, Field(max_length=64, title="Order Id")]
-    vpa: Annotated[Vpa | None, Field(description="Required for UPI", title="Vpa")] = (
-        None
-    )
+    return_url: Annotated[
+        ReturnUrl | None,
+        Field(
+            description="Beyond the contract: where next_action.url sends the shopper back after 3-D Secure (http or https), with ?payment_id=...&status=...",
+            title="Return Url",
+        ),
+    ] = None
+    vpa: Annotated[
+        Vpa | None,
+        Field(
+            description="Required for UPI. Test values, in every mode: success@test → success; failure@test → failed (payment_declined); approve@test → waits for the shopper to approve or decline in the simulated UPI app (payment_declined, payment_timeout); timeout@test → no answer; failed when the collect request expires (payment_timeout)",
+            title="Vpa",
+        ),
+    ] = None
 
 
 class PaymentOut(Model):
@@ -172,18 +253,61 @@ class PaymentOut(Model):
     )
     amount: Annotated[int, Field(title="Amount")]
     captured: Annotated[bool, Field(title="Captured")]
+    card_issuer: Annotated[str | None, Field(title="Card Issuer")] = None
     card_last4: Annotated[str | None, Field(title="Card Last4")] = None
     card_network: Annotated[str | None, Field(title="Card Network")] = None
     created_at: Annotated[str, Field(title="Created At")]
     currency: Annotated[str, Field(title="Currency")]
     error_code: Annotated[str | None, Field(title="Error Code")]
     error_description: Annotated[str | None, Field(title="Error Description")]
+    error_reason: Annotated[
+        str | None,
+        Field(
+            description="Beyond the contract: why a failed payment failed (payment_declined, payment_timeout, card_declined, insufficient_funds, expired_card, incorrect_cvc, processing_error, authentication_failed, authentication_timeout, authentication_cancelled, order_already_paid); null otherwise",
+            title="Error Reason",
+        ),
+    ] = None
+    error_source: Annotated[
+        str | None,
+        Field(
+            description="customer, bank, business or gateway; null unless failed",
+            title="Error Source",
+        ),
+    ] = None
+    error_step: Annotated[
+        str | None,
+        Field(
+            description="payment_initiation, payment_authentication or payment_authorization; null unless failed",
+            title="Error Step",
+        ),
+    ] = None
+    expires_at: Annotated[
+        str | None,
+        Field(
+            description="While waiting: when the wait expires and the payment fails",
+            title="Expires At",
+        ),
+    ]
     id: Annotated[str, Field(title="Id")]
     method: Annotated[str, Field(title="Method")]
+    next_action: Annotated[
+        NextAction | None,
+        Field(
+            description='{"type": "authenticate", "url": ...} while 3-D Secure is pending; else null'
+        ),
+    ]
     order_id: Annotated[str, Field(title="Order Id")]
+    return_url: Annotated[str | None, Field(title="Return Url")] = None
     status: Annotated[str, Field(title="Status")]
     updated_at: Annotated[str, Field(title="Updated At")]
     vpa: Annotated[str | None, Field(title="Vpa")] = None
+    waiting_for: Annotated[
+        str | None,
+        Field(
+            description="authentication (3-D Secure) or approval (UPI collect) while the shopper must act; else null",
+            title="Waiting For",
+        ),
+    ] = None
 
 
 class PaymentPage(Model):
@@ -205,6 +329,13 @@ class PublicOrderOut(Model):
     id: Annotated[str, Field(title="Id")]
     merchant_name: Annotated[str, Field(title="Merchant Name")]
     status: Annotated[str, Field(title="Status")]
+    test_mode: Annotated[
+        bool,
+        Field(
+            description="Beyond: the merchant uses a sandbox (key_test_) key",
+            title="Test Mode",
+        ),
+    ]
 
 
 class PublicPaymentOut(Model):
@@ -212,13 +343,70 @@ class PublicPaymentOut(Model):
         extra="allow",
     )
     amount: Annotated[int, Field(title="Amount")]
+    authentication_attempts_left: Annotated[
+        int | None,
+        Field(
+            description="Beyond: wrong one-time passwords still allowed while 3-D Secure is pending",
+            title="Authentication Attempts Left",
+        ),
+    ]
+    card_issuer: Annotated[str | None, Field(title="Card Issuer")] = None
     currency: Annotated[str, Field(title="Currency")]
     error_code: Annotated[str | None, Field(title="Error Code")]
     error_description: Annotated[str | None, Field(title="Error Description")]
+    error_reason: Annotated[
+        str | None,
+        Field(
+            description="Beyond the contract: why a failed payment failed (payment_declined, payment_timeout, card_declined, insufficient_funds, expired_card, incorrect_cvc, processing_error, authentication_failed, authentication_timeout, authentication_cancelled, order_already_paid); null otherwise",
+            title="Error Reason",
+        ),
+    ] = None
+    error_source: Annotated[
+        str | None,
+        Field(
+            description="customer, bank, business or gateway; null unless failed",
+            title="Error Source",
+        ),
+    ] = None
+    error_step: Annotated[
+        str | None,
+        Field(
+            description="payment_initiation, payment_authentication or payment_authorization; null unless failed",
+            title="Error Step",
+        ),
+    ] = None
+    expires_at: Annotated[
+        str | None,
+        Field(
+            description="While waiting: when the wait expires and the payment fails",
+            title="Expires At",
+        ),
+    ]
     id: Annotated[str, Field(title="Id")]
     method: Annotated[str, Field(title="Method")]
+    next_action: Annotated[
+        NextAction | None,
+        Field(
+            description='{"type": "authenticate", "url": ...} while 3-D Secure is pending; else null'
+        ),
+    ]
     order_id: Annotated[str, Field(title="Order Id")]
+    return_url: Annotated[str | None, Field(title="Return Url")] = None
     status: Annotated[str, Field(title="Status")]
+    upi_intent: Annotated[
+        str | None,
+        Field(
+            description="Beyond: the UPI intent link (upi://pay?...) while a collect request waits",
+            title="Upi Intent",
+        ),
+    ]
+    waiting_for: Annotated[
+        str | None,
+        Field(
+            description="authentication (3-D Secure) or approval (UPI collect) while the shopper must act; else null",
+            title="Waiting For",
+        ),
+    ] = None
 
 
 class Reason(RootModel[str]):
@@ -369,3 +557,5 @@ class AuthOut(Model):
     api_key: Annotated[str, Field(title="Api Key")]
     api_secret: Annotated[str, Field(title="Api Secret")]
     merchant: MerchantOut
+    session_expires_at: Annotated[str, Field(title="Session Expires At")]
+    session_token: Annotated[str, Field(title="Session Token")]

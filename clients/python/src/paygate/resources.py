@@ -51,13 +51,14 @@ class Orders(Resource):
 
 class Payments(Resource):
     def create(self, order_id: str, method: str = "upi", *, vpa: str | None = None,
-               card: models.CardIn | dict[str, Any] | None = None,
+               card: models.CardIn | dict[str, Any] | None = None, return_url: str | None = None,
                idempotency_key: str | None = None) -> models.PaymentOut:
         """A UPI (`vpa=`) or card (`card={number, expiry_month, expiry_year, cvv, holder_name}`) payment.
 
-        Answered at once with status `pending`; the card number and CVV are never stored by the API.
+        Answered at once with status `pending`; the card number and CVV are never stored by the API. A card
+        that needs 3-D Secure answers with `next_action` (its `url`, then back to `return_url`).
         """
-        body = {"order_id": order_id, "method": method, "vpa": vpa, "card": _card(card)}
+        body = {"order_id": order_id, "method": method, "vpa": vpa, "card": _card(card), "return_url": return_url}
         return self._run(call("POST", "/api/v1/payments", models.PaymentOut, json=body,
                               idempotency_key=idempotency_key))
 
@@ -76,16 +77,34 @@ class Payments(Resource):
                               json={"amount": amount}, idempotency_key=idempotency_key))
 
     def create_public(self, order_id: str, method: str = "upi", *, vpa: str | None = None,
-                      card: models.CardIn | dict[str, Any] | None = None) -> models.PublicPaymentOut:
+                      card: models.CardIn | dict[str, Any] | None = None,
+                      return_url: str | None = None) -> models.PublicPaymentOut:
         """The hosted checkout's endpoint (no credentials). It takes no Idempotency-Key, so it is retried
         only when the request surely never reached the API or was refused with a 429."""
-        body = {"order_id": order_id, "method": method, "vpa": vpa, "card": _card(card)}
+        body = {"order_id": order_id, "method": method, "vpa": vpa, "card": _card(card), "return_url": return_url}
         return self._run(call("POST", "/api/v1/payments/public", models.PublicPaymentOut, json=body, auth=False,
                               dedupable=False))
 
     def get_public(self, payment_id: str) -> models.PublicPaymentOut:
         return self._run(call("GET", f"/api/v1/payments/{payment_id}/public", models.PublicPaymentOut,
                               auth=False))
+
+    # The shopper's answers, as the hosted checkout sends them (no credentials, no Idempotency-Key).
+
+    def authenticate(self, payment_id: str, otp: str) -> models.PublicPaymentOut:
+        """3-D Secure: the one-time password (the sandbox's is 123456), while authentication is pending."""
+        return self._run(call("POST", f"/api/v1/payments/{payment_id}/authenticate", models.PublicPaymentOut,
+                              json={"otp": otp}, auth=False, dedupable=False))
+
+    def cancel_authentication(self, payment_id: str) -> models.PublicPaymentOut:
+        """3-D Secure: the shopper gives up; the payment fails."""
+        return self._run(call("POST", f"/api/v1/payments/{payment_id}/authenticate/cancel",
+                              models.PublicPaymentOut, auth=False, dedupable=False))
+
+    def answer_collect(self, payment_id: str, approve: bool) -> models.PublicPaymentOut:
+        """UPI collect: the shopper approves (True) or declines (False) in the simulated UPI app."""
+        return self._run(call("POST", f"/api/v1/payments/{payment_id}/collect", models.PublicPaymentOut,
+                              json={"approve": approve}, auth=False, dedupable=False))
 
 
 class Refunds(Resource):
@@ -127,6 +146,14 @@ class Merchant(Resource):
 
     def get(self) -> models.MerchantOut:
         return self._run(call("GET", "/api/v1/merchant", models.MerchantOut))
+
+    def credentials(self) -> models.CredentialsOut:
+        return self._run(call("GET", "/api/v1/merchant/credentials", models.CredentialsOut))
+
+    def roll_api_secret(self) -> models.CredentialsOut:
+        """A new API secret; the old one, this client's included, is refused at once. Not retried once it
+        may have reached the API: a retry would carry the old secret, so the key could not replay it."""
+        return self._run(call("POST", "/api/v1/merchant/credentials/roll", models.CredentialsOut, dedupable=False))
 
     def set_webhook_url(self, url: str | None) -> models.MerchantOut:
         return self._run(Call("PUT", "/api/v1/merchant/webhook", models.MerchantOut, json={"webhook_url": url}))
