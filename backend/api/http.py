@@ -29,9 +29,11 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def page_response(model: type, page: Any) -> Response:
-    """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first."""
+    """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first, and
+    (beyond) "has_more" and "total_capped" (services/common.py paginate)."""
     return json_response({"data": [dump(model, item) for item in page.items], "total": page.total,
-                          "limit": page.limit, "offset": page.offset})
+                          "limit": page.limit, "offset": page.offset, "has_more": page.has_more,
+                          "total_capped": page.total_capped})
 
 
 def error_response(code: str, description: str, status: int | None = None) -> Response:

@@ -6,6 +6,7 @@ from backend.models import db
 from backend.schemas import (ErrorOut, IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
                              WebhookRetryOut, dump)
 from backend.services import webhooks
+from backend.services.common import PageRequest
 
 bp = merchant_blueprint("webhooks", "Webhooks")
 BLUEPRINTS = (bp,)
@@ -14,7 +15,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 @bp.get("/webhooks", responses={200: WebhookPage, **ERRORS}, summary="Webhook delivery logs, newest first")
 def list_webhooks(query: WebhookQuery):
-    page = webhooks.list_logs(db.session, current_merchant_id(), query.limit, query.offset, query.payment_id)
+    page = webhooks.list_logs(db.session, current_merchant_id(), PageRequest.of(query), query.payment_id)
     return page_response(WebhookLogOut, page)
 
 

@@ -15,8 +15,8 @@ from backend.domain.status import OrderStatus, PaymentStatus, move
 from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import Attempt, Processor
-from backend.services import events, jobs
-from backend.services.common import Page, lock_due, owned, paginate, unique_id
+from backend.services import events, jobs, totals
+from backend.services.common import Page, PageRequest, lock_due, owned, paginate, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def create_payment(session: Session, processor: Processor, *, merchant_id: str |
     events.record_payment(session, merchant, events.PAYMENT_CREATED, payment)
     events.record_payment(session, merchant, events.PAYMENT_PENDING, payment)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id, eta=ready_at if submission.ready_in_ms > 0 else None)
+    totals.bump(session, [totals.created(totals.PAYMENT, payment, method)])
     session.commit()
     return payment
 
@@ -86,6 +87,7 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
     if isinstance(locked, str):
         return locked
     order, payment = locked
+    was = payment.status
     now = utcnow()
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
     if outcome.success and order.status == OrderStatus.PAID.value:
@@ -104,6 +106,7 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
     merchant = session.get(Merchant, payment.merchant_id)
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
     events.record_payment(session, merchant, event, payment)
+    totals.bump(session, totals.moved(totals.PAYMENT, payment, was, payment.method))
     session.commit()
     return payment.status
 
@@ -129,7 +132,7 @@ def capture_payment(session: Session, merchant_id: str, payment_id: str, amount:
     return payment
 
 
-def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *, status: str | None = None,
+def list_payments(session: Session, merchant_id: str, page: PageRequest, *, status: str | None = None,
                   method: str | None = None, order_id: str | None = None, created_from: datetime | None = None,
                   created_to: datetime | None = None) -> Page[Payment]:
     stmt = select(Payment).where(Payment.merchant_id == merchant_id)
@@ -143,4 +146,7 @@ def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *
         stmt = stmt.where(Payment.created_at >= created_from)
     if created_to:
         stmt = stmt.where(Payment.created_at <= created_to)
-    return paginate(session, stmt, limit, offset, Payment.created_at.desc(), Payment.id.desc())
+    by_totals = None
+    if not (order_id or created_from or created_to):  # the running totals know status and method, not these
+        by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method)[0]
+    return paginate(session, Payment, stmt, merchant_id, page, total=by_totals)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.config import Config
 from backend.domain.clock import utcnow
 from backend.models import Payment, Refund, WebhookLog
-from backend.services import idempotency, jobs
+from backend.services import idempotency, jobs, totals
 
 BATCH = 500
 
@@ -42,4 +42,5 @@ def sweep(session: Session, config: Config) -> dict[str, int]:
     }
     session.commit()
     counts["idempotency_keys_purged"] = idempotency.purge_expired(session)
+    counts["totals_folded"] = totals.compact(session, before=now.date() - timedelta(days=1))
     return counts
