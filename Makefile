@@ -70,6 +70,10 @@ test-postgres:
 bench: install
 	$(BIN)/python -m bench
 
+# Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M) and their growth.
+bench-scale: install
+	$(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
+
 demo: install
 	$(BIN)/python examples/merchant-site/server.py
 
