@@ -156,11 +156,15 @@ def pager(on_prev: Callable[[], Awaitable[None]], on_next: Callable[[], Awaitabl
     return info, prev, nxt
 
 
-def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, shown: int, total: int) -> None:
+def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, shown: int, total: int, *,
+                 has_previous: bool | None = None, has_next: bool | None = None, capped: bool = False) -> None:
+    """`has_previous`/`has_next` from a cursor page's has_more (else worked out from offset and total);
+    `capped`: the API counted up to its bound and stopped, so the total reads `10,000+`."""
     info, prev, nxt = parts
-    info.set_text(f"Showing {offset + 1}–{offset + shown} of {total}" if shown else f"No results (total {total})")
-    prev.set_enabled(offset > 0)
-    nxt.set_enabled(offset + shown < total)
+    of = f"{total:,}+" if capped else str(total)
+    info.set_text(f"Showing {offset + 1}–{offset + shown} of {of}" if shown else f"No results (total {of})")
+    prev.set_enabled(offset > 0 if has_previous is None else has_previous)
+    nxt.set_enabled(offset + shown < total if has_next is None else has_next)
 
 
 def toast(message: str, kind: str = "positive") -> None:
