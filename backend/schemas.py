@@ -300,6 +300,7 @@ class RefundPage(PageOut):
 
 class WebhookPage(PageOut):
     data: list[WebhookLogOut]
+    retention_days: int = Field(description="Logs older than this many days are deleted")
 
 
 class WebhookRetryOut(BaseModel):

@@ -56,3 +56,6 @@ def test_dashboard_on_a_loaded_merchant(page: Page, stack, shoot):
     assert {r["status"] for r in exported} == {"failed"} and len({r["id"] for r in exported}) == failed
     expect(page.get_by_text(f"Exported {failed:,} payments")).to_be_visible()
     shoot(page, "dashboard-transactions-loaded-export")
+
+    page.get_by_test_id("nav-webhooks").click()
+    expect(page.get_by_test_id("webhook-log-retention")).to_have_text("Deliveries are kept for 90 days")

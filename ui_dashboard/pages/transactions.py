@@ -15,9 +15,8 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, StreamingResp
 from nicegui import app, ui
 
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
-from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, icon_button,
-                                     native_select, on_row_click, pager, status_badge, tid, timestamp, toast,
-                                     update_pager)
+from ui_dashboard.components import (CursorPages, Latest, cell, date_input, empty_row, html_table, icon_button,
+                                     native_select, on_row_click, pager, status_badge, tid, timestamp, toast)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
@@ -35,8 +34,7 @@ CSV_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "capt
 class TransactionList:
     """The state of one visitor's transactions page: filters, the cursor of the page shown, and its rows.
 
-    Pages go by cursor (`starting_after` the last row shown, `ending_before` the first), never by offset:
-    `position` (the index of the first row shown) only numbers the rows for the pager."""
+    Pages go by cursor (components.CursorPages), never by offset."""
 
     def __init__(self, merchant_api: MerchantApi) -> None:
         self.api = merchant_api
@@ -45,10 +43,7 @@ class TransactionList:
         self.query = ""
         self.date_from = ""  # YYYY-MM-DD, UTC, inclusive
         self.date_to = ""
-        self.limit = 10
-        self.position = 0
-        self.cursor: dict[str, str] = {}  # {} (the first page), {"starting_after": id} or {"ending_before": id}
-        self.first_id = self.last_id = ""
+        self.pages = CursorPages()
         self.loads = Latest()
         self.pending = False
 
@@ -79,28 +74,6 @@ class TransactionList:
             return {"data": rows, "total": len(rows), "limit": limit, "offset": 0, "has_more": False,
                     "total_capped": False}
         return await self.api.payments(limit=limit, **(cursor or {}), **self.filters())
-
-    def first_page(self) -> None:
-        self.position, self.cursor = 0, {}
-
-    def next_page(self) -> None:
-        self.position += self.limit
-        self.cursor = {"starting_after": self.last_id}
-
-    def previous_page(self) -> None:
-        self.position = max(0, self.position - self.limit)
-        self.cursor = {"ending_before": self.first_id}
-
-    def shown(self, page: dict[str, Any]) -> tuple[bool, bool]:
-        """Take in the page drawn; (a previous page exists, a next page exists)."""
-        rows = page["data"]
-        if rows:
-            self.first_id, self.last_id = rows[0]["id"], rows[-1]["id"]
-        if "ending_before" in self.cursor:
-            if not page["has_more"]:  # reached the newest rows: number them from 1 again
-                self.position = 0
-            return page["has_more"], True
-        return self.position > 0, page["has_more"]
 
     def snapshot(self) -> "TransactionList":
         """The same filters, for an export that runs on while the page moves on."""
@@ -183,10 +156,11 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
 
     async def load() -> None:
         ticket = state.loads.begin()
-        page = await attempt(state.fetch(state.limit, state.cursor))
-        if page is not None and not page["data"] and state.cursor:
-            state.first_page()  # the rows around the cursor are gone (filters changed them): start again
-            page = await attempt(state.fetch(state.limit, state.cursor))
+        pages = state.pages
+        page = await attempt(state.fetch(pages.limit, pages.cursor))
+        if page is not None and not page["data"] and pages.cursor:
+            pages.first()  # the rows around the cursor are gone (filters changed them): start again
+            page = await attempt(state.fetch(pages.limit, pages.cursor))
         if page is None or state.loads.is_stale(ticket):
             return
         body.clear()
@@ -196,9 +170,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             if not page["data"]:
                 empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
                           else "No payments yet. Create an order and pay it to see it here.")
-        has_previous, has_next = state.shown(page)
-        update_pager(pagination, state.position, len(page["data"]), page["total"], has_previous=has_previous,
-                     has_next=has_next, capped=page.get("total_capped", False))
+        pages.show(pagination, page)
         state.pending = any(p["status"] == "pending" for p in page["data"])
 
     async def poll() -> None:  # pending payments settle within seconds: show it without a reload
@@ -206,7 +178,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             await load()
 
     async def first_page() -> None:
-        state.first_page()
+        state.pages.first()
         await load()
 
     def filter_by(field: str):
@@ -217,7 +189,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         return apply
 
     async def set_page_size(value: str) -> None:
-        state.limit = int(value or 10)
+        state.pages.limit = int(value or 10)
         await first_page()
 
     async def search() -> None:
@@ -225,11 +197,11 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         await first_page()
 
     async def previous_page() -> None:
-        state.previous_page()
+        state.pages.previous()
         await load()
 
     async def next_page() -> None:
-        state.next_page()
+        state.pages.next()
         await load()
 
     def export() -> None:
