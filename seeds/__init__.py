@@ -27,9 +27,10 @@ def register_cli(app) -> None:
         """Add a large, realistic history to one merchant, in bulk (seeds/loader.py)."""
         from seeds.loader import load
 
-        email = email or get_config().test_merchant_email
+        config = get_config()
+        email = email or config.test_merchant_email
         try:
-            figures = load(payments, email, seed, echo=click.echo)
+            figures = load(payments, email, config.webhook_log_retention_days, seed, echo=click.echo)
         except LookupError as exc:
             raise click.ClickException(str(exc))
         click.echo(f"loaded {figures['payments']:,} payments for {email}: {figures['rows']:,} rows in "

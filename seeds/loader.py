@@ -3,7 +3,8 @@
 N orders, each with one payment, spread over the last 180 days: a realistic mix of UPI and cards (networks
 as the card ranges give them), outcomes at the simulator's default success rates, most successes captured,
 refunds (full and partial) on some, and, when the merchant has a webhook URL, the webhook logs the API
-would have written (created, pending, success|failed; refund created and processed), all delivered.
+would have written (created, pending, success|failed; refund created and processed), all delivered, for
+the last WEBHOOK_LOG_RETENTION_DAYS (older ones the sweeper would have deleted).
 Rows go out by COPY on PostgreSQL (psycopg's copy API) and by executemany on SQLite, in one transaction
 with the running totals they move (services/totals.py), so the totals stay exactly what the API keeps.
 """
@@ -94,10 +95,11 @@ def _log(batch: Batch, merchant_id: str, payment_id: str, event: str, at: dateti
                                        at + timedelta(seconds=1), None, 200, "ok", at))
 
 
-def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhooks: bool,
+def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhooks: datetime | None,
              first: int = 0, total: int | None = None) -> Batch:
     """Orders first..first+n of `total`, in time order: each index then grows at its right edge, as it
-    does in production, instead of taking inserts all over (measured: several times faster COPY)."""
+    does in production, instead of taking inserts all over (measured: several times faster COPY).
+    `webhooks`: None when the merchant has no URL, else the retention cutoff: older logs would be gone."""
     batch = Batch()
     total = total or n
     step = DAYS * 86400 / total
@@ -124,7 +126,7 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
                                        p["vpa"], network, p["card_last4"], p["error_code"], p["error_description"],
                                        p["captured"], f"sim_{payment_id[-12:]}", paid_at, p["created_at"], paid_at))
         batch.count(totals.PAYMENT, p["created_at"].date(), p["method"], p["status"], amount)
-        if webhooks:
+        if webhooks is not None and p["created_at"] >= webhooks:
             final = _payment_json(p)
             pending = _json({"payment": {**final, "status": "pending", "captured": False, "error_code": None,
                                          "error_description": None, "updated_at": final["created_at"]}})
@@ -137,7 +139,8 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
     return batch
 
 
-def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: datetime, webhooks: bool) -> None:
+def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: datetime,
+            webhooks: datetime | None) -> None:
     amount = p["amount"] if rng.random() >= PARTIAL_SHARE else rng.randrange(100, p["amount"])
     created = min(now, p["updated_at"] + timedelta(seconds=rng.uniform(60, 7 * 86400)))
     processed = created + timedelta(seconds=rng.uniform(3, 5))
@@ -147,7 +150,7 @@ def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: da
     batch.rows["refunds"].append((refund_id, p["id"], merchant_id, amount, "Customer requested refund",
                                   "processed", processed, created, processed))
     batch.count(totals.REFUND, created.date(), "", "processed", amount)
-    if webhooks:
+    if webhooks is not None and created >= webhooks:
         refund = {"id": refund_id, "payment_id": p["id"], "amount": amount, "reason": "Customer requested refund",
                   "status": "pending", "created_at": _iso(created), "processed_at": None}
         payment = _payment_json(p)
@@ -217,15 +220,16 @@ def chunks(n: int) -> Iterator[tuple[int, int]]:
         yield first, min(CHUNK, n - first)
 
 
-def load(payments: int, email: str, seed: int | None = None, echo=print) -> dict[str, Any]:
+def load(payments: int, email: str, retention_days: int, seed: int | None = None, echo=print) -> dict[str, Any]:
     """Add `payments` orders and payments for the merchant with this email; one transaction. Returns figures."""
     merchant = db.session.execute(select(Merchant).where(Merchant.email == email)).scalar_one_or_none()
     if merchant is None:
         raise LookupError(f"no merchant with email {email}")
-    merchant_id, webhooks = merchant.id, bool(merchant.webhook_url)
-    db.session.rollback()
     rng = random.Random(seed)
     now = utcnow()
+    merchant_id = merchant.id
+    webhooks = now - timedelta(days=retention_days) if merchant.webhook_url else None
+    db.session.rollback()
     started, rows = time.perf_counter(), 0
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     with db.engine.begin() as conn:  # one transaction: all of it with its totals, or nothing
@@ -241,4 +245,4 @@ def load(payments: int, email: str, seed: int | None = None, echo=print) -> dict
             conn.execute(totals.upsert(conn.dialect.name, values[i:i + 500]))
     seconds = time.perf_counter() - started
     return {"payments": payments, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds if seconds else 0.0,
-            "merchant_id": merchant_id, "webhook_logs": webhooks}
+            "merchant_id": merchant_id, "webhook_logs": webhooks is not None}
