@@ -147,6 +147,8 @@ def list_payments(session: Session, merchant_id: str, page: PageRequest, *, stat
     if created_to:
         stmt = stmt.where(Payment.created_at <= created_to)
     by_totals = None
-    if not (order_id or created_from or created_to):  # the running totals know status and method, not these
-        by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method)[0]
+    days = totals.whole_days(created_from, created_to)
+    if not order_id and days is not None:  # the running totals know status, method and whole UTC days
+        by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method,
+                                         since=days[0], until=days[1])[0]
     return paginate(session, Payment, stmt, merchant_id, page, total=by_totals)

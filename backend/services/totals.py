@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Iterable
 
 from sqlalchemy import Select, func, literal, select
@@ -124,13 +124,33 @@ def _where(stmt: Select, merchant_id: str, kind: str, **equal: str | None) -> Se
 
 
 def total(session: Session, merchant_id: str, kind: str, *, method: str | None = None,
-          status: str | None = None, since: date | None = None) -> tuple[int, int]:
-    """(count, amount) of a merchant's objects of a kind, optionally of one method/status, since a day."""
+          status: str | None = None, since: date | None = None, until: date | None = None) -> tuple[int, int]:
+    """(count, amount) of a merchant's objects of a kind, optionally of one method/status, between two UTC
+    days (both included)."""
     stmt = _where(select(func.sum(MerchantTotal.count), func.sum(MerchantTotal.amount)), merchant_id, kind,
                   method=method, status=status)
     if since is not None:
         stmt = stmt.where(MerchantTotal.day >= since)
+    if until is not None:
+        stmt = stmt.where(MerchantTotal.day <= until)
     return _sum(session, stmt)
+
+
+def whole_days(created_from: datetime | None, created_to: datetime | None) -> tuple[date | None, date | None] | None:
+    """The UTC days a from/to range covers when it is made of whole days (from a midnight, to the last
+    microsecond of a day, as the dashboard's date filters send): the totals can answer it. Else None."""
+    since = until = None
+    if created_from is not None:
+        start = as_utc(created_from)
+        if start.time() != time.min:
+            return None
+        since = start.date()
+    if created_to is not None:
+        end = as_utc(created_to)
+        if end.time() != time.max:
+            return None
+        until = end.date()
+    return since, until
 
 
 def by_status(session: Session, merchant_id: str, kind: str) -> dict[str, tuple[int, int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from backend.domain.clock import utcnow
 from backend.services import common
 
 
@@ -100,10 +101,14 @@ def test_a_count_that_hits_its_bound_says_so(client, other_merchant, monkeypatch
     for _ in range(4):
         _pay(client, headers, _order(client, headers))
     monkeypatch.setattr(common, "COUNT_BOUND", 3)
-    capped = _get(client, headers, "/api/v1/payments?from=2000-01-01T00:00:00Z&limit=1")  # not in the totals
+    capped = _get(client, headers, "/api/v1/payments?from=2000-01-01T00:00:01Z&limit=1")  # not whole days: counted
     assert (capped["total"], capped["total_capped"], capped["has_more"]) == (3, True, True)
     exact = _get(client, headers, "/api/v1/payments?limit=1")  # from the running totals: never capped
     assert (exact["total"], exact["total_capped"]) == (4, False)
+    today = utcnow().date().isoformat()
+    days = _get(client, headers, f"/api/v1/payments?from={today}T00:00:00Z&to={today}T23:59:59.999999Z&limit=1")
+    assert (days["total"], days["total_capped"]) == (4, False)  # whole UTC days: from the totals
+    assert _get(client, headers, "/api/v1/payments?to=2000-01-01T23:59:59.999999Z")["total"] == 0
 
 
 @pytest.mark.parametrize("query, words", [
