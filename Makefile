@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app "backend:create_app(seed=False)"
 PORT ?= 8000
 export PORT
 
-.PHONY: run install migrate seed widget sdk-models test test-embedded test-postgres test-pgbouncer browser bench demo compose-check clean
+.PHONY: run install migrate seed load-demo widget sdk-models test test-embedded test-postgres test-pgbouncer browser bench bench-scale demo compose-check clean
 
 run: install migrate seed widget-check ## create the venv, install, migrate, seed, start api, worker, dashboard, checkout
 	@mkdir -p var
@@ -31,6 +31,11 @@ migrate: install
 
 seed: migrate
 	$(FLASK) seed
+
+# make load-demo PAYMENTS=100000 [EMAIL=test@example.com]: a large history for one merchant, in bulk.
+load-demo: seed
+	@test -n "$(PAYMENTS)" || { echo "usage: make load-demo PAYMENTS=N [EMAIL=merchant@example.com]"; exit 2; }
+	$(FLASK) load-demo --payments $(PAYMENTS) $(if $(EMAIL),--email "$(EMAIL)")
 
 # The built widget is committed so that `make run` needs no build step; `make widget` rebuilds it.
 widget: install
@@ -82,6 +87,10 @@ test-pgbouncer:
 
 bench: install
 	$(BIN)/python -m bench
+
+# Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M) and their growth.
+bench-scale: install
+	$(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
 
 demo: install
 	$(BIN)/python examples/merchant-site/server.py

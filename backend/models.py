@@ -1,14 +1,15 @@
-"""The seven tables of the architecture document, as SQLAlchemy 2 typed models.
+"""The tables of the architecture document, as SQLAlchemy 2 typed models.
 
 The schema changes only through migrations/ (Flask-Migrate); these classes describe it.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
+                        Text, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -94,10 +95,12 @@ class MerchantSession(db.Model):
 
 class Order(db.Model):
     __tablename__ = "orders"
-    __table_args__ = (Index("ix_orders_merchant_created", "merchant_id", "created_at"),)
+    # Every list is (filter..., created_at, id) newest first: one composite index per filter serves the
+    # page and the cursor; a lone merchant_id index would be its redundant prefix.
+    __table_args__ = (Index("ix_orders_merchant_created", "merchant_id", "created_at", "id"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3), default="INR")
     receipt: Mapped[str | None] = mapped_column(String(255))
@@ -110,7 +113,10 @@ class Order(db.Model):
 class Payment(db.Model):
     __tablename__ = "payments"
     __table_args__ = (
-        Index("ix_payments_merchant_created", "merchant_id", "created_at"),
+        Index("ix_payments_merchant_created", "merchant_id", "created_at", "id"),
+        Index("ix_payments_merchant_status_created", "merchant_id", "status", "created_at", "id"),
+        Index("ix_payments_merchant_method_created", "merchant_id", "method", "created_at", "id"),
+        Index("ix_payments_order_created", "order_id", "created_at", "id"),
         # The sweeper's scan: only rows still waiting for the processor.
         Index("ix_payments_pending_ready", "ready_at", postgresql_where=_PENDING, sqlite_where=_PENDING),
         # The dashboard's filter by failure reason.
@@ -118,8 +124,8 @@ class Payment(db.Model):
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"), index=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id"))
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     method: Mapped[str] = mapped_column(String(10))
@@ -151,13 +157,14 @@ class Payment(db.Model):
 class Refund(db.Model):
     __tablename__ = "refunds"
     __table_args__ = (
-        Index("ix_refunds_merchant_created", "merchant_id", "created_at"),
+        Index("ix_refunds_merchant_created", "merchant_id", "created_at", "id"),
+        Index("ix_refunds_payment_created", "payment_id", "created_at", "id"),
         Index("ix_refunds_pending_ready", "ready_at", postgresql_where=_PENDING, sqlite_where=_PENDING),
     )
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"), index=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(255))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
@@ -169,15 +176,16 @@ class Refund(db.Model):
 class WebhookLog(db.Model):
     __tablename__ = "webhook_logs"
     __table_args__ = (
-        Index("ix_webhook_logs_merchant_created", "merchant_id", "created_at"),
+        Index("ix_webhook_logs_merchant_created", "merchant_id", "created_at", "id"),
+        Index("ix_webhook_logs_payment_created", "payment_id", "created_at", "id"),
         Index("ix_webhook_logs_pending_next_retry", "next_retry_at",
               postgresql_where=_PENDING, sqlite_where=_PENDING),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), index=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     # The payment the event is about, so a payment's page can list its events.
-    payment_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    payment_id: Mapped[str | None] = mapped_column(String(64))
     event: Mapped[str] = mapped_column(String(50))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
@@ -203,3 +211,28 @@ class IdempotencyKey(db.Model):
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MerchantTotal(db.Model):
+    """Running totals: how many objects of a kind (and their amount) a merchant has per UTC day, method and
+    status. Every write that creates or moves a payment, refund or order adjusts them in its own
+    transaction (services/totals.py), so stats and list totals read O(days) rows instead of scanning.
+
+    `shard` gives each database connection its own row (services/totals.py shard_of), so concurrent
+    writers of one merchant never wait on one row lock; readers sum over shards, and the sweeper folds
+    past days into shard 0 (totals.compact)."""
+    __tablename__ = "merchant_totals"
+    __table_args__ = (
+        # compact()'s scan: only rows not folded yet.
+        Index("ix_merchant_totals_unfolded", "day", postgresql_where=text("shard <> 0"),
+              sqlite_where=text("shard <> 0")),
+    )
+
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # payment | refund | order
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC day of the object's created_at
+    method: Mapped[str] = mapped_column(String(10), primary_key=True)  # payments: upi | card; else ""
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)  # orders: "" (counted once, created)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional
 from urllib.parse import quote, urlencode
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt,
-                      StrictStr, computed_field, field_validator, model_serializer)
+                      StrictStr, ValidationInfo, computed_field, field_validator, model_serializer)
 
 from backend.config import get_config
 from backend.domain.clock import as_utc, iso
@@ -113,10 +113,37 @@ class LoginIn(_In):
     password: StrictStr = Field(max_length=1024)
 
 
+MAX_OFFSET = 10_000  # backend/services/common.py pages deeper by cursor only
+
+
 class PageQuery(BaseModel):
+    """limit/offset (the contract) or, beside them, Stripe's cursors: the id of the last object of the page
+    before (starting_after) or of the first of the page after (ending_before)."""
     model_config = ConfigDict(extra="ignore")
     limit: int = Field(10, ge=1, le=100)
-    offset: int = Field(0, ge=0, le=10**9)
+    offset: int = Field(0, ge=0, description=f"At most {MAX_OFFSET:,}; page further with starting_after")
+    starting_after: Optional[str] = Field(None, min_length=1, max_length=64,
+                                          description="Objects older than this id (the next page)")
+    ending_before: Optional[str] = Field(None, min_length=1, max_length=64,
+                                         description="Objects newer than this id (the previous page)")
+
+    @field_validator("offset")
+    @classmethod
+    def _offset_bound(cls, offset: int) -> int:
+        if offset > MAX_OFFSET:
+            raise ValueError(f"offset must be at most {MAX_OFFSET}: page further with starting_after "
+                             "(the id of the last object of the page before)")
+        return offset
+
+    @field_validator("starting_after", "ending_before")
+    @classmethod
+    def _one_way(cls, cursor: Optional[str], info: ValidationInfo) -> Optional[str]:
+        # A field's error (not the model's) so that the 400 names the field; fields validate in order.
+        if cursor and info.data.get("starting_after"):
+            raise ValueError("starting_after and ending_before cannot be used together")
+        if cursor and info.data.get("offset"):
+            raise ValueError("offset cannot be combined with starting_after or ending_before")
+        return cursor
 
 
 class PaymentQuery(PageQuery):
@@ -340,9 +367,11 @@ class StatsOut(BaseModel):
 
 
 class PageOut(BaseModel):
-    total: int
+    total: int = Field(description="Exact, unless total_capped: then at least this many")
     limit: int
     offset: int
+    has_more: bool = Field(description="More objects beyond this page, in the direction of travel")
+    total_capped: bool = Field(description="total was counted up to its bound (10,000) and stopped there")
 
 
 class OrderPage(PageOut):
@@ -359,6 +388,7 @@ class RefundPage(PageOut):
 
 class WebhookPage(PageOut):
     data: list[WebhookLogOut]
+    retention_days: int = Field(description="Logs older than this many days are deleted")
 
 
 class WebhookRetryOut(BaseModel):

@@ -23,3 +23,21 @@ def register_cli(app) -> None:
     def rotate_command() -> None:
         """Re-encrypt every merchant secret under the first key of ENCRYPTION_KEYS (see README)."""
         click.echo(f"{reencrypt_all(db.session, get_config())} merchants re-encrypted under the first key")
+
+    @app.cli.command("load-demo")
+    @click.option("--payments", type=click.IntRange(1), required=True, help="How many orders and payments to add")
+    @click.option("--email", default=None, help="The merchant (default: the seeded test merchant)")
+    @click.option("--seed", type=int, default=None, help="Random seed, for a repeatable history")
+    def load_demo_command(payments: int, email: str | None, seed: int | None) -> None:
+        """Add a large, realistic history to one merchant, in bulk (seeds/loader.py)."""
+        from seeds.loader import load
+
+        config = get_config()
+        email = email or config.test_merchant_email
+        try:
+            figures = load(payments, email, config.webhook_log_retention_days, seed, echo=click.echo)
+        except LookupError as exc:
+            raise click.ClickException(str(exc))
+        click.echo(f"loaded {figures['payments']:,} payments for {email}: {figures['rows']:,} rows in "
+                   f"{figures['seconds']:.1f} s, {figures['rows_per_s']:,.0f} rows/s"
+                   + ("" if figures["webhook_logs"] else " (no webhook URL set: no webhook logs, as the API)"))

@@ -140,9 +140,9 @@ class MerchantApi(ApiClient):
 
     # webhooks
     async def webhooks(self, *, limit: int = 10, offset: int = 0,
-                       payment_id: str | None = None) -> dict[str, Any]:
+                       payment_id: str | None = None, **cursor: str) -> dict[str, Any]:
         return await self.get("/api/v1/webhooks",
-                              params=_clean({"limit": limit, "offset": offset, "payment_id": payment_id}))
+                              params=_clean({"limit": limit, "offset": offset, "payment_id": payment_id, **cursor}))
 
     async def webhook(self, webhook_id: str) -> dict[str, Any]:
         return await self.get(f"/api/v1/webhooks/{webhook_id}")

@@ -156,11 +156,52 @@ def pager(on_prev: Callable[[], Awaitable[None]], on_next: Callable[[], Awaitabl
     return info, prev, nxt
 
 
-def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, shown: int, total: int) -> None:
+def update_pager(parts: tuple[ui.label, ui.button, ui.button], offset: int, shown: int, total: int, *,
+                 has_previous: bool | None = None, has_next: bool | None = None, capped: bool = False) -> None:
+    """`has_previous`/`has_next` from a cursor page's has_more (else worked out from offset and total);
+    `capped`: the API counted up to its bound and stopped, so the total reads `10,000+`."""
     info, prev, nxt = parts
-    info.set_text(f"Showing {offset + 1}–{offset + shown} of {total}" if shown else f"No results (total {total})")
-    prev.set_enabled(offset > 0)
-    nxt.set_enabled(offset + shown < total)
+    of = f"{total:,}+" if capped else str(total)
+    info.set_text(f"Showing {offset + 1}–{offset + shown} of {of}" if shown else f"No results (total {of})")
+    prev.set_enabled(offset > 0 if has_previous is None else has_previous)
+    nxt.set_enabled(offset + shown < total if has_next is None else has_next)
+
+
+class CursorPages:
+    """Where a list paged by cursor stands: Next is `starting_after` the last row shown, Previous
+    `ending_before` the first (the API's cursors, so a deep page costs what the first does); `position`,
+    the index of the first row shown, only numbers the rows for the pager."""
+
+    def __init__(self, limit: int = 10) -> None:
+        self.limit = limit
+        self.position = 0
+        self.cursor: dict[str, str] = {}  # {} (the first page), {"starting_after": id} or {"ending_before": id}
+        self.first_id = self.last_id = ""
+
+    def first(self) -> None:
+        self.position, self.cursor = 0, {}
+
+    def next(self) -> None:
+        self.position += self.limit
+        self.cursor = {"starting_after": self.last_id}
+
+    def previous(self) -> None:
+        self.position = max(0, self.position - self.limit)
+        self.cursor = {"ending_before": self.first_id}
+
+    def show(self, parts: tuple[ui.label, ui.button, ui.button], page: dict[str, Any]) -> None:
+        """Take in the page drawn and set the pager: a previous page exists, a next page exists."""
+        rows = page["data"]
+        if rows:
+            self.first_id, self.last_id = rows[0]["id"], rows[-1]["id"]
+        if "ending_before" in self.cursor:
+            if not page["has_more"]:  # reached the newest rows: number them from 1 again
+                self.position = 0
+            has_previous, has_next = page["has_more"], True
+        else:
+            has_previous, has_next = self.position > 0, page["has_more"]
+        update_pager(parts, self.position, len(rows), page["total"], has_previous=has_previous, has_next=has_next,
+                     capped=page.get("total_capped", False))
 
 
 def confirm_dialog(test_id: str, title: str, text: str, action: str, on_confirm: Callable[..., Any],

@@ -31,10 +31,12 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
 
 
-def page_response(model: type, page: Any) -> Response:
-    """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first."""
+def page_response(model: type, page: Any, **extra: Any) -> Response:
+    """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first, and
+    (beyond) "has_more" and "total_capped" (services/common.py paginate)."""
     return json_response({"data": [dump(model, item) for item in page.items], "total": page.total,
-                          "limit": page.limit, "offset": page.offset})
+                          "limit": page.limit, "offset": page.offset, "has_more": page.has_more,
+                          "total_capped": page.total_capped, **extra})
 
 
 def error_response(code: str, description: str, status: int | None = None) -> Response:

@@ -5,6 +5,7 @@ from backend.api.http import current_merchant_id, idempotent, json_response, pag
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut, dump
 from backend.services import merchants, orders
+from backend.services.common import PageRequest
 from backend.models import Merchant
 
 bp = merchant_blueprint("orders", "Orders")
@@ -22,7 +23,7 @@ def create_order(body: OrderCreate):
 
 @bp.get("/orders", responses={200: OrderPage, **ERRORS}, summary="List orders, newest first")
 def list_orders(query: PageQuery):
-    page = orders.list_orders(db.session, current_merchant_id(), query.limit, query.offset)
+    page = orders.list_orders(db.session, current_merchant_id(), PageRequest.of(query))
     return page_response(OrderOut, page)
 
 

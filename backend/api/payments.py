@@ -7,6 +7,7 @@ from backend.models import db
 from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, ErrorOut, IdPath, PaymentCreate, PaymentOut,
                              PaymentPage, PaymentQuery, PublicPaymentOut, dump)
 from backend.services import payments
+from backend.services.common import PageRequest
 from backend.services.payments import CardInput
 
 bp = merchant_blueprint("payments", "Payments")
@@ -31,7 +32,7 @@ def create_payment(body: PaymentCreate):
 
 @bp.get("/payments", responses={200: PaymentPage, **ERRORS}, summary="List payments, newest first, with filters")
 def list_payments(query: PaymentQuery):
-    page = payments.list_payments(db.session, current_merchant_id(), query.limit, query.offset,
+    page = payments.list_payments(db.session, current_merchant_id(), PageRequest.of(query),
                                   status=query.status, method=query.method, order_id=query.order_id,
                                   created_from=query.from_, created_to=query.to, error_reason=query.error_reason)
     return page_response(PaymentOut, page)

@@ -5,6 +5,7 @@ from backend.api.http import current_merchant_id, idempotent, json_response, pag
 from backend.models import db
 from backend.schemas import ErrorOut, IdPath, PageQuery, RefundCreate, RefundOut, RefundPage, dump
 from backend.services import payments, refunds
+from backend.services.common import PageRequest
 
 bp = merchant_blueprint("refunds", "Refunds")
 BLUEPRINTS = (bp,)
@@ -24,13 +25,13 @@ def create_refund(path: IdPath, body: RefundCreate):
 @bp.get("/payments/<id>/refunds", responses={200: RefundPage, **ERRORS}, summary="A payment's refunds")
 def list_payment_refunds(path: IdPath, query: PageQuery):
     payments.get_payment(db.session, current_merchant_id(), path.id)
-    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), query.limit,
-                                                        query.offset, payment_id=path.id))
+    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), PageRequest.of(query),
+                                                        payment_id=path.id))
 
 
 @bp.get("/refunds", responses={200: RefundPage, **ERRORS}, summary="List refunds, newest first")
 def list_refunds(query: PageQuery):
-    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), query.limit, query.offset))
+    return page_response(RefundOut, refunds.list_refunds(db.session, current_merchant_id(), PageRequest.of(query)))
 
 
 @bp.get("/refunds/<id>", responses={200: RefundOut, **ERRORS}, summary="Fetch a refund")

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from backend.api import merchant_blueprint
+from backend.api import deps, merchant_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.models import db
 from backend.schemas import (ErrorOut, IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
                              WebhookRetryOut, dump)
 from backend.services import webhooks
+from backend.services.common import PageRequest
 
 bp = merchant_blueprint("webhooks", "Webhooks")
 BLUEPRINTS = (bp,)
@@ -14,8 +15,8 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 @bp.get("/webhooks", responses={200: WebhookPage, **ERRORS}, summary="Webhook delivery logs, newest first")
 def list_webhooks(query: WebhookQuery):
-    page = webhooks.list_logs(db.session, current_merchant_id(), query.limit, query.offset, query.payment_id)
-    return page_response(WebhookLogOut, page)
+    page = webhooks.list_logs(db.session, current_merchant_id(), PageRequest.of(query), query.payment_id)
+    return page_response(WebhookLogOut, page, retention_days=deps.config().webhook_log_retention_days)
 
 
 @bp.get("/webhooks/<id>", responses={200: WebhookLogDetailOut, **ERRORS},

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select, tuple_
 from sqlalchemy.orm import Session, scoped_session
 
 from backend.domain.clock import utcnow
-from backend.domain.errors import not_found
+from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
 from backend.services import jobs
 
@@ -74,15 +74,67 @@ def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, 
     return parent_row, row
 
 
+# Deep pages by OFFSET cost a scan of every row skipped; past this, page with starting_after.
+MAX_OFFSET = 10_000
+# A `total` that cannot come from the running totals is a count that stops here (total_capped says so).
+COUNT_BOUND = 10_000
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """A page: `limit` rows after `offset` (the contract), or after/before a cursor object (Stripe's way)."""
+    limit: int = 10
+    offset: int = 0
+    starting_after: str | None = None
+    ending_before: str | None = None
+
+    @classmethod
+    def of(cls, query: Any) -> "PageRequest":
+        return cls(query.limit, query.offset, getattr(query, "starting_after", None),
+                   getattr(query, "ending_before", None))
+
+
 @dataclass
 class Page(Generic[T]):
     items: list[T]
     total: int
     limit: int
     offset: int
+    has_more: bool = False
+    total_capped: bool = False
 
 
-def paginate(session: Session, stmt: Select, limit: int, offset: int, *order_by: Any) -> Page:
-    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    items = list(session.execute(stmt.order_by(*order_by).limit(limit).offset(offset)).scalars())
-    return Page(items, total, limit, offset)
+def paginate(session: Session, model: Any, stmt: Select, merchant_id: str, page: PageRequest,
+             total: Callable[[], int] | None = None) -> Page:
+    """Newest first by (created_at, id), the index order of every list. A cursor page seeks to the cursor
+    object's key and reads limit + 1 rows (the extra one answers has_more): its cost does not grow with the
+    table. `total` from the running totals when the caller can say it; else a count bounded at COUNT_BOUND."""
+    key = (model.created_at, model.id)
+    filtered = stmt
+    cursor = page.starting_after or page.ending_before
+    if cursor:
+        anchor = session.execute(select(*key).where(model.id == cursor, model.merchant_id == merchant_id)).first()
+        if anchor is None:
+            name = "starting_after" if page.starting_after else "ending_before"
+            raise bad_request(f"{name} must be the id of one of your objects in this list")
+        if page.starting_after:
+            stmt = stmt.where(tuple_(*key) < tuple_(*anchor)).order_by(*(c.desc() for c in key))
+        else:  # read upwards from the cursor, then hand the rows back newest first
+            stmt = stmt.where(tuple_(*key) > tuple_(*anchor)).order_by(*key)
+        rows = list(session.execute(stmt.limit(page.limit + 1)).scalars())
+        items = rows[:page.limit]
+        if page.ending_before:
+            items.reverse()
+    else:
+        rows = list(session.execute(stmt.order_by(*(c.desc() for c in key)).limit(page.limit + 1)
+                                    .offset(page.offset)).scalars())
+        items = rows[:page.limit]
+    count, capped = (total(), False) if total is not None else bounded_count(session, filtered)
+    return Page(items, count, page.limit, page.offset, len(rows) > page.limit, capped)
+
+
+def bounded_count(session: Session, stmt: Select) -> tuple[int, bool]:
+    """(count, capped): rows matching stmt's filter, counting no further than COUNT_BOUND."""
+    probe = stmt.order_by(None).with_only_columns(literal_column("1")).limit(COUNT_BOUND + 1).subquery()
+    found = session.execute(select(func.count()).select_from(probe)).scalar_one()
+    return min(found, COUNT_BOUND), found > COUNT_BOUND

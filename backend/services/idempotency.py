@@ -115,6 +115,7 @@ def abandon(session: Session, claim: Claim) -> None:
 
 
 def purge_expired(session: Session) -> int:
-    result = session.execute(delete(IdempotencyKey).where(IdempotencyKey.expires_at <= utcnow()))
-    session.commit()
-    return result.rowcount or 0
+    """Expired keys, in small batches (services/retention.py)."""
+    from backend.services.retention import purge_idempotency_keys
+
+    return purge_idempotency_keys(session)

@@ -24,8 +24,8 @@ from backend.domain.validation import validate_card, validate_vpa
 from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
-from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, lock_due, owned, paginate, unique_id
+from backend.services import events, jobs, totals
+from backend.services.common import Page, PageRequest, get_for_update, lock_due, owned, paginate, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,7 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
     events.record_payment(session, merchant, events.PAYMENT_PENDING, payment)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
                eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
+    totals.bump(session, [totals.created(totals.PAYMENT, payment, method)])
     session.commit()
     return payment
 
@@ -124,9 +125,12 @@ def _fail(payment: Payment, reason: str) -> None:
 
 
 def _record_final(session: Session, payment: Payment) -> None:
+    """A pending payment became final: its event, then its move in the running totals (the last statement
+    before COMMIT, so the counter row's lock is the shortest held)."""
     merchant = session.get(Merchant, payment.merchant_id)
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
     events.record_payment(session, merchant, event, payment)
+    totals.bump(session, totals.moved(totals.PAYMENT, payment, PaymentStatus.PENDING.value, payment.method))
 
 
 def process_payment(session: Session, processor: Processor, payment_id: str) -> str:
@@ -249,7 +253,7 @@ def capture_payment(session: Session, merchant_id: str, payment_id: str, amount:
     return payment
 
 
-def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *, status: str | None = None,
+def list_payments(session: Session, merchant_id: str, page: PageRequest, *, status: str | None = None,
                   method: str | None = None, order_id: str | None = None, created_from: datetime | None = None,
                   created_to: datetime | None = None, error_reason: str | None = None) -> Page[Payment]:
     stmt = select(Payment).where(Payment.merchant_id == merchant_id)
@@ -265,4 +269,9 @@ def list_payments(session: Session, merchant_id: str, limit: int, offset: int, *
         stmt = stmt.where(Payment.created_at <= created_to)
     if error_reason:
         stmt = stmt.where(Payment.error_reason == error_reason)
-    return paginate(session, stmt, limit, offset, Payment.created_at.desc(), Payment.id.desc())
+    by_totals = None
+    days = totals.whole_days(created_from, created_to)
+    if not order_id and not error_reason and days is not None:  # the totals know status, method, whole UTC days
+        by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method,
+                                         since=days[0], until=days[1])[0]
+    return paginate(session, Payment, stmt, merchant_id, page, total=by_totals)

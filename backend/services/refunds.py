@@ -12,8 +12,8 @@ from backend.domain.errors import bad_request
 from backend.domain.status import PaymentStatus, RefundStatus, move
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
-from backend.services import events, jobs
-from backend.services.common import Page, lock_due, owned, paginate, unique_id
+from backend.services import events, jobs, totals
+from backend.services.common import Page, PageRequest, lock_due, owned, paginate, unique_id
 
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
@@ -44,6 +44,7 @@ def create_refund(session: Session, processor: Processor, merchant_id: str, paym
     merchant = session.get(Merchant, merchant_id)
     events.record_refund(session, merchant, events.REFUND_CREATED, refund, payment)
     jobs.defer(session, jobs.PROCESS_REFUND, refund.id, eta=refund.ready_at if delay > 0 else None)
+    totals.bump(session, [totals.created(totals.REFUND, refund)])
     session.commit()
     return refund
 
@@ -59,12 +60,14 @@ def process_refund(session: Session, refund_id: str) -> str:
     if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
         refund.status = move(refund.status, RefundStatus.FAILED)
         refund.processed_at = now
+        totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))
         session.commit()
         return refund.status
     refund.status = move(refund.status, RefundStatus.PROCESSED)
     refund.processed_at = now
     merchant = session.get(Merchant, refund.merchant_id)
     events.record_refund(session, merchant, events.REFUND_PROCESSED, refund, payment)
+    totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))
     session.commit()
     return refund.status
 
@@ -73,9 +76,10 @@ def get_refund(session: Session, merchant_id: str, refund_id: str) -> Refund:
     return owned(session, Refund, refund_id, merchant_id, "Refund")
 
 
-def list_refunds(session: Session, merchant_id: str, limit: int, offset: int,
+def list_refunds(session: Session, merchant_id: str, page: PageRequest,
                  payment_id: str | None = None) -> Page[Refund]:
     stmt = select(Refund).where(Refund.merchant_id == merchant_id)
-    if payment_id:
-        stmt = stmt.where(Refund.payment_id == payment_id)
-    return paginate(session, stmt, limit, offset, Refund.created_at.desc(), Refund.id.desc())
+    if payment_id:  # a payment's few refunds: the bounded count is cheap
+        return paginate(session, Refund, stmt.where(Refund.payment_id == payment_id), merchant_id, page)
+    return paginate(session, Refund, stmt, merchant_id, page,
+                    total=lambda: totals.total(session, merchant_id, totals.REFUND)[0])

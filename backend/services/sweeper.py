@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from backend.config import Config
 from backend.domain.clock import utcnow
 from backend.models import Payment, Refund, WebhookLog
-from backend.services import idempotency, jobs
+from backend.services import jobs, retention, totals
 
 BATCH = 500
 
@@ -54,5 +54,6 @@ def sweep(session: Session, config: Config) -> dict[str, int]:
         "webhooks": _overdue(session, WebhookLog, WebhookLog.next_retry_at, cutoff, jobs.DELIVER_WEBHOOK, now),
     }
     session.commit()
-    counts["idempotency_keys_purged"] = idempotency.purge_expired(session)
+    counts.update(retention.purge(session, config))
+    counts["totals_folded"] = totals.compact(session, before=now.date() - timedelta(days=1))
     return counts

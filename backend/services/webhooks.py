@@ -36,7 +36,7 @@ from backend.domain.status import WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
 from backend.services import events, jobs
-from backend.services.common import Page, get_for_update, owned, paginate
+from backend.services.common import Page, PageRequest, get_for_update, owned, paginate
 
 log = logging.getLogger(__name__)
 
@@ -272,12 +272,12 @@ def deliver(session: Session, config: Config, log_id: str) -> str | None:
     return record_attempt(session, config, log_id, result)
 
 
-def list_logs(session: Session, merchant_id: str, limit: int, offset: int,
+def list_logs(session: Session, merchant_id: str, page: PageRequest,
               payment_id: str | None = None) -> Page[WebhookLog]:
     stmt = select(WebhookLog).where(WebhookLog.merchant_id == merchant_id)
     if payment_id:
         stmt = stmt.where(WebhookLog.payment_id == payment_id)
-    return paginate(session, stmt, limit, offset, WebhookLog.created_at.desc(), WebhookLog.id.desc())
+    return paginate(session, WebhookLog, stmt, merchant_id, page)
 
 
 def get_log(session: Session, merchant_id: str, log_id: str) -> WebhookLog:

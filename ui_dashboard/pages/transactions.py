@@ -1,20 +1,23 @@
-"""`/dashboard/transactions`: every payment, newest first, paged through the API, with filters,
-search by payment or order id, a detail panel (capture, refund) and CSV export."""
+"""`/dashboard/transactions`: every payment, newest first, paged through the API by cursor (so page 1,000
+costs what page 1 does), with filters, search by payment or order id, a detail panel (capture, refund)
+and a CSV export that streams the whole filtered range, whatever its size, with its progress shown."""
 from __future__ import annotations
 
 import csv
 import io
+import secrets
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, AsyncIterator
 
-from fastapi.responses import RedirectResponse
-from nicegui import ui
+from fastapi.responses import PlainTextResponse, RedirectResponse, StreamingResponse
+from nicegui import app, ui
 
 from backend.domain.errors import FAILURE_REASONS
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
-from ui_dashboard.components import (Latest, cell, date_input, empty_row, html_table, icon_button,
-                                     native_select, on_row_click, pager, status_badge, tid, timestamp, toast,
-                                     update_pager)
+from ui_dashboard.components import (CursorPages, Latest, cell, date_input, empty_row, html_table, icon_button,
+                                     native_select, on_row_click, pager, status_badge, tid, timestamp, toast)
 from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
@@ -23,14 +26,17 @@ STATUSES = (("", "All statuses"), ("pending", "Pending"), ("success", "Success")
 METHODS = (("", "All methods"), ("upi", "UPI"), ("card", "Card"))
 REASONS = (("", "All failure reasons"), *((reason, reason) for reason in FAILURE_REASONS))
 PAGE_SIZES = (("10", "10 per page"), ("25", "25 per page"), ("50", "50 per page"))
-EXPORT_MAX_ROWS = 10_000
 POLL_SECONDS = 3.0
+EXPORT_PROGRESS_SECONDS = 0.5
+EXPORT_TTL_SECONDS = 3600  # an export link not opened within this is forgotten
 CSV_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "captured", "vpa",
                "card_network", "card_last4", "error_code", "error_description", "created_at", "updated_at")
 
 
 class TransactionList:
-    """The state of one visitor's transactions page: filters, page, and the rows shown."""
+    """The state of one visitor's transactions page: filters, the cursor of the page shown, and its rows.
+
+    Pages go by cursor (components.CursorPages), never by offset."""
 
     def __init__(self, merchant_api: MerchantApi) -> None:
         self.api = merchant_api
@@ -40,8 +46,7 @@ class TransactionList:
         self.query = ""
         self.date_from = ""  # YYYY-MM-DD, UTC, inclusive
         self.date_to = ""
-        self.limit = 10
-        self.offset = 0
+        self.pages = CursorPages()
         self.loads = Latest()
         self.pending = False
 
@@ -60,8 +65,8 @@ class TransactionList:
                                           ("error_reason", self.error_reason)))
                 and (not self.date_from or day >= self.date_from) and (not self.date_to or day <= self.date_to))
 
-    async def fetch(self, limit: int, offset: int) -> dict[str, Any]:
-        """One page of the filtered payments, in the API's list envelope."""
+    async def fetch(self, limit: int, cursor: dict[str, str] | None = None) -> dict[str, Any]:
+        """One page of the filtered payments, in the API's list envelope, at `cursor` (None: the first)."""
         if self.query.startswith("pay_"):  # a payment id: look it up directly
             try:
                 payment = await self.api.payment(self.query)
@@ -69,24 +74,78 @@ class TransactionList:
                 if exc.status != 404:
                     raise
                 payment = None
-            rows = [payment] if payment and self._matches(payment) else []
-            return {"data": rows[offset:offset + limit], "total": len(rows), "limit": limit, "offset": offset}
-        return await self.api.payments(limit=limit, offset=offset, **self.filters())
+            rows = [payment] if payment and self._matches(payment) and not cursor else []
+            return {"data": rows, "total": len(rows), "limit": limit, "offset": 0, "has_more": False,
+                    "total_capped": False}
+        return await self.api.payments(limit=limit, **(cursor or {}), **self.filters())
 
-    async def export_csv(self) -> tuple[str, int, int]:
-        """All filtered rows as CSV, paging through the API 100 at a time; (csv, rows, total)."""
+    def snapshot(self) -> "TransactionList":
+        """The same filters, for an export that runs on while the page moves on."""
+        copy = TransactionList(self.api)
+        copy.status, copy.method, copy.query = self.status, self.method, self.query
+        copy.date_from, copy.date_to = self.date_from, self.date_to
+        return copy
+
+
+@dataclass
+class Export:
+    """One CSV export: all rows of a filtered list, streamed page by page (memory stays at one page), with
+    its progress for the page that started it."""
+    source: TransactionList
+    rows: int = 0
+    total: int = 0
+    capped: bool = False
+    done: bool = False
+    failed: str = ""
+    opened: bool = False
+    created: float = field(default_factory=time.monotonic)
+
+    async def stream(self) -> AsyncIterator[str]:
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
-        offset, total = 0, None
-        while offset < min(total if total is not None else EXPORT_MAX_ROWS, EXPORT_MAX_ROWS):
-            page = await self.fetch(PAGE_LIMIT_MAX, offset)
-            total = page["total"]
-            if not page["data"]:
-                break
-            writer.writerows(page["data"])
-            offset += len(page["data"])
-        return out.getvalue(), offset, total or 0
+        cursor: dict[str, str] | None = None
+        try:
+            while True:
+                page = await self.source.fetch(PAGE_LIMIT_MAX, cursor)
+                self.total, self.capped = max(page["total"], self.rows + len(page["data"])), page["total_capped"]
+                writer.writerows(page["data"])
+                self.rows += len(page["data"])
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+                if not page["has_more"] or not page["data"]:
+                    break
+                cursor = {"starting_after": page["data"][-1]["id"]}
+        except ApiError as exc:
+            self.failed = exc.description
+            return
+        finally:
+            self.done = True
+
+
+_EXPORTS: dict[str, Export] = {}
+
+
+def start_export(source: TransactionList) -> tuple[str, Export]:
+    """A one-time link to the CSV of these filters (the token is the only key to it)."""
+    for token, old in list(_EXPORTS.items()):
+        if time.monotonic() - old.created > EXPORT_TTL_SECONDS:
+            _EXPORTS.pop(token, None)
+    token = secrets.token_urlsafe(24)
+    _EXPORTS[token] = export = Export(source.snapshot())
+    return token, export
+
+
+@app.get("/dashboard/transactions/export/{token}")
+async def export_csv(token: str):
+    export = _EXPORTS.get(token)
+    if export is None or export.opened:
+        return PlainTextResponse("This export link has expired: export again from the dashboard.", 404)
+    export.opened = True
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(export.stream(), media_type="text/csv",
+                             headers={"Content-Disposition": f'attachment; filename="transactions-{stamp}.csv"'})
 
 
 @ui.page("/dashboard/transactions", response_timeout=15)
@@ -101,10 +160,11 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
 
     async def load() -> None:
         ticket = state.loads.begin()
-        page = await attempt(state.fetch(state.limit, state.offset))
-        if page is not None and not page["data"] and state.offset > 0 and page["total"] > 0:
-            state.offset = max(0, (page["total"] - 1) // state.limit * state.limit)  # the page emptied: step back
-            page = await attempt(state.fetch(state.limit, state.offset))
+        pages = state.pages
+        page = await attempt(state.fetch(pages.limit, pages.cursor))
+        if page is not None and not page["data"] and pages.cursor:
+            pages.first()  # the rows around the cursor are gone (filters changed them): start again
+            page = await attempt(state.fetch(pages.limit, pages.cursor))
         if page is None or state.loads.is_stale(ticket):
             return
         body.clear()
@@ -114,7 +174,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             if not page["data"]:
                 empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
                           else "No payments yet. Create an order and pay it to see it here.")
-        update_pager(pagination, state.offset, len(page["data"]), page["total"])
+        pages.show(pagination, page)
         state.pending = any(p["status"] == "pending" for p in page["data"])
 
     async def poll() -> None:  # pending payments settle within seconds: show it without a reload
@@ -122,7 +182,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             await load()
 
     async def first_page() -> None:
-        state.offset = 0
+        state.pages.first()
         await load()
 
     def filter_by(field: str):
@@ -133,7 +193,7 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         return apply
 
     async def set_page_size(value: str) -> None:
-        state.limit = int(value or 10)
+        state.pages.limit = int(value or 10)
         await first_page()
 
     async def search() -> None:
@@ -141,25 +201,37 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
         await first_page()
 
     async def previous_page() -> None:
-        state.offset = max(0, state.offset - state.limit)
+        state.pages.previous()
         await load()
 
     async def next_page() -> None:
-        state.offset += state.limit
+        state.pages.next()
         await load()
 
-    async def export() -> None:
+    def export() -> None:
+        token, job = start_export(state)
         export_button.props("loading")
-        try:
-            result = await attempt(state.export_csv())
-        finally:
+        progress.set_visibility(True)
+        progress_label.set_text("Preparing the export…")
+
+        def tick() -> None:
+            of = f"{job.total:,}{'+' if job.capped else ''}"
+            if not job.done:
+                if job.opened:
+                    progress_label.set_text(f"Exporting… {job.rows:,} of {of} payments")
+                    progress.set_value(min(1.0, job.rows / job.total) if job.total else 0.0)
+                return
+            timer.cancel()
             export_button.props(remove="loading")
-        if result is None:
-            return
-        content, rows, total = result
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-        ui.download.content(content, f"transactions-{stamp}.csv", "text/csv")
-        toast(f"Exported {rows} of {total} payments" if rows < total else f"Exported {rows} payments")
+            progress.set_visibility(False)
+            progress_label.set_text("")
+            if job.failed:
+                toast(f"Export stopped after {job.rows:,} payments: {job.failed}", "negative")
+            else:
+                toast(f"Exported {job.rows:,} payments")
+
+        timer = ui.timer(EXPORT_PROGRESS_SECONDS, tick)
+        ui.download(f"/dashboard/transactions/export/{token}")
 
     with frame("Transactions", active="/dashboard/transactions"):
         with ui.row().classes("w-full items-center gap-3"):
@@ -174,6 +246,10 @@ async def transactions_page(search: str = "") -> RedirectResponse | None:
             icon_button("refresh", "Refresh", "refresh-button", load)
             export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
                                 .props("outline no-caps"), "export-csv-button")
+        with ui.row().classes("w-full items-center gap-3 -mt-2"):
+            progress_label = tid(ui.label("").classes("text-sm text-slate-500"), "export-progress")
+            progress = ui.linear_progress(value=0, show_value=False).classes("w-64")
+            progress.set_visibility(False)
         with ui.row().classes("w-full items-center gap-3 -mt-2"):
             native_select(STATUSES, "status-filter", filter_by("status"), label="Filter by status")
             native_select(METHODS, "method-filter", filter_by("method"), label="Filter by method")

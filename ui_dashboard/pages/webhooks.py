@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from ui_dashboard.api import MerchantApi
-from ui_dashboard.components import (Latest, Tag, cell, confirm_dialog, copy_button, empty_row, html_table,
-                                     icon_button, pager, on_row_click, status_badge, tid, timestamp, toast,
-                                     update_pager)
+from ui_dashboard.components import (Latest, Tag, cell, confirm_dialog, copy_button, CursorPages, empty_row,
+                                     html_table, icon_button, pager, on_row_click, status_badge, tid, timestamp,
+                                     toast)
 from ui_dashboard.forms import error_banner, form
 from ui_dashboard.layout import attempt, frame, signed_in
 
@@ -25,7 +25,7 @@ PAGE_SIZE = 10
 class DeliveryLog:
     def __init__(self, merchant_api: MerchantApi) -> None:
         self.api = merchant_api
-        self.offset = 0
+        self.pages = CursorPages(PAGE_SIZE)
         self.pending = False
         self.watch_until = 0.0
         self.loads = Latest()
@@ -46,7 +46,7 @@ async def webhooks_page() -> RedirectResponse | None:
 
     async def load_logs() -> None:
         ticket = log.loads.begin()
-        page = await attempt(merchant_api.webhooks(limit=PAGE_SIZE, offset=log.offset))
+        page = await attempt(merchant_api.webhooks(limit=PAGE_SIZE, **log.pages.cursor))
         if page is None or log.loads.is_stale(ticket):
             return
         body.clear()
@@ -55,7 +55,9 @@ async def webhooks_page() -> RedirectResponse | None:
                 _log_row(entry, retry)
             if not page["data"]:
                 empty_row(len(HEADERS), "No deliveries yet. Save a URL and send a test event.")
-        update_pager(pagination, log.offset, len(page["data"]), page["total"])
+        log.pages.show(pagination, page)
+        if "retention_days" in page:
+            retention.set_text(f"Deliveries are kept for {page['retention_days']} days")
         log.pending = any(entry["status"] == "pending" for entry in page["data"])
         live.set_visibility(log.watching())
 
@@ -96,11 +98,11 @@ async def webhooks_page() -> RedirectResponse | None:
             detail.open()
 
     async def previous_page() -> None:
-        log.offset = max(0, log.offset - PAGE_SIZE)
+        log.pages.previous()
         await load_logs()
 
     async def next_page() -> None:
-        log.offset += PAGE_SIZE
+        log.pages.next()
         await load_logs()
 
     profile = await attempt(merchant_api.merchant()) or {}
@@ -139,6 +141,7 @@ async def webhooks_page() -> RedirectResponse | None:
         _, body = html_table("webhook-logs-table", HEADERS)
         on_row_click(body, "data-webhook-id", show_detail)
         pagination = pager(previous_page, next_page)
+        retention = tid(ui.label("").classes("text-xs text-slate-400"), "webhook-log-retention")
 
     confirm = confirm_dialog("regenerate-confirm-dialog", "Regenerate the webhook secret?",
                              "The current secret stops working at once: deliveries are signed with the new one, "
