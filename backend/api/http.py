@@ -12,6 +12,7 @@ from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
 from werkzeug.exceptions import BadRequest, HTTPException
 
+from backend.api.responses import mark_idempotent
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
 from backend.models import Merchant, db
@@ -222,4 +223,5 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             idempotency.abandon(db.session, merchant_id, key)
         return response
 
+    mark_idempotent(wrapper)
     return wrapper

@@ -3,39 +3,38 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint
 from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
 from backend.models import db
-from backend.schemas import ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
+from backend.schemas import MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
 from backend.services import merchants, stats, webhooks
 
 bp = merchant_blueprint("merchant", "Merchant")
 BLUEPRINTS = (bp,)
-ERRORS = {400: ErrorOut, 401: ErrorOut}
 
 
-@bp.get("/merchant", responses={200: MerchantOut, **ERRORS}, summary="The authenticated merchant's profile")
+@bp.get("/merchant", responses={200: MerchantOut}, summary="The authenticated merchant's profile")
 def get_merchant():
     return json_response(dump(MerchantOut, current_merchant()))
 
 
-@bp.put("/merchant/webhook", responses={200: MerchantOut, **ERRORS}, summary="Set or clear the webhook URL")
+@bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")
 def set_webhook(body: WebhookUrlIn):
     merchant = merchants.set_webhook_url(db.session, deps.config(), current_merchant(), body.webhook_url)
     return json_response(dump(MerchantOut, merchant))
 
 
-@bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut, **ERRORS},
+@bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut},
          summary="Replace the webhook signing secret")
 @idempotent
 def regenerate_secret():
     return json_response({"webhook_secret": merchants.regenerate_webhook_secret(db.session, current_merchant())})
 
 
-@bp.post("/merchant/webhook/test", responses={200: WebhookTestOut, **ERRORS}, summary="Queue a webhook.test event")
+@bp.post("/merchant/webhook/test", responses={200: WebhookTestOut}, summary="Queue a webhook.test event")
 @idempotent
 def send_test_webhook():
     entry = webhooks.send_test_event(db.session, current_merchant())
     return json_response({"id": entry.id, "event": entry.event, "status": entry.status})
 
 
-@bp.get("/stats", responses={200: StatsOut, **ERRORS}, summary="Payment totals and the last 14 days")
+@bp.get("/stats", responses={200: StatsOut}, summary="Payment totals and the last 14 days")
 def get_stats():
     return json_response(stats.merchant_stats(db.session, current_merchant_id()))

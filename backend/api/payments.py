@@ -3,8 +3,9 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.api.limits import limiter, order_key, public_payment_limit
+from backend.api.responses import error
 from backend.models import db
-from backend.schemas import (CaptureIn, ErrorOut, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
+from backend.schemas import (CaptureIn, IdPath, PaymentCreate, PaymentOut, PaymentPage, PaymentQuery,
                              PublicPaymentOut, dump)
 from backend.services import payments
 from backend.services.payments import CardInput
@@ -12,7 +13,7 @@ from backend.services.payments import CardInput
 bp = merchant_blueprint("payments", "Payments")
 public = public_blueprint("payments_public", "Checkout (public)")
 BLUEPRINTS = (bp, public)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+UNKNOWN_ORDER = error(404, description="The order is unknown or another merchant's (NOT_FOUND_ERROR)")
 
 
 def _create(body: PaymentCreate, merchant_id: str | None):
@@ -21,14 +22,14 @@ def _create(body: PaymentCreate, merchant_id: str | None):
                                    method=body.method, vpa=body.vpa, card=card)
 
 
-@bp.post("/payments", responses={201: PaymentOut, 409: ErrorOut, **ERRORS},
+@bp.post("/payments", responses={201: PaymentOut, 404: UNKNOWN_ORDER},
          summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
 @idempotent
 def create_payment(body: PaymentCreate):
     return json_response(dump(PaymentOut, _create(body, current_merchant_id())), 201)
 
 
-@bp.get("/payments", responses={200: PaymentPage, **ERRORS}, summary="List payments, newest first, with filters")
+@bp.get("/payments", responses={200: PaymentPage}, summary="List payments, newest first, with filters")
 def list_payments(query: PaymentQuery):
     page = payments.list_payments(db.session, current_merchant_id(), query.limit, query.offset,
                                   status=query.status, method=query.method, order_id=query.order_id,
@@ -36,26 +37,26 @@ def list_payments(query: PaymentQuery):
     return page_response(PaymentOut, page)
 
 
-@bp.get("/payments/<id>", responses={200: PaymentOut, **ERRORS}, summary="Fetch a payment")
+@bp.get("/payments/<id>", responses={200: PaymentOut}, summary="Fetch a payment")
 def get_payment(path: IdPath):
     return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant_id(), path.id)))
 
 
-@bp.post("/payments/<id>/capture", responses={200: PaymentOut, **ERRORS}, summary="Capture a successful payment")
+@bp.post("/payments/<id>/capture", responses={200: PaymentOut}, summary="Capture a successful payment")
 @idempotent
 def capture_payment(path: IdPath, body: CaptureIn):
     payment = payments.capture_payment(db.session, current_merchant_id(), path.id, body.amount)
     return json_response(dump(PaymentOut, payment))
 
 
-@public.post("/payments/public", responses={201: PublicPaymentOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+@public.post("/payments/public", responses={201: PublicPaymentOut, 404: UNKNOWN_ORDER},
              summary="Create a payment from the hosted checkout (no credentials)")
 @limiter.limit(public_payment_limit, key_func=order_key)
 def create_public_payment(body: PaymentCreate):
     return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
 
 
-@public.get("/payments/<id>/public", responses={200: PublicPaymentOut, 404: ErrorOut},
+@public.get("/payments/<id>/public", responses={200: PublicPaymentOut},
             summary="A payment's public status, for the checkout page")
 def get_public_payment(path: IdPath):
     return json_response(dump(PublicPaymentOut, payments.get_payment(db.session, None, path.id)))

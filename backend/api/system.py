@@ -7,9 +7,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response
+from backend.api.responses import error
 from backend.domain.errors import not_found
 from backend.models import db
-from backend.schemas import ErrorOut, HealthOut, JobsStatusOut, TestMerchantOut
+from backend.schemas import HealthOut, JobsStatusOut, TestMerchantOut
 from backend.services import merchants, system
 from backend.services.metrics import GatewayCollector
 
@@ -18,7 +19,8 @@ bp = public_blueprint("test_helpers", "Test helpers")
 BLUEPRINTS = (health_bp, bp)
 
 
-@health_bp.get("/health", responses={200: HealthOut}, summary="Database, queue and worker status")
+@health_bp.get("/health", summary="Database, queue and worker status",
+               responses={200: HealthOut, 503: error(503, HealthOut, "The database, queue or worker is down")})
 def health():
     return json_response(system.health(db.session, deps.config()))
 
@@ -38,7 +40,8 @@ def metrics():
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
-@bp.get("/test/merchant", responses={200: TestMerchantOut, 404: ErrorOut}, summary="The seeded test merchant")
+@bp.get("/test/merchant", summary="The seeded test merchant",
+        responses={200: TestMerchantOut, 404: error(404, description="The test merchant is not seeded")})
 def test_merchant():
     merchant = merchants.get_test_merchant(db.session)
     if merchant is None:
