@@ -1,4 +1,4 @@
-"""`python -m bench [all|api|payments|webhooks]`: start PayGate on PostgreSQL + Redis with the test harness,
+"""`python -m bench [all|api|payments|webhooks|ui]`: start PayGate on PostgreSQL + Redis with the test harness,
 measure, print a table with the targets of the issues, and save the figures to var/bench/ as JSON.
 
   api       (a) create-order req/s, p50/p99 at concurrency 8 and 32; (b) the same against a bare Flask +
@@ -6,6 +6,8 @@ measure, print a table with the targets of the issues, and save the figures to v
   payments  (c) 1,000 payments at once with the production delays (5–10 s): time until all are final;
             (d) TEST_PROCESSING_DELAY=0: payments/s from create to final, one payment's create-to-final p50
   webhooks  (e) deliveries/s to a local receiver answering at once and after 2 s, most in flight at once
+  ui        (f) RSS of the checkout and the dashboard before and after 2,000 plain GETs of a page (a crawler
+            that never opens the websocket), the most NiceGUI clients alive at once, the time until none is left
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from bench import scenarios
+from bench import scenarios, ui_memory
 from bench.loadgen import ensure_wrk
 from tests.stack import ROOT, Stores
 
@@ -28,6 +30,8 @@ TARGETS = {  # key: (description, comparison, target)
     "burst_all_final_s": ("(c) 1,000 payments (5–10 s) all final, s", "<=", 15.0),
     "single_p50_ms": ("(d) one payment create→final p50, ms", "<", 100.0),
     "slow_max_in_flight": ("(e) most deliveries in flight, receiver 2 s", ">=", 20),
+    "checkout_growth_mb": ("(f) checkout RSS growth, MB", "<", 20.0),
+    "dashboard_growth_mb": ("(f) dashboard RSS growth, MB", "<", 20.0),
 }
 
 
@@ -74,6 +78,14 @@ def run(args) -> dict:
                 results["webhooks"] = scenarios.webhooks(stack)
         finally:
             _close(stack)
+    if args.part in ("all", "ui"):
+        stack = None
+        try:
+            print(f"(f) UI memory: {args.ui_loads} plain GETs of the checkout and of the dashboard", flush=True)
+            stack = _stack(args)
+            results["ui"] = ui_memory.ui_memory(stack, args.ui_loads)
+        finally:
+            _close(stack)
     return results
 
 
@@ -117,6 +129,14 @@ def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
                  (TARGETS["slow_max_in_flight"][0], hooks["slow"]["max_in_flight"], "slow_max_in_flight"),
                  ("(e) a 0-delay payment, create→final during it, ms",
                   hooks["slow"].get("payment_create_to_final_ms_during_drain"), None)]
+    for name, r in (results.get("ui") or {}).items():
+        loads = f"{r['loads']:,}"
+        rows += [(f"(f) {name} RSS before / half-way / after {loads} plain GETs, MB",
+                  f"{r['rss_before_mb']:.0f} / {r['rss_middle_mb']:.0f} / {r['rss_after_mb']:.0f}", None),
+                 (f"(f) {name} RSS after / before", r["ratio_after_before"], None),
+                 (f"(f) {name} most clients at once / s until none", f"{r['peak_clients']} / "
+                  f"{_show(r['seconds_to_no_clients'])}", None),
+                 (TARGETS[f"{name}_growth_mb"][0], r["growth_mb"], f"{name}_growth_mb")]
     return rows
 
 
@@ -159,11 +179,12 @@ def print_table(results: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks"))
+    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks", "ui"))
     parser.add_argument("--seconds", type=float, default=3.0 * scenarios.API_ROUNDS,
                         help="seconds of load per target and concurrency, split over the alternating rounds "
                              f"({scenarios.API_ROUNDS}; default {3 * scenarios.API_ROUNDS})")
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
+    parser.add_argument("--ui-loads", type=int, default=2000, help="plain GETs per UI in (f) (default 2000)")
     parser.add_argument("--consumer-threads", type=int, default=None,
                         help="override huey_consumer -w (default: the harness's, 16 as in the Procfile)")
     parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")
