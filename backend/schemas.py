@@ -6,7 +6,8 @@ Validation of payment-method details with their own error codes (VPA, card, expi
 """
 from __future__ import annotations
 
-from datetime import datetime
+import math
+from datetime import datetime, timezone
 from typing import Annotated, Any, Literal, Optional
 
 from urllib.parse import quote, urlencode
@@ -19,6 +20,8 @@ from backend.domain.clock import as_utc, iso
 from backend.domain.errors import FAILURE_REASONS
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
 from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentWait
+from backend.domain.validation import VPA_PATTERN
+from backend.domain.webhook_urls import MAX_URL_LENGTH as MAX_WEBHOOK_URL_LENGTH
 from backend.processors.test_values import TEST_OTP, openapi_summary
 
 Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
@@ -27,6 +30,20 @@ Timestamp = Annotated[datetime, PlainSerializer(iso, return_type=str)]
 def _digits_as_text(value: Any) -> Any:
     # Expiry month/year are strings in the contract; integers are accepted as a courtesy.
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# What the validators below (and the domain's own checks, with their own error codes) enforce, stated in the
+# OpenAPI document too, so that a client generated from it sends what the API accepts.
+NOTES_SCHEMA = {"maxProperties": 15, "propertyNames": {"maxLength": 256},
+                "additionalProperties": {"type": "string", "maxLength": 256}}
+METHOD_SCHEMA = {"enum": ["upi", "card"]}
+VPA_SCHEMA = {"pattern": VPA_PATTERN}
+# Unix seconds are accepted besides ISO-8601, up to the year 2286: pydantic alone would read a larger number
+# as milliseconds, and refuse an exponent ("1e+9").
+MAX_UNIX_SECONDS = 10**10
+TIMESTAMP_QUERY_SCHEMA = {"anyOf": [{"type": "string", "format": "date-time"},
+                                    {"type": "number", "minimum": 0, "maximum": MAX_UNIX_SECONDS},
+                                    {"type": "null"}]}
 
 
 class _In(BaseModel):
@@ -43,7 +60,8 @@ class OrderCreate(_In):
     amount: StrictInt = Field(ge=MIN_AMOUNT, le=MAX_AMOUNT, description="Amount in paise (minor units)")
     currency: StrictStr = Field("INR", pattern=r"^[A-Z]{3}$")
     receipt: Optional[StrictStr] = Field(None, max_length=255)
-    notes: Optional[dict[str, StrictStr]] = Field(None, description="Up to 15 keys, values up to 256 chars")
+    notes: Optional[dict[str, StrictStr]] = Field(None, description="Up to 15 keys, values up to 256 chars",
+                                                  json_schema_extra=NOTES_SCHEMA)
 
     @field_validator("notes")
     @classmethod
@@ -69,9 +87,10 @@ class CardIn(_In):
 
 class PaymentCreate(_In):
     order_id: StrictStr = Field(max_length=64)
-    method: StrictStr = Field(description="upi or card")
+    method: StrictStr = Field(description="upi or card", json_schema_extra=METHOD_SCHEMA)
     vpa: Optional[StrictStr] = Field(None, max_length=255, description="Required for UPI. Test values, in every "
-                                     "mode: " + openapi_summary("upi"))
+                                     "mode: " + openapi_summary("upi"),
+                                     json_schema_extra=VPA_SCHEMA)
     card: Optional[CardIn] = Field(None, description="Required for cards; never stored. Test numbers, in every "
                                    "mode: " + openapi_summary("card") + f". The 3-D Secure OTP is {TEST_OTP}.")
     return_url: Optional[StrictStr] = Field(None, max_length=2048, description=(
@@ -99,7 +118,7 @@ class RefundCreate(_In):
 
 
 class WebhookUrlIn(_In):
-    webhook_url: Optional[StrictStr] = Field(max_length=4096)
+    webhook_url: Optional[StrictStr] = Field(max_length=MAX_WEBHOOK_URL_LENGTH, description="http or https")
 
 
 class SignupIn(_In):
@@ -151,8 +170,21 @@ class PaymentQuery(PageQuery):
     error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
     method: Optional[Literal["upi", "card"]] = None
     order_id: Optional[str] = Field(None, max_length=64)
-    from_: Optional[datetime] = Field(None, alias="from")
-    to: Optional[datetime] = None
+    from_: Optional[datetime] = Field(None, alias="from", json_schema_extra=TIMESTAMP_QUERY_SCHEMA)
+    to: Optional[datetime] = Field(None, json_schema_extra=TIMESTAMP_QUERY_SCHEMA)
+
+    @field_validator("from_", "to", mode="before")
+    @classmethod
+    def _unix_seconds(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) or isinstance(value, str):
+            try:
+                seconds = float(value)
+            except ValueError:
+                return value  # ISO-8601, parsed by pydantic
+            if not (math.isfinite(seconds) and 0 <= seconds <= MAX_UNIX_SECONDS):
+                raise ValueError(f"from and to in Unix seconds must be between 0 and {MAX_UNIX_SECONDS}")
+            return datetime.fromtimestamp(seconds, timezone.utc)
+        return value
 
     @field_validator("from_", "to")
     @classmethod

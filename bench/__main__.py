@@ -1,4 +1,4 @@
-"""`python -m bench [all|api|payments|webhooks|scaleout]`: start PayGate on PostgreSQL + Redis with the test harness,
+"""`python -m bench [all|api|payments|webhooks|scaleout|ui]`: start PayGate on PostgreSQL + Redis with the test harness,
 measure, print a table with the targets of the issues, and save the figures to var/bench/ as JSON.
 
   api       (a) create-order req/s, p50/p99 at concurrency 8 and 32; (b) the same against a bare Flask +
@@ -8,6 +8,8 @@ measure, print a table with the targets of the issues, and save the figures to v
   webhooks  (e) deliveries/s to a local receiver answering at once and after 2 s, most in flight at once
   scaleout  (f) payments/s end to end with 1, 2, 4 worker processes x 1, 2 API processes, as ratios of
             1 x 1; CPU per API request, payment job and delivery, and so each step's capacity per core
+  ui        (g) RSS of the checkout and the dashboard before and after 2,000 plain GETs of a page (a crawler
+            that never opens the websocket), the most NiceGUI clients alive at once, the time until none is left
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from bench import scaleout, scenarios
+from bench import scaleout, scenarios, ui_memory
 from bench.loadgen import ensure_wrk
 from tests.stack import ROOT, Stores
 
@@ -30,6 +32,8 @@ TARGETS = {  # key: (description, comparison, target)
     "burst_all_final_s": ("(c) 1,000 payments (5–10 s) all final, s", "<=", 15.0),
     "single_p50_ms": ("(d) one payment create→final p50, ms", "<", 100.0),
     "slow_max_in_flight": ("(e) most deliveries in flight, receiver 2 s", ">=", 20),
+    "checkout_growth_mb": ("(f) checkout RSS growth, MB", "<", 20.0),
+    "dashboard_growth_mb": ("(f) dashboard RSS growth, MB", "<", 20.0),
 }
 
 
@@ -79,6 +83,14 @@ def run(args) -> dict:
     if args.part in ("all", "scaleout"):
         print(f"(f) scale-out: {scaleout.PAYMENTS} zero-delay payments per configuration", flush=True)
         results["scaleout"] = scaleout.run()
+    if args.part in ("all", "ui"):
+        stack = None
+        try:
+            print(f"(g) UI memory: {args.ui_loads} plain GETs of the checkout and of the dashboard", flush=True)
+            stack = _stack(args)
+            results["ui"] = ui_memory.ui_memory(stack, args.ui_loads)
+        finally:
+            _close(stack)
     return results
 
 
@@ -131,6 +143,14 @@ def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
         for name, step in scale["costs"].items():
             rows.append((f"(f) {name.replace('_', ' ')}: CPU ms app + db (per core-second)",
                          f"{step['app_ms']:.2f} + {step['db_ms']:.2f} ({step['per_core_per_second'] or 0:.0f})", None))
+    for name, r in (results.get("ui") or {}).items():
+        loads = f"{r['loads']:,}"
+        rows += [(f"(g) {name} RSS before / half-way / after {loads} plain GETs, MB",
+                  f"{r['rss_before_mb']:.0f} / {r['rss_middle_mb']:.0f} / {r['rss_after_mb']:.0f}", None),
+                 (f"(g) {name} RSS after / before", r["ratio_after_before"], None),
+                 (f"(g) {name} most clients at once / s until none", f"{r['peak_clients']} / "
+                  f"{_show(r['seconds_to_no_clients'])}", None),
+                 (TARGETS[f"{name}_growth_mb"][0], r["growth_mb"], f"{name}_growth_mb")]
     return rows
 
 
@@ -173,11 +193,13 @@ def print_table(results: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("part", nargs="?", default="all", choices=("all", "api", "payments", "webhooks", "scaleout"))
+    parser.add_argument("part", nargs="?", default="all",
+                        choices=("all", "api", "payments", "webhooks", "scaleout", "ui"))
     parser.add_argument("--seconds", type=float, default=3.0 * scenarios.API_ROUNDS,
                         help="seconds of load per target and concurrency, split over the alternating rounds "
                              f"({scenarios.API_ROUNDS}; default {3 * scenarios.API_ROUNDS})")
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
+    parser.add_argument("--ui-loads", type=int, default=2000, help="plain GETs per UI in (f) (default 2000)")
     parser.add_argument("--consumer-threads", type=int, default=None,
                         help="override huey_consumer -w (default: the harness's, 16 as in the Procfile)")
     parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")

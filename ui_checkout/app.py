@@ -11,6 +11,7 @@ from nicegui import app, ui
 import ui_checkout.authenticate_page  # noqa: F401  (registers /authenticate: next_action.url)
 import ui_checkout.page  # noqa: F401  (registers /checkout)
 import ui_checkout.upi_app  # noqa: F401  (registers /upi-app: the sandbox's UPI app)
+from ui_common import clients
 
 WIDGET = Path(__file__).resolve().parent.parent / "widget" / "dist" / "checkout.js"
 WIDGET_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
@@ -34,5 +35,6 @@ def health() -> JSONResponse:
 
 
 def main() -> None:
+    clients.install()
     ui.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("CHECKOUT_PORT", "3001")),
            title="PayGate Checkout", favicon="🔒", reload=False, show=False, language="en-US")

@@ -37,7 +37,9 @@ def html_table(test_id: str, headers: Iterable[str]) -> tuple[ui.element, ui.ele
     with ui.element("div").classes("w-full overflow-x-auto rounded-lg border border-slate-200 bg-white"):
         table = tid(ui.element("table").classes("w-full text-sm text-left"), test_id)
         with table:
-            with ui.element("thead").classes("bg-slate-50 text-slate-600 uppercase text-xs"):
+            # No `uppercase`: it would change what browsers and screen readers read (innerText), and the
+            # headers must read exactly as the README's tables name them ("Payment ID", "Last Attempt").
+            with ui.element("thead").classes("bg-slate-50 text-slate-600 text-xs tracking-wide"):
                 with ui.element("tr"):
                     for header in headers:
                         Tag("th", header).classes("px-4 py-3 font-semibold whitespace-nowrap")

@@ -1,27 +1,52 @@
 """Thin blueprints: parse and validate the request, call one service, serialise."""
 from __future__ import annotations
 
-from flask_openapi3 import APIBlueprint, Tag
+from typing import Any, Callable
 
+from flask_openapi3 import APIBlueprint, Tag
+from werkzeug.routing import BaseConverter
+
+from backend.api import responses as documented
 from backend.api.http import authenticate_merchant, check_json_body
 
 # The contract's key and secret, or (beyond it) the dashboard's session token.
 SECURITY = [{"ApiKey": [], "ApiSecret": []}, {"SessionToken": []}]
 
 
-def merchant_blueprint(name: str, tag: str) -> APIBlueprint:
-    """Credentials are checked before the body is looked at (CONTRACT §1)."""
+class IdConverter(BaseConverter):
+    """An id in a path: one segment, but never `public`, so that `/payments/public` (POST only) answers
+    other methods with 405 and an honest `Allow` instead of being read as a payment id."""
+
+    regex = r"(?!public\Z)[^/]+"
+
+
+class Blueprint(APIBlueprint):
+    """An APIBlueprint whose operations document every error they can give (backend/api/responses.py)."""
+
+    def __init__(self, *args: Any, authenticated: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.authenticated = authenticated
+
+    def _collect_openapi_info(self, rule: str, func: Callable, *, responses: Any = None, method: str = "GET",
+                              **kwargs: Any):
+        full = documented.build(str(getattr(method, "value", method)), rule, func, self.authenticated, responses)
+        return super()._collect_openapi_info(rule, func, responses=full, method=method, **kwargs)
+
+
+def merchant_blueprint(name: str, tag: str) -> Blueprint:
+    """Credentials are checked before the body is looked at."""
     from backend.api import limits
 
-    bp = APIBlueprint(name, __name__, url_prefix="/api/v1", abp_tags=[Tag(name=tag)], abp_security=SECURITY)
+    bp = Blueprint(name, __name__, url_prefix="/api/v1", abp_tags=[Tag(name=tag)], abp_security=SECURITY,
+                   authenticated=True)
     bp.before_request(authenticate_merchant)
     bp.before_request(check_json_body)
     limits.exempt(bp)  # authenticated endpoints carry no limit
     return bp
 
 
-def public_blueprint(name: str, tag: str, url_prefix: str = "/api/v1") -> APIBlueprint:
-    bp = APIBlueprint(name, __name__, url_prefix=url_prefix, abp_tags=[Tag(name=tag)])
+def public_blueprint(name: str, tag: str, url_prefix: str = "/api/v1") -> Blueprint:
+    bp = Blueprint(name, __name__, url_prefix=url_prefix, abp_tags=[Tag(name=tag)])
     bp.before_request(check_json_body)
     return bp
 
@@ -29,6 +54,7 @@ def public_blueprint(name: str, tag: str, url_prefix: str = "/api/v1") -> APIBlu
 def register(app) -> None:
     from backend.api import auth, merchant, orders, payments, refunds, system, webhooks
 
+    app.url_map.converters["default"] = IdConverter
     for module in (system, auth, orders, payments, refunds, webhooks, merchant):
         for bp in module.BLUEPRINTS:
             app.register_api(bp)

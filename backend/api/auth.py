@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response, session_token
-from backend.domain.clock import iso
 from backend.api.limits import (limiter, login_address_key, login_address_limit, login_failed, login_key, login_limit,
                                 signup_key, signup_limit)
+from backend.api.responses import error
+from backend.domain.clock import iso
 from backend.models import db
-from backend.schemas import AuthOut, ErrorOut, LoginIn, LogoutOut, MerchantOut, SignupIn, dump
+from backend.schemas import AuthOut, LoginIn, LogoutOut, MerchantOut, SignupIn, dump
 from backend.services import merchants
 
 bp = public_blueprint("auth", "Dashboard sign-up and login")
@@ -20,21 +21,23 @@ def _auth_body(merchant) -> dict:
             "api_secret": merchant.api_secret, "session_token": token, "session_expires_at": iso(expires_at)}
 
 
-@bp.post("/auth/signup", responses={201: AuthOut, 400: ErrorOut, 429: ErrorOut}, summary="Onboard a merchant")
+@bp.post("/auth/signup", responses={201: AuthOut}, summary="Onboard a merchant")
 @limiter.limit(signup_limit, key_func=signup_key)
 def signup(body: SignupIn):
     merchant = merchants.signup(db.session, deps.config(), body.name, body.email, body.password)
     return json_response(_auth_body(merchant), 201)
 
 
-@bp.post("/auth/login", responses={200: AuthOut, 401: ErrorOut, 429: ErrorOut}, summary="Log in to the dashboard")
+@bp.post("/auth/login", responses={200: AuthOut, 401: error(401, description="Wrong email or password")},
+         summary="Log in to the dashboard")
 @limiter.limit(login_address_limit, key_func=login_address_key, deduct_when=login_failed)
 @limiter.limit(login_limit, key_func=login_key, deduct_when=login_failed)
 def login(body: LoginIn):
     return json_response(_auth_body(merchants.login(db.session, deps.config(), body.email, body.password)))
 
 
-@bp.post("/auth/logout", responses={200: LogoutOut, 401: ErrorOut}, security=[{"SessionToken": []}],
+@bp.post("/auth/logout", responses={200: LogoutOut, 401: error(401, description="Missing, expired or revoked session token")},
+         security=[{"SessionToken": []}],
          summary="Revoke the dashboard session token sent as `Authorization: Bearer <token>`")
 def logout():
     merchants.close_session(db.session, session_token())

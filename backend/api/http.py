@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import RequestRedirect
 
 from backend import database
+from backend.api.responses import mark_idempotent
 from backend.domain import errors
 from backend.domain.errors import GatewayError, bad_request
 from backend.keyring import keyring
@@ -280,4 +281,5 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             idempotency.abandon(db.session, claim)
         return response
 
+    mark_idempotent(wrapper)
     return wrapper

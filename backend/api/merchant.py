@@ -3,16 +3,14 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint
 from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
 from backend.models import db
-from backend.schemas import (CredentialsOut, ErrorOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut,
-                             WebhookUrlIn, dump)
+from backend.schemas import CredentialsOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
 from backend.services import merchants, stats, webhooks
 
 bp = merchant_blueprint("merchant", "Merchant")
 BLUEPRINTS = (bp,)
-ERRORS = {400: ErrorOut, 401: ErrorOut}
 
 
-@bp.get("/merchant", responses={200: MerchantOut, **ERRORS}, summary="The authenticated merchant's profile")
+@bp.get("/merchant", responses={200: MerchantOut}, summary="The authenticated merchant's profile")
 def get_merchant():
     return json_response(dump(MerchantOut, current_merchant()))
 
@@ -21,39 +19,39 @@ def _credentials(merchant) -> dict:
     return {"api_key": merchant.api_key, "api_secret": merchant.api_secret}
 
 
-@bp.get("/merchant/credentials", responses={200: CredentialsOut, **ERRORS},
+@bp.get("/merchant/credentials", responses={200: CredentialsOut},
         summary="The API key and secret (decrypted), for the dashboard to show")
 def get_credentials():
     return json_response(_credentials(current_merchant()))
 
 
-@bp.post("/merchant/credentials/roll", responses={200: CredentialsOut, **ERRORS},
+@bp.post("/merchant/credentials/roll", responses={200: CredentialsOut},
          summary="Replace the API secret; the old one is refused at once")
 @idempotent
 def roll_api_secret():
     return json_response(_credentials(merchants.roll_api_secret(db.session, deps.config(), current_merchant())))
 
 
-@bp.put("/merchant/webhook", responses={200: MerchantOut, **ERRORS}, summary="Set or clear the webhook URL")
+@bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")
 def set_webhook(body: WebhookUrlIn):
     merchant = merchants.set_webhook_url(db.session, deps.config(), current_merchant(), body.webhook_url)
     return json_response(dump(MerchantOut, merchant))
 
 
-@bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut, **ERRORS},
+@bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut},
          summary="Replace the webhook signing secret")
 @idempotent
 def regenerate_secret():
     return json_response({"webhook_secret": merchants.regenerate_webhook_secret(db.session, current_merchant())})
 
 
-@bp.post("/merchant/webhook/test", responses={200: WebhookTestOut, **ERRORS}, summary="Queue a webhook.test event")
+@bp.post("/merchant/webhook/test", responses={200: WebhookTestOut}, summary="Queue a webhook.test event")
 @idempotent
 def send_test_webhook():
     entry = webhooks.send_test_event(db.session, current_merchant())
     return json_response({"id": entry.id, "event": entry.event, "status": entry.status})
 
 
-@bp.get("/stats", responses={200: StatsOut, **ERRORS}, summary="Payment totals and the last 14 days")
+@bp.get("/stats", responses={200: StatsOut}, summary="Payment totals and the last 14 days")
 def get_stats():
     return json_response(stats.merchant_stats(db.session, current_merchant_id()))

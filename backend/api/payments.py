@@ -3,8 +3,9 @@ from __future__ import annotations
 from backend.api import deps, merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
 from backend.api.limits import authenticate_limit, limiter, order_key, payment_key, public_payment_limit
+from backend.api.responses import error
 from backend.models import db
-from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, ErrorOut, IdPath, PaymentCreate, PaymentOut,
+from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, IdPath, PaymentCreate, PaymentOut,
                              PaymentPage, PaymentQuery, PublicPaymentOut, dump)
 from backend.services import payments
 from backend.services.common import PageRequest
@@ -13,7 +14,7 @@ from backend.services.payments import CardInput
 bp = merchant_blueprint("payments", "Payments")
 public = public_blueprint("payments_public", "Checkout (public)")
 BLUEPRINTS = (bp, public)
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut}
+UNKNOWN_ORDER = error(404, description="The order is unknown or another merchant's (NOT_FOUND_ERROR)")
 
 
 def _create(body: PaymentCreate, merchant_id: str | None):
@@ -23,14 +24,14 @@ def _create(body: PaymentCreate, merchant_id: str | None):
                                    return_url=body.return_url)
 
 
-@bp.post("/payments", responses={201: PaymentOut, 409: ErrorOut, **ERRORS},
+@bp.post("/payments", responses={201: PaymentOut, 404: UNKNOWN_ORDER},
          summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
 @idempotent
 def create_payment(body: PaymentCreate):
     return json_response(dump(PaymentOut, _create(body, current_merchant_id())), 201)
 
 
-@bp.get("/payments", responses={200: PaymentPage, **ERRORS}, summary="List payments, newest first, with filters")
+@bp.get("/payments", responses={200: PaymentPage}, summary="List payments, newest first, with filters")
 def list_payments(query: PaymentQuery):
     page = payments.list_payments(db.session, current_merchant_id(), PageRequest.of(query),
                                   status=query.status, method=query.method, order_id=query.order_id,
@@ -38,36 +39,35 @@ def list_payments(query: PaymentQuery):
     return page_response(PaymentOut, page)
 
 
-@bp.get("/payments/<id>", responses={200: PaymentOut, **ERRORS}, summary="Fetch a payment")
+@bp.get("/payments/<id>", responses={200: PaymentOut}, summary="Fetch a payment")
 def get_payment(path: IdPath):
     return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant_id(), path.id)))
 
 
-@bp.post("/payments/<id>/capture", responses={200: PaymentOut, **ERRORS}, summary="Capture a successful payment")
+@bp.post("/payments/<id>/capture", responses={200: PaymentOut}, summary="Capture a successful payment")
 @idempotent
 def capture_payment(path: IdPath, body: CaptureIn):
     payment = payments.capture_payment(db.session, current_merchant_id(), path.id, body.amount)
     return json_response(dump(PaymentOut, payment))
 
 
-@public.post("/payments/public", responses={201: PublicPaymentOut, 400: ErrorOut, 404: ErrorOut, 429: ErrorOut},
+@public.post("/payments/public", responses={201: PublicPaymentOut, 404: UNKNOWN_ORDER},
              summary="Create a payment from the hosted checkout (no credentials)")
 @limiter.limit(public_payment_limit, key_func=order_key)
 def create_public_payment(body: PaymentCreate):
     return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
 
 
-@public.get("/payments/<id>/public", responses={200: PublicPaymentOut, 404: ErrorOut},
+@public.get("/payments/<id>/public", responses={200: PublicPaymentOut},
             summary="A payment's public status, for the checkout page")
 def get_public_payment(path: IdPath):
     return json_response(dump(PublicPaymentOut, payments.get_payment(db.session, None, path.id)))
 
 
 # ---------- the shopper's answers (beyond the contract) ----------
-ANSWER_ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 
 
-@public.post("/payments/<id>/authenticate", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+@public.post("/payments/<id>/authenticate", responses={200: PublicPaymentOut},
              summary="3-D Secure: the shopper's one-time password, only while authentication is pending")
 @limiter.limit(authenticate_limit, key_func=payment_key)
 def authenticate_payment(path: IdPath, body: AuthenticateIn):
@@ -75,14 +75,14 @@ def authenticate_payment(path: IdPath, body: AuthenticateIn):
     return json_response(dump(PublicPaymentOut, payment))
 
 
-@public.post("/payments/<id>/authenticate/cancel", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+@public.post("/payments/<id>/authenticate/cancel", responses={200: PublicPaymentOut},
              summary="3-D Secure: the shopper cancels; the payment fails (authentication_cancelled)")
 @limiter.limit(authenticate_limit, key_func=payment_key)
 def cancel_authentication(path: IdPath):
     return json_response(dump(PublicPaymentOut, payments.cancel_authentication(db.session, path.id)))
 
 
-@public.post("/payments/<id>/collect", responses={200: PublicPaymentOut, **ANSWER_ERRORS},
+@public.post("/payments/<id>/collect", responses={200: PublicPaymentOut},
              summary="UPI collect: the shopper approves or declines in the (simulated) UPI app")
 @limiter.limit(authenticate_limit, key_func=payment_key)
 def answer_collect(path: IdPath, body: CollectAnswerIn):

@@ -8,9 +8,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_l
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response
+from backend.api.responses import error
 from backend.domain.errors import not_found
 from backend.models import db
-from backend.schemas import ErrorOut, HealthOut, JobsStatusOut, TestMerchantOut
+from backend.schemas import HealthOut, JobsStatusOut, TestMerchantOut
 from backend.services import merchants, outages, system
 from backend.services.metrics import GatewayCollector
 
@@ -19,8 +20,8 @@ bp = public_blueprint("test_helpers", "Test helpers")
 BLUEPRINTS = (health_bp, bp)
 
 
-@health_bp.get("/health", responses={200: HealthOut, 503: HealthOut},
-               summary="Database, queue and worker status; 503 while the database or the queue is down")
+@health_bp.get("/health", summary="Database, queue and worker status; 503 while the database or the queue is down",
+               responses={200: HealthOut, 503: error(503, HealthOut, "The database or the queue is down")})
 def health():
     body = system.health(deps.config())
     if system.serving(body):
@@ -51,7 +52,8 @@ def _is_loopback(address: str | None) -> bool:
         return False
 
 
-@bp.get("/test/merchant", responses={200: TestMerchantOut, 404: ErrorOut}, summary="The seeded test merchant")
+@bp.get("/test/merchant", summary="The seeded test merchant",
+        responses={200: TestMerchantOut, 404: error(404, description="The test merchant is not seeded")})
 def test_merchant():
     merchant = merchants.get_test_merchant(db.session)
     if merchant is None:

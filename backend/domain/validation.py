@@ -10,8 +10,10 @@ from datetime import date
 
 from backend.domain.errors import EXPIRED_CARD, INVALID_CARD, INVALID_VPA, GatewayError, bad_request
 
-# \Z, not $: `$` would accept a trailing newline.
-VPA_RE = re.compile(r"[a-zA-Z0-9._-]+@[a-zA-Z0-9]+\Z", re.ASCII)
+# As the OpenAPI document states it (ECMA-262, where `$` is the very end) ...
+VPA_PATTERN = "^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$"
+# ... and for Python, where `$` would accept a trailing newline: \Z.
+VPA_RE = re.compile(VPA_PATTERN.removeprefix("^").removesuffix("$") + r"\Z", re.ASCII)
 _DIGITS_RE = re.compile(r"[0-9]+\Z", re.ASCII)
 
 

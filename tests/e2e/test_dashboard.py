@@ -177,6 +177,24 @@ def test_signup_gives_own_keys_and_no_foreign_data(page: Page, stack, dash, shoo
     expect(page).to_have_url(dash + "/login")
 
 
+TRANSACTION_HEADERS = ["Payment ID", "Order ID", "Amount", "Method", "Status", "Created"]
+WEBHOOK_HEADERS = ["Event", "Status", "Attempts", "Last Attempt", "Response Code", "Actions"]
+
+
+def header_texts(page: Page, test_id: str) -> list[str]:
+    """What the browser reads (innerText applies CSS text-transform; textContent would not)."""
+    page.locator(f"[data-test-id={test_id}] th").first.wait_for()
+    return page.eval_on_selector_all(f"[data-test-id={test_id}] th", "ths => ths.map(th => th.innerText)")
+
+
+def test_table_headers_read_as_the_contract_says(page: Page, dash):
+    login(page, dash)
+    page.get_by_test_id("nav-transactions").click()
+    assert header_texts(page, "transactions-table") == TRANSACTION_HEADERS
+    page.get_by_test_id("nav-webhooks").click()
+    assert header_texts(page, "webhook-logs-table") == WEBHOOK_HEADERS
+
+
 def test_the_dashboard_cannot_be_framed(dash):
     r = requests.get(dash + "/login", timeout=10)
     assert r.headers["X-Frame-Options"] == "DENY"
@@ -188,7 +206,7 @@ def test_transactions_table_rows_filters_pagination_search_and_csv(page: Page, s
     login(page, dash, shop["merchant"]["email"], PASSWORD)
     page.get_by_test_id("nav-transactions").click()
     table = page.get_by_test_id("transactions-table")
-    expect(table.locator("th")).to_have_text(["Payment ID", "Order ID", "Amount", "Method", "Status", "Created"])
+    expect(table.locator("th")).to_have_text(TRANSACTION_HEADERS)
     expect(rows(page)).to_have_count(10)
     expect(page.get_by_test_id("pagination-info")).to_have_text("Showing 1–10 of 12")
     by_id = {p["id"]: p for p in shop["payments"]}
