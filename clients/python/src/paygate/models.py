@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from paygate._base import Model
 from pydantic import ConfigDict, Field, RootModel
+from typing_extensions import TypeAliasType
 
 
 class AuthenticateIn(Model):
@@ -145,6 +146,11 @@ class NextAction(Model):
     url: Annotated[str, Field(title="Url")]
 
 
+NotesAdditionalProperty = TypeAliasType(
+    "NotesAdditionalProperty", Annotated[str, Field(max_length=256)]
+)
+
+
 class Receipt(RootModel[str]):
     root: Annotated[str, Field(max_length=255, title="Receipt")] = None
 
@@ -166,7 +172,7 @@ class OrderCreate(Model):
         "INR"
     )
     notes: Annotated[
-        dict[str, str] | None,
+        dict[str, NotesAdditionalProperty] | None,
         Field(description="Up to 15 keys, values up to 256 chars", title="Notes"),
     ] = None
     receipt: Annotated[Receipt | None, Field(title="Receipt")] = None
@@ -192,9 +198,29 @@ class OrderPage(Model):
         extra="allow",
     )
     data: Annotated[list[OrderOut], Field(title="Data")]
+    has_more: Annotated[
+        bool,
+        Field(
+            description="More objects beyond this page, in the direction of travel",
+            title="Has More",
+        ),
+    ]
     limit: Annotated[int, Field(title="Limit")]
     offset: Annotated[int, Field(title="Offset")]
-    total: Annotated[int, Field(title="Total")]
+    total: Annotated[
+        int,
+        Field(
+            description="Exact, unless total_capped: then at least this many",
+            title="Total",
+        ),
+    ]
+    total_capped: Annotated[
+        bool,
+        Field(
+            description="total was counted up to its bound (10,000) and stopped there",
+            title="Total Capped",
+        ),
+    ]
 
 
 class ReturnUrl(RootModel[str]):
@@ -214,6 +240,17 @@ class Vpa(RootModel[str]):
         Field(
             description="Required for UPI. Test values, in every mode: success@test → success; failure@test → failed (payment_declined); approve@test → waits for the shopper to approve or decline in the simulated UPI app (payment_declined, payment_timeout); timeout@test → no answer; failed when the collect request expires (payment_timeout)",
             max_length=255,
+            pattern="^[a-zA-Z0-9._-]+@[a-zA-Z0-9]+$",
+            title="Vpa",
+        ),
+    ] = None
+
+
+class Vpa1(RootModel[None]):
+    root: Annotated[
+        None,
+        Field(
+            description="Required for UPI. Test values, in every mode: success@test → success; failure@test → failed (payment_declined); approve@test → waits for the shopper to approve or decline in the simulated UPI app (payment_declined, payment_timeout); timeout@test → no answer; failed when the collect request expires (payment_timeout)",
             title="Vpa",
         ),
     ] = None
@@ -229,7 +266,9 @@ class PaymentCreate(Model):
             description="Required for cards; never stored. Test numbers, in every mode: 4242 4242 4242 4242 → success; 4000 0000 0000 0002 → failed (card_declined); 4000 0000 0000 9995 → failed (insufficient_funds); 4000 0000 0000 0069 → failed (expired_card); 4000 0000 0000 0127 → failed (incorrect_cvc); 4000 0000 0000 0119 → failed (processing_error); 4000 0027 6000 3184 → 3-D Secure: success after the right OTP (123456) (authentication_failed, authentication_timeout, authentication_cancelled); 4000 0082 6000 3178 → 3-D Secure, then declined (insufficient_funds). The 3-D Secure OTP is 123456."
         ),
     ] = None
-    method: Annotated[str, Field(description="upi or card", title="Method")]
+    method: Annotated[
+        Literal["upi", "card"], Field(description="upi or card", title="Method")
+    ]
     order_id: Annotated[str, Field(max_length=64, title="Order Id")]
     return_url: Annotated[
         ReturnUrl | None,
@@ -239,7 +278,7 @@ class PaymentCreate(Model):
         ),
     ] = None
     vpa: Annotated[
-        Vpa | None,
+        Vpa | Vpa1 | None,
         Field(
             description="Required for UPI. Test values, in every mode: success@test → success; failure@test → failed (payment_declined); approve@test → waits for the shopper to approve or decline in the simulated UPI app (payment_declined, payment_timeout); timeout@test → no answer; failed when the collect request expires (payment_timeout)",
             title="Vpa",
@@ -315,9 +354,29 @@ class PaymentPage(Model):
         extra="allow",
     )
     data: Annotated[list[PaymentOut], Field(title="Data")]
+    has_more: Annotated[
+        bool,
+        Field(
+            description="More objects beyond this page, in the direction of travel",
+            title="Has More",
+        ),
+    ]
     limit: Annotated[int, Field(title="Limit")]
     offset: Annotated[int, Field(title="Offset")]
-    total: Annotated[int, Field(title="Total")]
+    total: Annotated[
+        int,
+        Field(
+            description="Exact, unless total_capped: then at least this many",
+            title="Total",
+        ),
+    ]
+    total_capped: Annotated[
+        bool,
+        Field(
+            description="total was counted up to its bound (10,000) and stopped there",
+            title="Total Capped",
+        ),
+    ]
 
 
 class PublicOrderOut(Model):
@@ -439,9 +498,29 @@ class RefundPage(Model):
         extra="allow",
     )
     data: Annotated[list[RefundOut], Field(title="Data")]
+    has_more: Annotated[
+        bool,
+        Field(
+            description="More objects beyond this page, in the direction of travel",
+            title="Has More",
+        ),
+    ]
     limit: Annotated[int, Field(title="Limit")]
     offset: Annotated[int, Field(title="Offset")]
-    total: Annotated[int, Field(title="Total")]
+    total: Annotated[
+        int,
+        Field(
+            description="Exact, unless total_capped: then at least this many",
+            title="Total",
+        ),
+    ]
+    total_capped: Annotated[
+        bool,
+        Field(
+            description="total was counted up to its bound (10,000) and stopped there",
+            title="Total Capped",
+        ),
+    ]
 
 
 class SignupIn(Model):
@@ -509,9 +588,36 @@ class WebhookPage(Model):
         extra="allow",
     )
     data: Annotated[list[WebhookLogOut], Field(title="Data")]
+    has_more: Annotated[
+        bool,
+        Field(
+            description="More objects beyond this page, in the direction of travel",
+            title="Has More",
+        ),
+    ]
     limit: Annotated[int, Field(title="Limit")]
     offset: Annotated[int, Field(title="Offset")]
-    total: Annotated[int, Field(title="Total")]
+    retention_days: Annotated[
+        int,
+        Field(
+            description="Logs older than this many days are deleted",
+            title="Retention Days",
+        ),
+    ]
+    total: Annotated[
+        int,
+        Field(
+            description="Exact, unless total_capped: then at least this many",
+            title="Total",
+        ),
+    ]
+    total_capped: Annotated[
+        bool,
+        Field(
+            description="total was counted up to its bound (10,000) and stopped there",
+            title="Total Capped",
+        ),
+    ]
 
 
 class WebhookRetryOut(Model):
@@ -540,14 +646,18 @@ class WebhookTestOut(Model):
 
 
 class WebhookUrl(RootModel[str]):
-    root: Annotated[str, Field(max_length=4096, title="Webhook Url")]
+    root: Annotated[
+        str, Field(description="http or https", max_length=2048, title="Webhook Url")
+    ]
 
 
 class WebhookUrlIn(Model):
     model_config = ConfigDict(
         extra="allow",
     )
-    webhook_url: Annotated[WebhookUrl | None, Field(title="Webhook Url")]
+    webhook_url: Annotated[
+        WebhookUrl | None, Field(description="http or https", title="Webhook Url")
+    ]
 
 
 class AuthOut(Model):
