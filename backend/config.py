@@ -1,6 +1,6 @@
 """Every environment variable PayGate reads, read once, in one place.
 
-Names follow the user's architecture document (seed) and CONTRACT §9.
+Names follow the user's architecture document (seed) and docs/api.md §9.
 """
 from __future__ import annotations
 

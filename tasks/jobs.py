@@ -1,6 +1,6 @@
 """The three job kinds of the architecture document, plus the worker's heartbeat and sweeper.
 
-Every job is safe to run twice (DESIGN rule 3): the service it calls locks the row and does nothing if the
+Every job is safe to run twice (ARCHITECTURE.md rule 3): the service it calls locks the row and does nothing if the
 object has moved on. A job that raises is retried by Huey; one lost with a killed worker is found again by
 the sweeper, which reads the database.
 """

@@ -1,1 +1,1 @@
-"""The hosted checkout (CONTRACT §7): a NiceGUI app, an API client of the public endpoints only."""
+"""The hosted checkout (docs/api.md §7): a NiceGUI app, an API client of the public endpoints only."""

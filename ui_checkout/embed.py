@@ -1,4 +1,4 @@
-"""Embedded mode: the page inside checkout.js's iframe tells its parent what happened (CONTRACT §7).
+"""Embedded mode: the page inside checkout.js's iframe tells its parent what happened (docs/api.md §7).
 
 The browser posts; the server only asks it to. Nothing is posted unless the page is embedded and
 actually framed. The target origin is the framing page's, found once and kept for the tab: after a
@@ -48,7 +48,7 @@ def success_message(payment: dict[str, Any]) -> dict[str, Any]:
 
 
 def failure_message(payment: dict[str, Any]) -> dict[str, Any]:
-    """Beyond §7's {paymentId, orderId, error}: why (reason, source, step: the payment's error_* fields)
+    """Beyond docs/api.md §7's {paymentId, orderId, error}: why (reason, source, step: the payment's error_* fields)
     and the sentence the shopper was shown (description)."""
     return {"type": "payment_failed",
             "data": {"paymentId": payment["id"], "orderId": payment["order_id"],

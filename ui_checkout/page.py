@@ -1,10 +1,10 @@
-"""`/checkout?order_id=...[&embedded=true]`: the shopper's page (CONTRACT §7).
+"""`/checkout?order_id=...[&embedded=true]`: the shopper's page (docs/api.md §7).
 
 Order summary, then one of: method choice with the chosen method's form, processing, success, error.
 A paid order or an unknown one gets a page of its own with nothing to pay. While a payment is followed,
 its id is in the address (`&payment_id=`), so a reload picks it up again instead of offering to pay twice.
 
-Test ids beyond §7: `card-network` (the network as typed), `form-error` (the API's refusal),
+Test ids beyond docs/api.md §7: `card-network` (the network as typed), `form-error` (the API's refusal),
 `order-paid`, `order-error` (`data-reason` missing | not_found | unavailable) with `order-error-title`
 and `order-error-message`; `test-mode-banner` for a sandbox merchant; `error-reason` (the shopper's
 sentence for the failure, `data-reason` its error_reason) in `error-state`; and the waiting states of

@@ -1,4 +1,4 @@
-"""The checkout's states while a payment waits for the shopper (beyond CONTRACT §7), one class each:
+"""The checkout's states while a payment waits for the shopper (beyond docs/api.md §7), one class each:
 
 - `AuthenticationState`: 3-D Secure, the simulated bank's page inside the checkout's card:
   `authentication-state` › `authentication-bank`, `otp-input`, `otp-submit-button`, `otp-cancel-button`,

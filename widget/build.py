@@ -40,7 +40,7 @@ class BuildError(Exception):
 
 
 def check_source(text: str, filename: str = str(SOURCE)) -> None:
-    """Fail on syntax that Transcrypt 3.9.5 turns into broken JavaScript while exiting 0 (STACK.md)."""
+    """Fail on syntax that Transcrypt 3.9.5 turns into broken JavaScript while exiting 0 (widget/README.md)."""
     problems = []
     for node in ast.walk(ast.parse(text, filename)):
         line = getattr(node, "lineno", "?")

@@ -1,6 +1,6 @@
-"""checkout.js, the PayGate payment widget (CONTRACT §8), written in Python for Transcrypt.
+"""checkout.js, the PayGate payment widget (docs/api.md §8), written in Python for Transcrypt.
 
-Plain Python 3.9 code only (see STACK.md): JavaScript objects are read with subscripts
+Plain Python 3.9 code only (see widget/README.md): JavaScript objects are read with subscripts
 (`data['type']`), never attributes, because Transcrypt renames attributes that collide with
 its runtime. `python -m widget.build` turns this file into the one script `widget/dist/checkout.js`.
 

@@ -1,4 +1,4 @@
-"""The error codes of CONTRACT.md and their HTTP statuses, in one table.
+"""The error codes of docs/api.md and their HTTP statuses, in one table.
 
 Domain rules, services and the API raise `GatewayError`; only the API layer turns it into a response.
 """

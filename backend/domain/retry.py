@@ -1,4 +1,4 @@
-"""Webhook retry schedule (CONTRACT §5): five attempts; after attempt n fails, wait interval n."""
+"""Webhook retry schedule (docs/api.md §5): five attempts; after attempt n fails, wait interval n."""
 from __future__ import annotations
 
 MAX_ATTEMPTS = 5

@@ -1,4 +1,4 @@
-"""Payment-method rules of CONTRACT §2: VPA, card number (Luhn), network, expiry, CVV.
+"""Payment-method rules of docs/api.md §2: VPA, card number (Luhn), network, expiry, CVV.
 
 Pure functions: the checkout page reuses them for inline validation, the API for the final word.
 """

@@ -1,4 +1,4 @@
-"""The simulated acquirer of CONTRACT §4: configurable delays and success rates, a deterministic test mode,
+"""The simulated acquirer of docs/api.md §4: configurable delays and success rates, a deterministic test mode,
 and the sandbox's test values (processors/test_values.py), which decide whatever the mode.
 
 The card number is only seen in `submit`, so the decision travels in the reference

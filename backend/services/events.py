@@ -1,4 +1,4 @@
-"""Webhook events, written in the same transaction as the change they report (the outbox, DESIGN rule 2).
+"""Webhook events, written in the same transaction as the change they report (the outbox, ARCHITECTURE.md rule 2).
 
 A merchant without a webhook URL gets no log and no delivery.
 """

@@ -1,4 +1,4 @@
-"""Idempotency keys (CONTRACT §3), scoped to merchant + key.
+"""Idempotency keys (docs/api.md §3), scoped to merchant + key.
 
 A result is stored only once the endpoint has begun executing, as Stripe does: a body that fails its schema
 never claims the key. The key row is inserted (committed) before the work starts, so a concurrent duplicate

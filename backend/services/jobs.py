@@ -1,4 +1,4 @@
-"""Jobs are enqueued only after the transaction that made them necessary has committed (DESIGN rule 1).
+"""Jobs are enqueued only after the transaction that made them necessary has committed (ARCHITECTURE.md rule 1).
 
 Services call `defer(session, kind, id, eta)`; a session hook hands the jobs to the installed queue
 after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the

@@ -1,4 +1,4 @@
-"""The sweeper: the database is the source of truth, the queue only nudges (DESIGN rule 1).
+"""The sweeper: the database is the source of truth, the queue only nudges (ARCHITECTURE.md rule 1).
 
 Work overdue by more than the grace period (a payment or refund still pending past its due time, a webhook
 whose next_retry_at has passed) is re-enqueued. Its due time is moved to now, a lease: the next sweep leaves

@@ -1,4 +1,4 @@
-"""Idempotency-Key (CONTRACT §3) on every merchant POST."""
+"""Idempotency-Key (docs/api.md §3) on every merchant POST."""
 import secrets
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""The hosted checkout (CONTRACT §7) in a real browser against the live stack."""
+"""The hosted checkout (docs/api.md §7) in a real browser against the live stack."""
 from __future__ import annotations
 
 from datetime import date

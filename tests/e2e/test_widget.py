@@ -1,4 +1,4 @@
-"""checkout.js (CONTRACT §8) on a merchant page served from another origin, in a real browser."""
+"""checkout.js (docs/api.md §8) on a merchant page served from another origin, in a real browser."""
 from __future__ import annotations
 
 import subprocess
@@ -111,7 +111,7 @@ def test_widget_pays_and_hands_the_real_payment_id_to_on_success(stack, merchant
     assert success == {"kind": "success", "data": {"paymentId": payment["id"], "orderId": order["id"],
                                                    "amount": 25000, "currency": "INR", "status": "success"}}
     assert payment["status"] == "success" and payment["order_id"] == order["id"]
-    assert closed == {"kind": "close"}  # §8: success, then close(), which calls onClose
+    assert closed == {"kind": "close"}  # docs/api.md §8: success, then close(), which calls onClose
     expect(page.get_by_test_id("payment-modal")).to_have_count(0)
     assert page.evaluate("document.activeElement.id") == "buy"  # focus is handed back
     shoot(page, "widget-closed-after-success")

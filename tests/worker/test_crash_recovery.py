@@ -1,4 +1,4 @@
-"""A killed worker and a lost queue delay payments but never lose them (DESIGN rule 1)."""
+"""A killed worker and a lost queue delay payments but never lose them (ARCHITECTURE.md rule 1)."""
 
 import time
 
