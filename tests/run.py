@@ -1,5 +1,5 @@
-"""`make test`: the whole suite on the embedded default and, at the same time, the API, worker, unit and
-dashboard-page suites on PostgreSQL + Redis, and the API, worker and PgBouncer suites plus the multi-host
+"""`make test`: the whole suite on the embedded default (its browser tests in a process of their own) and, at
+the same time, the API, worker, unit, client and dashboard-page suites on PostgreSQL + Redis, and the API, worker and PgBouncer suites plus the multi-host
 test through a PgBouncer in transaction pooling mode (each skipped with a message when its servers or
 tools are missing).
 
@@ -66,8 +66,12 @@ def main(argv: list[str]) -> int:
     else:
         print("SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer; "
               "start them to run the PostgreSQL + Redis and PgBouncer halves")
-    print("=== tests on the embedded default (SQLite + Huey SQLite) ===", flush=True)
-    embedded = subprocess.call(pytest_cmd("-m", "not multihost", *extra), cwd=ROOT,
+    # The browser tests spend their time waiting on pages, timers and processing delays, not on the CPU:
+    # they run beside the rest of the embedded suite, on stores of their own.
+    halves["embedded, browser tests"] = _background("browser", "embedded", ["-m", "browser", *extra])
+    print("=== tests on the embedded default (SQLite + Huey SQLite), browser tests in the background ===",
+          flush=True)
+    embedded = subprocess.call(pytest_cmd("-m", "not browser and not multihost", *extra), cwd=ROOT,
                                env={**os.environ, "PAYGATE_TEST_BACKEND": "embedded"})
     results = {"embedded": embedded}
     for name, (proc, log) in halves.items():

@@ -39,7 +39,7 @@ def test_a_rolled_secret_is_refused_by_every_api_worker_at_once(stack):
 
 def _database_dump(stack) -> bytes:
     stores = stack.stores
-    if stores.kind == "postgres":
+    if stores.kind in ("postgres", "pgbouncer"):
         url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + stores.db_name
         return subprocess.run(["pg_dump", "--no-owner", url], check=True, capture_output=True, timeout=60).stdout
     db_file = Path(stores.env["DATABASE_URL"].removeprefix("sqlite:///"))
