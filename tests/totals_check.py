@@ -15,12 +15,15 @@ def engine_for(database_url: str):
 
 
 _AGGREGATES = {  # kind: the full aggregate over its rows, keyed like merchant_totals
-    "payment": "SELECT date(created_at), method, status, count(*), sum(amount) FROM payments "
+    "payment": "SELECT {day}, method, status, count(*), sum(amount) FROM payments "
                "WHERE merchant_id = :m GROUP BY 1, 2, 3",
-    "refund": "SELECT date(created_at), '', status, count(*), sum(amount) FROM refunds "
+    "refund": "SELECT {day}, '', status, count(*), sum(amount) FROM refunds "
               "WHERE merchant_id = :m GROUP BY 1, 2, 3",
-    "order": "SELECT date(created_at), '', '', count(*), sum(amount) FROM orders WHERE merchant_id = :m GROUP BY 1",
+    "order": "SELECT {day}, '', '', count(*), sum(amount) FROM orders WHERE merchant_id = :m GROUP BY 1",
 }
+# The UTC day, written into the query: behind PgBouncer the session's zone is the server's (the pgbouncer
+# suite's is UTC+14), whatever the connection asked for. SQLite stores UTC text.
+_UTC_DAY = {"postgresql": "(created_at AT TIME ZONE 'UTC')::date", "sqlite": "date(created_at)"}
 
 
 def _rows(conn, sql: str, merchant_id: str) -> dict:
@@ -40,7 +43,7 @@ def assert_totals_exact(database_url: str, merchant_id: str) -> dict:
         with engine.connect() as conn:
             aggregates = {}
             for kind, sql in _AGGREGATES.items():
-                expected = _rows(conn, sql, merchant_id)
+                expected = _rows(conn, sql.format(day=_UTC_DAY[conn.dialect.name]), merchant_id)
                 assert running_totals(conn, merchant_id, kind) == expected, kind
                 aggregates[kind] = expected
             return aggregates
