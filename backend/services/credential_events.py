@@ -1,7 +1,7 @@
 """Tells every API process that a merchant's credentials changed (a rolled secret, a new merchant), so that
 each drops its in-memory credential cache at once rather than when the cache entry expires.
 
-With Redis (`REDIS_URL`): a pub/sub channel, heard by one listener thread per process; no cost per request.
+With Redis (`REDIS_URL`): a pub/sub channel, read without blocking by each authentication (one syscall).
 On the embedded queue every process shares one host, so a file beside the queue's serves: it is replaced on
 each change and each authentication compares its inode and mtime with the last seen (one stat call).
 """
@@ -47,6 +47,12 @@ class FileSignal:
 
 
 class RedisSignal:
+    """A subscription polled by the authenticating thread itself: before a cached credential is trusted, a
+    non-blocking read of the subscription's socket (one syscall) takes whatever announcements Redis has
+    already pushed. PUBLISH has written to every subscriber's socket before the rolling request answers, so
+    a request that comes after that answer, in any process, sees the change (a listener thread would see it
+    only once the GIL let it run)."""
+
     RECONNECT_SECONDS = 1.0
 
     def __init__(self, url: str, channel: str):
@@ -54,8 +60,10 @@ class RedisSignal:
 
         self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self.channel = channel
-        self._flag = threading.Event()
+        self._pubsub = None
         self._pid: int | None = None
+        self._retry_at = 0.0
+        self._lost = False
         self._lock = threading.Lock()
 
     def publish(self) -> None:
@@ -64,36 +72,42 @@ class RedisSignal:
         except Exception as exc:  # noqa: BLE001  the cache's own expiry still bounds staleness
             log.warning("could not announce a credential change on Redis: %s", exc)
 
-    def _listen(self) -> None:
-        lost = False
-        while True:
-            try:
-                pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-                pubsub.subscribe(self.channel)
-                self._flag.set()  # messages may have been missed while not subscribed
-                if lost:
-                    log.warning("credential change listener has Redis again")
-                    lost = False
-                for message in pubsub.listen():
-                    if message and message.get("type") == "message":
-                        self._flag.set()
-            except Exception as exc:  # noqa: BLE001  one line per outage, not one per retry
-                if not lost:
-                    log.warning("credential change listener lost Redis (%s); retrying every %.0f s", exc,
-                                self.RECONNECT_SECONDS)
-                    lost = True
-                time.sleep(self.RECONNECT_SECONDS)
+    def _lose(self, exc: Exception) -> None:
+        if not self._lost:  # one line per outage, not one per request
+            log.warning("credential change subscription lost Redis (%s); retrying every %.0f s", exc,
+                        self.RECONNECT_SECONDS)
+            self._lost = True
+        self._pubsub = None
+        self._retry_at = time.monotonic() + self.RECONNECT_SECONDS
 
     def changed(self) -> bool:
-        if self._pid != os.getpid():  # started lazily in each process (gunicorn forks after import)
-            with self._lock:
-                if self._pid != os.getpid():
-                    self._pid = os.getpid()
-                    threading.Thread(target=self._listen, name="credential-events", daemon=True).start()
-        if self._flag.is_set():
-            self._flag.clear()
-            return True
-        return False
+        with self._lock:
+            if self._pid != os.getpid():  # gunicorn forks after import: a child subscribes on its own socket
+                self._pid, self._pubsub = os.getpid(), None
+            if self._pubsub is None:
+                if time.monotonic() < self._retry_at:
+                    return False
+                try:
+                    pubsub = self._redis.pubsub()
+                    pubsub.subscribe(self.channel)
+                except Exception as exc:  # noqa: BLE001
+                    self._lose(exc)
+                    return True
+                self._pubsub = pubsub
+                if self._lost:
+                    log.warning("credential change subscription has Redis again")
+                    self._lost = False
+                return True  # announcements may have been missed while not subscribed
+            changed = False
+            try:
+                while True:
+                    message = self._pubsub.get_message(timeout=0)  # never blocks
+                    if message is None:
+                        return changed
+                    changed = changed or message.get("type") == "message"
+            except Exception as exc:  # noqa: BLE001
+                self._lose(exc)
+                return True
 
 
 _signals: dict[tuple, FileSignal | RedisSignal] = {}

@@ -3,12 +3,13 @@ their own so that webhook settings made here touch no other test's merchant."""
 from __future__ import annotations
 
 import secrets
-import time
 
 import pytest
 
 import paygate
+
 from tests.receiver import Receiver
+from tests.stack import wait_until
 
 
 @pytest.fixture(scope="session")
@@ -43,13 +44,7 @@ def sdk(stack, merchant):
 
 
 def wait_for(predicate, timeout: float = 20, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    return wait_until(predicate, timeout, what)
 
 
 def settled_payment(sdk: paygate.PayGate, vpa: str = "success@test", amount: int = 50000):
