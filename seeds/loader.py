@@ -25,7 +25,8 @@ from sqlalchemy import select
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION
+from backend.domain.errors import (CARD_DECLINED, FAILURE_REASONS, PAYMENT_DECLINED, PAYMENT_FAILED,
+                                   PAYMENT_FAILED_DESCRIPTION, FailureReason)
 from backend.models import Merchant, db
 from backend.services import events, totals
 
@@ -36,10 +37,19 @@ CAPTURED_SHARE, REFUND_SHARE, PARTIAL_SHARE = 0.8, 0.05, 0.5
 VPAS = ("asha@okicici", "ravi.k@paytm", "meera@ybl", "dev_99@oksbi", "kiran@upi")
 CARDS = (("visa", 0.45), ("mastercard", 0.30), ("rupay", 0.20), ("amex", 0.05))
 
+REASON_FIELDS = ("error_reason", "error_source", "error_step")
+
+
+def _reason(found: FailureReason | None) -> dict[str, str | None]:
+    values = (found.reason, found.source, found.step) if found else (None, None, None)
+    return dict(zip(REASON_FIELDS, values))
+
+
 COLUMNS = {
     "orders": ("id", "merchant_id", "amount", "currency", "receipt", "notes", "status", "created_at", "updated_at"),
     "payments": ("id", "order_id", "merchant_id", "amount", "currency", "method", "status", "vpa", "card_network",
-                 "card_last4", "error_code", "error_description", "captured", "processor_ref", "ready_at",
+                 "card_last4", "error_code", "error_description", "error_reason", "error_source", "error_step",
+                 "captured", "processor_ref", "ready_at",
                  "created_at", "updated_at"),
     "refunds": ("id", "payment_id", "merchant_id", "amount", "reason", "status", "ready_at", "created_at",
                 "processed_at"),
@@ -68,7 +78,8 @@ def _payment_json(p: dict[str, Any]) -> dict[str, Any]:
     else:
         out["card_network"], out["card_last4"] = p["card_network"], p["card_last4"]
     out.update(status=p["status"], captured=p["captured"], error_code=p["error_code"],
-               error_description=p["error_description"], created_at=_iso(p["created_at"]),
+               error_description=p["error_description"], **{name: p[name] for name in REASON_FIELDS},
+               created_at=_iso(p["created_at"]),
                updated_at=_iso(p["updated_at"]))
     return out
 
@@ -120,16 +131,20 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
              "card_network": network, "card_last4": None if upi else f"{rng.randrange(10000):04d}",
              "error_code": None if success else PAYMENT_FAILED,
              "error_description": None if success else PAYMENT_FAILED_DESCRIPTION,
+             # as payments._fail records a declined attempt
+             **_reason(None if success else FAILURE_REASONS[PAYMENT_DECLINED if upi else CARD_DECLINED]),
              "captured": success and rng.random() < CAPTURED_SHARE, "created_at": created + timedelta(seconds=2),
              "updated_at": paid_at}
         batch.rows["payments"].append((payment_id, order_id, merchant_id, amount, "INR", p["method"], p["status"],
                                        p["vpa"], network, p["card_last4"], p["error_code"], p["error_description"],
+                                       *(p[name] for name in REASON_FIELDS),
                                        p["captured"], f"sim_{payment_id[-12:]}", paid_at, p["created_at"], paid_at))
         batch.count(totals.PAYMENT, p["created_at"].date(), p["method"], p["status"], amount)
         if webhooks is not None and p["created_at"] >= webhooks:
             final = _payment_json(p)
             pending = _json({"payment": {**final, "status": "pending", "captured": False, "error_code": None,
-                                         "error_description": None, "updated_at": final["created_at"]}})
+                                         "error_description": None, **_reason(None),
+                                         "updated_at": final["created_at"]}})
             _log(batch, merchant_id, payment_id, events.PAYMENT_CREATED, p["created_at"], pending)
             _log(batch, merchant_id, payment_id, events.PAYMENT_PENDING, p["created_at"], pending)
             _log(batch, merchant_id, payment_id, events.PAYMENT_SUCCESS if success else events.PAYMENT_FAILED,

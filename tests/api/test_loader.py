@@ -35,6 +35,11 @@ def test_load_demo_leaves_totals_exact_and_rows_the_api_can_read(app, client, ot
     assert one == newest and one["status"] == "success"
     assert client.get(f"/api/v1/payments?order_id={one['order_id']}", headers=headers).get_json()["total"] == 1
     assert client.get("/api/v1/orders", headers=headers).get_json()["total"] == 3001
+    failed = client.get("/api/v1/payments?limit=100&status=failed", headers=headers).get_json()["data"]
+    assert failed and {(p["method"], p["error_reason"]) for p in failed} <= {("upi", "payment_declined"),
+                                                                            ("card", "card_declined")}
+    declined = client.get("/api/v1/payments?limit=1&error_reason=payment_declined", headers=headers).get_json()
+    assert declined["data"] and declined["data"][0]["error_source"] == "bank"
     logs = client.get("/api/v1/webhooks?limit=5", headers=headers).get_json()
     recent = _recent(stores.env["DATABASE_URL"], me["id"], logs["retention_days"])  # older logs would be purged
     assert logs["total"] == 3 * recent["payments"] + 2 * recent["refunds"] and logs["data"][0]["status"] == "success"
