@@ -48,8 +48,8 @@ def engine_options(config: Config) -> dict[str, Any]:
 
 def connect_args(config: Config) -> dict[str, Any]:
     """psycopg's connection options. Nothing here, nor anywhere in the code, relies on session state: no
-    session SET, advisory lock, LISTEN or temporary table, and no query reads the session's time zone (UTC
-    is written in the SQL where it matters, e.g. stats' day buckets), so a transaction-pooling PgBouncer,
+    session SET, advisory lock, LISTEN or temporary table, and no query reads the session's time zone (day
+    buckets are UTC dates computed in Python, services/totals.py), so a transaction-pooling PgBouncer,
     which hands each transaction to any server connection, changes nothing.
 
     Behind PgBouncer (1.18 does not carry prepared statements between transactions) psycopg must never

@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.domain import errors
+from backend.domain.status import PaymentStatus
 
 # How the simulated bank answers: at once, after 3-D Secure, after the shopper's approval, or never.
 DIRECT, AUTHENTICATED, APPROVED, NEVER = "direct", "3ds", "collect", "never"
-SUCCEED = "success"
+SUCCEED = PaymentStatus.SUCCESS.value
 
 
 @dataclass(frozen=True)

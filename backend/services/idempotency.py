@@ -113,9 +113,3 @@ def abandon(session: Session, claim: Claim) -> None:
     session.execute(delete(IdempotencyKey).where(*_claimed(claim)))
     session.commit()
 
-
-def purge_expired(session: Session) -> int:
-    """Expired keys, in small batches (services/retention.py)."""
-    from backend.services.retention import purge_idempotency_keys
-
-    return purge_idempotency_keys(session)

@@ -16,7 +16,7 @@ def merchant_stats(session: Session, merchant_id: str) -> dict:
     statuses = totals.by_status(session, merchant_id, totals.PAYMENT)
     total = sum(count for count, _ in statuses.values())
     successful, amount = statuses.get(PaymentStatus.SUCCESS.value, (0, 0))
-    first = utcnow().date() - timedelta(days=DAYS - 1)
+    first = totals.day_of(utcnow()) - timedelta(days=DAYS - 1)
     by_day = totals.by_day(session, merchant_id, totals.PAYMENT, first, status=PaymentStatus.SUCCESS.value)
     daily = []
     for i in range(DAYS):

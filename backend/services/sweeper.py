@@ -55,5 +55,5 @@ def sweep(session: Session, config: Config) -> dict[str, int]:
     }
     session.commit()
     counts.update(retention.purge(session, config))
-    counts["totals_folded"] = totals.compact(session, before=now.date() - timedelta(days=1))
+    counts["totals_folded"] = totals.compact(session, before=totals.day_of(now) - timedelta(days=1))
     return counts

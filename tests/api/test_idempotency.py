@@ -86,14 +86,14 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
 
 def test_purge_deletes_expired_keys(app):
     from backend.models import IdempotencyKey, db
-    from backend.services.idempotency import purge_expired
+    from backend.services.retention import purge_idempotency_keys
 
     with app.app_context():
         db.session.add(IdempotencyKey(key=key(), merchant_id="550e8400-e29b-41d4-a716-446655440000",
                                       request_hash="x", response={"status": 201, "body": "{}"},
                                       created_at=utcnow() - timedelta(days=2), expires_at=utcnow() - timedelta(days=1)))
         db.session.commit()
-        assert purge_expired(db.session) >= 1
+        assert purge_idempotency_keys(db.session) >= 1
         assert db.session.query(IdempotencyKey).filter(IdempotencyKey.expires_at <= utcnow()).count() == 0
 
 
