@@ -11,7 +11,7 @@ from nicegui import app, ui
 import ui_checkout.authenticate_page  # noqa: F401  (registers /authenticate: next_action.url)
 import ui_checkout.page  # noqa: F401  (registers /checkout)
 import ui_checkout.upi_app  # noqa: F401  (registers /upi-app: the sandbox's UPI app)
-from ui_common import clients
+from ui_common import clients, http
 
 WIDGET = Path(__file__).resolve().parent.parent / "widget" / "dist" / "checkout.js"
 WIDGET_HEADERS = {"Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*",
@@ -36,5 +36,6 @@ def health() -> JSONResponse:
 
 def main() -> None:
     clients.install()
+    http.install()
     ui.run(host=os.environ.get("HOST", "127.0.0.1"), port=int(os.environ.get("CHECKOUT_PORT", "3001")),
            title="PayGate Checkout", favicon="🔒", reload=False, show=False, language="en-US")

@@ -23,20 +23,17 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from backend.domain.errors import shopper_message
 from backend.domain.money import format_amount
+from backend.domain.status import OrderStatus, PaymentStatus, PaymentWait
 from ui_checkout import api, forms
+from ui_common.pages import POLL_SECONDS, tid
 from ui_checkout.embed import SCRIPT as EMBED_SCRIPT
 from ui_checkout.embed import Embed, failure_message, success_message
 from ui_checkout.style import CSS
 from ui_checkout.waits import COUNTDOWN_SCRIPT, AuthenticationState, UpiWaitingState
 
-POLL_SECONDS = 2.0
 SLOW_AFTER_POLLS = 15  # 30 s: tell the shopper it is taking longer than usual
 GIVE_UP_AFTER_POLLS = 300  # 10 min: stop asking; the merchant learns the outcome by webhook anyway
 METHODS = (("upi", "UPI", "qr_code_2"), ("card", "Card", "credit_card"))
-
-
-def test_id(element: ui.element, value: str) -> ui.element:
-    return element.props(f"data-test-id={value}")
 
 
 def header(name: str, embedded: bool) -> None:
@@ -66,9 +63,9 @@ class Checkout:
         self.polls = 0
         self.busy = False
         self.timer = ui.timer(POLL_SECONDS, self.poll, active=False, immediate=False)
-        with test_id(ui.column().classes("pg-card"), "checkout-container"):
+        with tid(ui.column().classes("pg-card"), "checkout-container"):
             if order.get("test_mode"):
-                test_id(ui.label("Test mode: no real money moves").classes("pg-test-banner"),
+                tid(ui.label("Test mode: no real money moves").classes("pg-test-banner"),
                         "test-mode-banner").props("role=note")
             self.header()
             self.summary()
@@ -83,12 +80,12 @@ class Checkout:
 
     def summary(self) -> None:
         amount = format_amount(self.order["amount"], self.order["currency"])
-        with test_id(ui.column().classes("pg-summary"), "order-summary"):
+        with tid(ui.column().classes("pg-summary"), "order-summary"):
             self.amount_caption = ui.label("Amount to pay").classes("pg-muted")
-            test_id(ui.label(amount).classes("pg-amount"), "order-amount")
+            tid(ui.label(amount).classes("pg-amount"), "order-amount")
             with ui.row().classes("pg-order-row"):
                 ui.label("Order").classes("pg-muted")
-                test_id(ui.label(self.order["id"]).classes("pg-order-id"), "order-id")
+                tid(ui.label(self.order["id"]).classes("pg-order-id"), "order-id")
 
     # ---- states ------------------------------------------------------------------------------
     def show_form(self) -> None:
@@ -97,30 +94,29 @@ class Checkout:
         self.body.clear()
         self.inputs = []
         with self.body:
-            with test_id(ui.row().classes("pg-methods"), "payment-methods").props(
+            with tid(ui.row().classes("pg-methods"), "payment-methods").props(
                     'role=group aria-label="Payment method"'):
                 for method, label, icon in METHODS:
                     chosen = method == self.method
                     button = ui.button(label, icon=icon, color=None, on_click=lambda m=method: self.choose(m))
                     button.classes("pg-method" + (" pg-method-chosen" if chosen else ""))
-                    button.props(f"no-caps unelevated data-test-id=method-{method} data-method={method} "
-                                 f"aria-pressed={'true' if chosen else 'false'}")
+                    tid(button.props(f"no-caps unelevated aria-pressed={'true' if chosen else 'false'}"),
+                        f"method-{method}", method=method)
             with ui.element("form").classes("pg-form").props("novalidate") as form:
                 form.on("submit.prevent", self.submit)
                 if self.method == "upi":
-                    test_id(form, "upi-form")
+                    tid(form, "upi-form")
                     self.upi_fields()
                 else:
-                    test_id(form, "card-form")
+                    tid(form, "card-form")
                     self.card_fields()
-                self.form_error = test_id(ui.label("").classes("pg-form-error"), "form-error").props("role=alert")
+                self.form_error = tid(ui.label("").classes("pg-form-error"), "form-error").props("role=alert")
                 self.form_error.set_visibility(False)
                 self.pay_button = ui.button(f"Pay {format_amount(self.order['amount'], self.order['currency'])}",
                                             color=None)
-                self.pay_button.classes("pg-pay").props("type=submit unelevated no-caps size=lg "
-                                                        "data-test-id=pay-button")
+                tid(self.pay_button.classes("pg-pay").props("type=submit unelevated no-caps size=lg"), "pay-button")
 
-    def field(self, label: str, key: str, check: Callable[[str], str | None], props: str,
+    def field(self, label: str, key: str, check: Callable[[str], str | None], test_id: str, props: str,
               placeholder: str = "") -> ui.input:
         def validation(value: str) -> str | None:
             error = check(value)
@@ -130,7 +126,7 @@ class Checkout:
             return error
 
         field = ui.input(label, placeholder=placeholder, validation=validation).without_auto_validation()
-        field.bind_value(self.values, key).classes("pg-field").props(f"outlined stack-label {props}")
+        tid(field.bind_value(self.values, key).classes("pg-field").props(f"outlined stack-label {props}"), test_id)
         # Checked when the shopper leaves the field and on submit, never per keystroke: an element update
         # resends the input's value and would overwrite characters typed while it was on its way.
         field.on("blur", lambda: (field.value or field.error is not None) and field.validate())
@@ -139,62 +135,62 @@ class Checkout:
 
     def upi_fields(self) -> None:
         self.field("UPI ID", "vpa", forms.vpa_error, placeholder="name@bank",
-                   props="data-test-id=vpa-input autocomplete=off autocapitalize=none spellcheck=false "
+                   test_id="vpa-input", props="autocomplete=off autocapitalize=none spellcheck=false "
                          f"maxlength={forms.MAX_TEXT} autofocus")
         ui.label("Approve the request in your UPI app to complete the payment.").classes("pg-hint")
 
     def card_fields(self) -> None:
         number = self.field("Card number", "number", forms.card_number_error, placeholder="1234 5678 9012 3456",
-                            props="data-test-id=card-number-input data-format=card inputmode=numeric maxlength=23 "
+                            test_id="card-number-input", props="data-format=card inputmode=numeric maxlength=23 "
                                   "autocomplete=cc-number autofocus")
         with number.add_slot("append"):
-            network = test_id(ui.label(forms.network_name(self.values["number"])).classes("pg-network"),
+            network = tid(ui.label(forms.network_name(self.values["number"])).classes("pg-network"),
                               "card-network").props("aria-live=polite")
         number.on_value_change(lambda e: network.set_text(forms.network_name(e.value)))
         with ui.row().classes("pg-row"):
             self.field("Expiry (MM/YY)", "expiry", forms.expiry_error, placeholder="MM/YY",
-                       props="data-test-id=expiry-input data-format=expiry inputmode=numeric maxlength=5 "
+                       test_id="expiry-input", props="data-format=expiry inputmode=numeric maxlength=5 "
                              "autocomplete=cc-exp").classes("pg-half")
             self.field("CVV", "cvv", forms.cvv_error, placeholder="123",
-                       props="data-test-id=cvv-input data-format=digits type=password inputmode=numeric maxlength=4 "
+                       test_id="cvv-input", props="data-format=digits type=password inputmode=numeric maxlength=4 "
                              "autocomplete=cc-csc").classes("pg-half")
         self.field("Name on card", "name", forms.name_error, placeholder="As printed on the card",
-                   props=f"data-test-id=cardholder-name-input autocomplete=cc-name maxlength={forms.MAX_TEXT}")
+                   test_id="cardholder-name-input", props=f"autocomplete=cc-name maxlength={forms.MAX_TEXT}")
 
     def show_processing(self) -> None:
         self.body.clear()
-        with self.body, test_id(ui.column().classes("pg-state"), "processing-state").props(
+        with self.body, tid(ui.column().classes("pg-state"), "processing-state").props(
                 "role=status aria-live=polite"):
             ui.spinner("oval", size="3.5em").classes("pg-spinner")
-            test_id(ui.label("Processing payment...").classes("pg-state-title"), "processing-message")
+            tid(ui.label("Processing payment...").classes("pg-state-title"), "processing-message")
             self.slow_note = ui.label("This usually takes a few seconds.").classes("pg-muted")
 
     def show_success(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
         self.body.clear()
         self.amount_caption.set_text("Amount paid")
-        with self.body, test_id(ui.column().classes("pg-state"), "success-state").props("role=status"):
+        with self.body, tid(ui.column().classes("pg-state"), "success-state").props("role=status"):
             ui.icon("check_circle").classes("pg-state-icon pg-ok")
             ui.label("Payment successful").classes("pg-state-title")
-            test_id(ui.label("Your payment has been processed successfully"), "success-message")
+            tid(ui.label("Your payment has been processed successfully"), "success-message")
             with ui.row().classes("pg-order-row"):
                 ui.label("Payment ID").classes("pg-muted")
-                test_id(ui.label(payment["id"]).classes("pg-order-id"), "payment-id")
+                tid(ui.label(payment["id"]).classes("pg-order-id"), "payment-id")
         self.embed.post(success_message(payment))
         self.back_to_merchant(payment)
 
     def show_error(self, payment: dict[str, Any]) -> None:
         self.stop_polling()
         self.body.clear()
-        with self.body, test_id(ui.column().classes("pg-state"), "error-state").props("role=alert"):
+        with self.body, tid(ui.column().classes("pg-state"), "error-state").props("role=alert"):
             ui.icon("error").classes("pg-state-icon pg-bad")
             ui.label("Payment failed").classes("pg-state-title")
-            test_id(ui.label(payment.get("error_description") or "Payment failed"), "error-message")
-            test_id(ui.label(shopper_message(payment.get("error_reason"))).classes("pg-reason"),
-                    "error-reason").props(f"data-reason={payment.get('error_reason') or 'unknown'}")
+            tid(ui.label(payment.get("error_description") or "Payment failed"), "error-message")
+            tid(ui.label(shopper_message(payment.get("error_reason"))).classes("pg-reason"), "error-reason",
+                reason=payment.get("error_reason") or "unknown")
             ui.label("No money was taken. You can try again.").classes("pg-muted")
             retry = ui.button("Try Again", color=None, on_click=self.retry).classes("pg-pay")
-            test_id(retry.props("unelevated no-caps"), "retry-button")
+            tid(retry.props("unelevated no-caps"), "retry-button")
         self.embed.post(failure_message(payment))
         self.back_to_merchant(payment)
 
@@ -219,7 +215,7 @@ class Checkout:
     def show_paid(self) -> None:
         self.body.clear()
         self.amount_caption.set_text("Amount paid")
-        with self.body, test_id(ui.column().classes("pg-state"), "order-paid").props("role=status"):
+        with self.body, tid(ui.column().classes("pg-state"), "order-paid").props("role=status"):
             ui.icon("verified").classes("pg-state-icon pg-ok")
             ui.label("This order has already been paid").classes("pg-state-title")
             ui.label("Nothing more to pay. You can close this page.").classes("pg-muted")
@@ -263,7 +259,7 @@ class Checkout:
             self.order = {**self.order, **await api.get_order(self.order["id"])}
         except api.ApiError:
             pass
-        if self.order.get("status") == "paid":
+        if self.order.get("status") == OrderStatus.PAID:
             self.show_paid()
             return
         self.form_error.set_text(exc.description)
@@ -276,14 +272,14 @@ class Checkout:
         if remember:
             self.remember_payment(payment["id"])
         self.shown = (payment["status"], payment.get("waiting_for"))
-        if payment["status"] == "success":
+        if payment["status"] == PaymentStatus.SUCCESS:
             self.show_success(payment)
-        elif payment["status"] == "failed":
+        elif payment["status"] == PaymentStatus.FAILED:
             self.show_error(payment)
         else:
-            if payment.get("waiting_for") == "authentication":
+            if payment.get("waiting_for") == PaymentWait.AUTHENTICATION:
                 self.show_authentication(payment)
-            elif payment.get("waiting_for") == "approval":
+            elif payment.get("waiting_for") == PaymentWait.APPROVAL:
                 self.show_upi_waiting(payment)
             else:
                 self.show_processing()
@@ -306,7 +302,7 @@ class Checkout:
             else:
                 self.authentication.wrong(exc.description)
             return
-        if payment.get("waiting_for") == "authentication":
+        if payment.get("waiting_for") == PaymentWait.AUTHENTICATION:
             left = payment.get("authentication_attempts_left")
             self.authentication.wrong(f"Incorrect password. {left} attempt{'s' if left != 1 else ''} left.")
             return
@@ -323,7 +319,7 @@ class Checkout:
         if self.payment is None or payment["id"] != self.payment["id"]:
             return
         self.polls += 1
-        if payment["status"] in ("success", "failed") or (payment["status"], payment.get("waiting_for")) != self.shown:
+        if payment["status"] != PaymentStatus.PENDING or (payment["status"], payment.get("waiting_for")) != self.shown:
             self.follow(payment, remember=False)
         elif payment.get("waiting_for"):
             return  # the shopper's turn: the wait's own countdown says how long
@@ -365,13 +361,13 @@ def with_query(url: str, **params: str) -> str:
 
 
 def problem(reason: str, title: str, text: str, embedded: bool) -> None:
-    with test_id(ui.column().classes("pg-card"), "checkout-container"):
+    with tid(ui.column().classes("pg-card"), "checkout-container"):
         header("PayGate", embedded)
-        with ui.column().classes("pg-body"), test_id(ui.column().classes("pg-state"), "order-error").props(
-                f"role=alert data-reason={reason}"):
+        with ui.column().classes("pg-body"), tid(ui.column().classes("pg-state").props("role=alert"),
+                                                 "order-error", reason=reason):
             ui.icon("link_off" if reason != "unavailable" else "cloud_off").classes("pg-state-icon pg-bad")
-            test_id(ui.label(title).classes("pg-state-title"), "order-error-title")
-            test_id(ui.label(text).classes("pg-muted"), "order-error-message")
+            tid(ui.label(title).classes("pg-state-title"), "order-error-title")
+            tid(ui.label(text).classes("pg-muted"), "order-error-message")
             if reason == "unavailable":
                 ui.button("Try again", color=None, on_click=lambda: ui.navigate.reload()).classes("pg-pay").props(
                     "unelevated no-caps")
@@ -422,7 +418,7 @@ async def checkout_page(order_id: str = "", embedded: str = "", payment_id: str 
     checkout = Checkout(order, Embed(ui.context.client, is_embedded))
     if payment_id and await checkout.resume(payment_id.strip()):
         return
-    if order["status"] == "paid":
+    if order["status"] == OrderStatus.PAID:
         checkout.show_paid()
     else:
         checkout.show_form()

@@ -20,6 +20,7 @@ import segno
 from nicegui import ui
 
 from backend.processors.test_values import TEST_OTP
+from ui_common.pages import tid
 
 COUNTDOWN_SCRIPT = """<script>
 (function () {
@@ -52,8 +53,8 @@ def clock(seconds: int) -> str:
 
 def countdown(payment: dict[str, Any], test_id: str) -> ui.label:
     left = seconds_left(payment)
-    return ui.label(clock(left)).classes("pg-countdown").props(
-        f"data-test-id={test_id} data-seconds-left={left} role=timer aria-live=off")
+    return tid(ui.label(clock(left)).classes("pg-countdown").props("role=timer aria-live=off"), test_id,
+               seconds_left=str(left))
 
 
 def qr_data_uri(text: str) -> str:
@@ -66,12 +67,12 @@ class AuthenticationState:
                  on_submit: Callable[[str], Awaitable[None]], on_cancel: Callable[[], Awaitable[None]]):
         self.on_submit, self.on_cancel = on_submit, on_cancel
         self.busy = False
-        with ui.column().classes("pg-bank").props("data-test-id=authentication-state role=region "
-                                                 'aria-label="Verify with your bank"'):
+        with tid(ui.column().classes("pg-bank").props('role=region aria-label="Verify with your bank"'),
+                 "authentication-state"):
             with ui.row().classes("pg-bank-head"):
                 ui.icon("account_balance").classes("pg-bank-icon")
-                ui.label(payment.get("card_issuer") or "Your bank").classes("pg-bank-name").props(
-                    "data-test-id=authentication-bank")
+                tid(ui.label(payment.get("card_issuer") or "Your bank").classes("pg-bank-name"),
+                    "authentication-bank")
                 ui.space()
                 countdown(payment, "authentication-timer")
             ui.label("Verify this payment").classes("pg-state-title")
@@ -82,15 +83,15 @@ class AuthenticationState:
                 ui.label(f"Test mode: the password is {TEST_OTP}.").classes("pg-hint")
             with ui.element("form").classes("pg-form").props("novalidate") as form:
                 form.on("submit.prevent", self.submit)
-                self.otp = ui.input("One-time password").classes("pg-field").props(
-                    "outlined stack-label data-test-id=otp-input inputmode=numeric autocomplete=one-time-code "
-                    "maxlength=12 autofocus")
-                self.error = ui.label("").classes("pg-form-error").props("data-test-id=otp-error role=alert")
+                self.otp = tid(ui.input("One-time password").classes("pg-field").props(
+                    "outlined stack-label inputmode=numeric autocomplete=one-time-code maxlength=12 autofocus"),
+                    "otp-input")
+                self.error = tid(ui.label("").classes("pg-form-error").props("role=alert"), "otp-error")
                 self.error.set_visibility(False)
-                self.submit_button = ui.button("Verify", color=None).classes("pg-pay").props(
-                    "type=submit unelevated no-caps data-test-id=otp-submit-button")
-            ui.button("Cancel payment", color=None, on_click=self.cancel).classes("pg-link-button").props(
-                "flat no-caps data-test-id=otp-cancel-button")
+                self.submit_button = tid(ui.button("Verify", color=None).classes("pg-pay").props(
+                    "type=submit unelevated no-caps"), "otp-submit-button")
+            tid(ui.button("Cancel payment", color=None, on_click=self.cancel).classes("pg-link-button")
+                .props("flat no-caps"), "otp-cancel-button")
 
     async def submit(self) -> None:
         otp = (self.otp.value or "").strip()
@@ -127,18 +128,18 @@ def upi_app_url(payment_id: str) -> str:
 class UpiWaitingState:
     def __init__(self, payment: dict[str, Any], test_mode: bool):
         intent = payment.get("upi_intent") or ""
-        with ui.column().classes("pg-state").props("data-test-id=upi-waiting-state role=status aria-live=polite"):
+        with tid(ui.column().classes("pg-state").props("role=status aria-live=polite"), "upi-waiting-state"):
             ui.label("Approve the payment in your UPI app").classes("pg-state-title")
             ui.label(f"We sent a request to {payment.get('vpa') or 'your UPI ID'}. Open your UPI app and "
                      "approve it, or scan this code with any UPI app.").classes("pg-muted")
             if intent:
-                ui.element("img").classes("pg-qr").props(
-                    f'data-test-id=upi-qr src="{qr_data_uri(intent)}" data-intent="{intent}" '
-                    'alt="QR code of the UPI payment request" width=200 height=200')
+                tid(ui.element("img").classes("pg-qr").props(
+                    f'src="{qr_data_uri(intent)}" alt="QR code of the UPI payment request" width=200 height=200'),
+                    "upi-qr", intent=intent)
             with ui.row().classes("pg-order-row"):
                 ui.label("Request expires in").classes("pg-muted")
                 countdown(payment, "upi-countdown")
             if test_mode:
-                ui.link("Open the test UPI app", upi_app_url(payment["id"]), new_tab=True).classes(
-                    "pg-link-button").props("data-test-id=upi-app-link")
+                tid(ui.link("Open the test UPI app", upi_app_url(payment["id"]), new_tab=True)
+                    .classes("pg-link-button"), "upi-app-link")
             ui.spinner("dots", size="2em").classes("pg-spinner")

@@ -1,21 +1,53 @@
 """A small async client for the PayGate API, shared by the dashboard and the checkout.
 
-Non-blocking (httpx.AsyncClient) so that a slow API never freezes NiceGUI's event loop.
+Non-blocking (httpx.AsyncClient) so that a slow API never freezes NiceGUI's event loop. One httpx client
+per process (its connection pool and TLS context), closed at shutdown (`install`): a client per call would
+open a connection, and read certifi's bundle, for every checkout load and status poll.
 """
 from __future__ import annotations
 
+import asyncio
 import os
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
-# One TLS context per process: httpx would otherwise build one, reading certifi's bundle, for every
-# request's client (milliseconds of CPU and memory churn on each checkout load and status poll).
-_TLS = httpx.create_ssl_context()
+_shared: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None = None
 
 
 def api_url() -> str:
     return os.environ.get("API_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def segment(value: str) -> str:
+    """An id as one path segment: `/`, `?`, `#` and the rest quoted, so an id can name nothing but itself."""
+    return quote(value, safe="")
+
+
+def _http() -> httpx.AsyncClient:
+    """The process's client; a new one if the event loop changed (each simulated test runs its own loop)."""
+    global _shared
+    loop = asyncio.get_running_loop()
+    if _shared is None or _shared[0] is not loop or _shared[1].is_closed:
+        # No cookie jar: the one client serves every merchant's session and every shopper.
+        _shared = (loop, httpx.AsyncClient(cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[]))))
+    return _shared[1]
+
+
+async def close() -> None:
+    global _shared
+    if _shared is not None:
+        _, client, _shared = *_shared, None
+        await client.aclose()
+
+
+def install() -> None:
+    """Call before `ui.run`: the shared client is closed when the app shuts down."""
+    from nicegui import app
+
+    app.on_shutdown(close)
 
 
 class ApiError(Exception):
@@ -38,9 +70,8 @@ class ApiClient:
     async def request(self, method: str, path: str, *, json: Any = None,
                       params: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Any:
         try:
-            async with httpx.AsyncClient(base_url=self.base_url, timeout=self.timeout, verify=_TLS) as client:
-                response = await client.request(method, path, json=json, params=params,
-                                                headers={**self.headers, **(headers or {})})
+            response = await _http().request(method, self.base_url + path, json=json, params=params,
+                                             headers={**self.headers, **(headers or {})}, timeout=self.timeout)
         except httpx.HTTPError as exc:
             raise ApiError(503, "UNAVAILABLE", "The payment service is unreachable, please try again") from exc
         try:

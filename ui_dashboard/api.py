@@ -20,7 +20,7 @@ from typing import Any
 from nicegui import app, context
 
 from backend.domain import visitor
-from ui_common.http import ApiClient, ApiError
+from ui_common.http import ApiClient, ApiError, segment
 from ui_dashboard import config
 
 __all__ = ["ApiError", "MerchantApi", "login", "signup", "hand_off", "take_handoff", "current_api",
@@ -120,35 +120,32 @@ class MerchantApi(ApiClient):
         return await self.get("/api/v1/stats")
 
     # payments
-    async def payments(self, *, limit: int = 10, offset: int = 0, **filters: Any) -> dict[str, Any]:
-        return await self.get("/api/v1/payments",
-                              params=_clean({"limit": limit, "offset": offset, **filters}))
+    async def payments(self, *, limit: int = 10, **filters_and_cursor: Any) -> dict[str, Any]:
+        return await self.get("/api/v1/payments", params=_clean({"limit": limit, **filters_and_cursor}))
 
     async def payment(self, payment_id: str) -> dict[str, Any]:
-        return await self.get(f"/api/v1/payments/{payment_id}")
+        return await self.get(f"/api/v1/payments/{segment(payment_id)}")
 
     async def capture(self, payment_id: str, amount: int) -> dict[str, Any]:
-        return await self.post(f"/api/v1/payments/{payment_id}/capture", json={"amount": amount})
+        return await self.post(f"/api/v1/payments/{segment(payment_id)}/capture", json={"amount": amount})
 
     async def refund(self, payment_id: str, amount: int, reason: str) -> dict[str, Any]:
-        return await self.post(f"/api/v1/payments/{payment_id}/refunds",
+        return await self.post(f"/api/v1/payments/{segment(payment_id)}/refunds",
                                json={"amount": amount, "reason": reason})
 
     async def refunds(self, payment_id: str) -> dict[str, Any]:
-        return await self.get(f"/api/v1/payments/{payment_id}/refunds",
+        return await self.get(f"/api/v1/payments/{segment(payment_id)}/refunds",
                               params={"limit": PAGE_LIMIT_MAX})
 
     # webhooks
-    async def webhooks(self, *, limit: int = 10, offset: int = 0,
-                       payment_id: str | None = None, **cursor: str) -> dict[str, Any]:
-        return await self.get("/api/v1/webhooks",
-                              params=_clean({"limit": limit, "offset": offset, "payment_id": payment_id, **cursor}))
+    async def webhooks(self, *, limit: int = 10, payment_id: str | None = None, **cursor: str) -> dict[str, Any]:
+        return await self.get("/api/v1/webhooks", params=_clean({"limit": limit, "payment_id": payment_id, **cursor}))
 
     async def webhook(self, webhook_id: str) -> dict[str, Any]:
-        return await self.get(f"/api/v1/webhooks/{webhook_id}")
+        return await self.get(f"/api/v1/webhooks/{segment(webhook_id)}")
 
     async def retry_webhook(self, webhook_id: str) -> dict[str, Any]:
-        return await self.post(f"/api/v1/webhooks/{webhook_id}/retry", json={})
+        return await self.post(f"/api/v1/webhooks/{segment(webhook_id)}/retry", json={})
 
     async def set_webhook_url(self, url: str | None) -> dict[str, Any]:
         return await self.put("/api/v1/merchant/webhook", json={"webhook_url": url})

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import importlib
-
 import os
 
 from nicegui import ui
 
-from ui_common import clients
+from ui_common import clients, http
 from ui_dashboard import config, layout
 
 PAGES = ("login", "signup", "home", "transactions", "webhooks", "docs")
@@ -23,6 +22,7 @@ def main() -> None:
         importlib.import_module(f"ui_dashboard.pages.{name}")
     layout.install(SESSION_COOKIE, settings.cookie_secure)
     clients.install()
+    http.install()
     ui.run(host=settings.host, port=settings.port, title="PayGate Dashboard", favicon="⚡",
            storage_secret=settings.storage_secret, reload=False, show=False,
            # its own cookie name: cookies ignore ports, so another app on localhost must not clobber it

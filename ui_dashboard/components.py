@@ -1,4 +1,4 @@
-"""Small building blocks shared by the pages: test ids, plain HTML tables, badges, copy buttons."""
+"""Small building blocks shared by the dashboard's pages: plain HTML tables, badges, copy buttons, pagers."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -7,22 +7,15 @@ from typing import Any
 from nicegui import ui
 from nicegui.elements.mixins.text_element import TextElement
 
-STATUS_COLOURS = {
-    "success": "bg-green-100 text-green-800", "processed": "bg-green-100 text-green-800",
-    "pending": "bg-amber-100 text-amber-800", "created": "bg-slate-100 text-slate-700",
-    "failed": "bg-red-100 text-red-800",
+from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus
+from ui_common.pages import tid  # the one test-id helper (the pages import it from here too)
+
+GREEN, AMBER, GREY, RED = ("bg-green-100 text-green-800", "bg-amber-100 text-amber-800",
+                            "bg-slate-100 text-slate-700", "bg-red-100 text-red-800")
+STATUS_COLOURS = {  # of payments, refunds, deliveries and orders alike (their shared names)
+    PaymentStatus.SUCCESS.value: GREEN, RefundStatus.PROCESSED.value: GREEN, PaymentStatus.PENDING.value: AMBER,
+    OrderStatus.CREATED.value: GREY, PaymentStatus.FAILED.value: RED,
 }
-
-
-def tid(element: ui.element, test_id: str, **data: str) -> ui.element:
-    """Give an element the contract's `data-test-id` (and `data-*` attributes), and the same marker
-    for NiceGUI's simulated User tests."""
-    element.props["data-test-id"] = test_id
-    for name, value in data.items():
-        element.props[f"data-{name.replace('_', '-')}"] = value
-    element.mark(test_id)
-    element.update()
-    return element
 
 
 class Tag(TextElement):
@@ -74,7 +67,7 @@ def empty_row(columns: int, message: str) -> None:
 def status_badge(status: str, test_id: str | None = None) -> ui.element:
     badge = Tag("span", status).classes(
         f"inline-block rounded-full px-2.5 py-0.5 text-xs font-medium "
-        f"{STATUS_COLOURS.get(status, 'bg-slate-100 text-slate-700')}")
+        f"{STATUS_COLOURS.get(status, GREY)}")
     if test_id:
         tid(badge, test_id)
     return badge

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from backend.config import Config, kept_secret
+from ui_common.http import api_url
 
 VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 
@@ -15,8 +16,7 @@ VAR_DIR = Path(__file__).resolve().parent.parent / "var"
 class Settings:
     host: str
     port: int
-    api_url: str          # the API as this server reaches it
-    public_api_url: str   # the API as merchants reach it (for the docs' curl snippet)
+    public_api_url: str   # the API as merchants reach it (for the docs' snippets); this server uses API_URL
     checkout_url: str     # the public checkout, for the SDK snippet
     storage_path: Path
     storage_secret: str
@@ -40,13 +40,11 @@ def visitor_forwarding() -> tuple[int, str]:
 
 
 def load() -> Settings:
-    api_url = os.environ.get("API_URL", "http://127.0.0.1:8000").rstrip("/")
     storage_path = Path(os.environ.get("DASHBOARD_STORAGE_PATH", VAR_DIR / "dashboard-storage"))
     return Settings(
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("DASHBOARD_PORT", "3000")),
-        api_url=api_url,
-        public_api_url=os.environ.get("PUBLIC_API_URL", api_url).rstrip("/"),
+        public_api_url=os.environ.get("PUBLIC_API_URL", api_url()).rstrip("/"),
         checkout_url=os.environ.get("CHECKOUT_URL", "http://localhost:3001").rstrip("/"),
         storage_path=storage_path,
         storage_secret=_storage_secret(storage_path),
