@@ -3,19 +3,19 @@ Capture and Refund actions (the API's errors are shown as they come)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from nicegui import ui
 
 from backend.domain.errors import shopper_message
-from backend.domain.money import format_amount
+from backend.domain.money import format_amount, format_decimal, parse_amount, symbol
+from backend.domain.status import PaymentStatus, RefundStatus
+from ui_common.pages import POLL_SECONDS
 from ui_dashboard.api import MerchantApi
 from ui_dashboard.components import (Tag, copy_button, icon_button, status_badge, tid, timestamp,
                                      toast)
 from ui_dashboard.layout import attempt
 
-POLL_SECONDS = 2.0
 MAX_ROWS = 100
 
 
@@ -52,14 +52,19 @@ class PaymentDetail:
         webhooks = await attempt(self.api.webhooks(limit=MAX_ROWS, payment_id=payment_id)) or {"data": []}
         self.payment, self.refunds = payment, refunds["data"]
         self._render(payment, refunds["data"], webhooks["data"])
-        still_moving = payment["status"] == "pending" or any(r["status"] == "pending" for r in refunds["data"])
+        still_moving = payment["status"] == PaymentStatus.PENDING or any(r["status"] == RefundStatus.PENDING
+                                                                          for r in refunds["data"])
         self.poll.active = still_moving
         return True
 
     def refundable(self) -> int:
+        """What the API says can still be refunded (`amount_refundable`; the rule is docs/api.md §2.4)."""
         assert self.payment is not None
-        held = sum(r["amount"] for r in self.refunds if r["status"] in ("pending", "processed"))
-        return max(0, self.payment["amount"] - held)
+        if "amount_refundable" in self.payment:
+            return self.payment["amount_refundable"]
+        # Until the API's amount_refundable field is merged: the rule as the API applies it.
+        return max(0, self.payment["amount"] - sum(r["amount"] for r in self.refunds
+                                                   if r["status"] in (RefundStatus.PENDING, RefundStatus.PROCESSED)))
 
     # rendering
     def _render(self, payment: dict[str, Any], refunds: list[dict[str, Any]],
@@ -121,10 +126,10 @@ class PaymentDetail:
             ui.label(f"The shopper saw: {shopper_message(reason)}").classes("text-slate-600")
 
     def _actions(self, payment: dict[str, Any]) -> None:
-        if payment["status"] != "success":
-            ui.label("Capture and refunds become available once the payment succeeds."
-                     if payment["status"] == "pending" else "A failed payment cannot be captured or refunded.") \
-                .classes("text-sm text-slate-500")
+        if payment["status"] != PaymentStatus.SUCCESS:
+            pending = payment["status"] == PaymentStatus.PENDING
+            ui.label("Capture and refunds become available once the payment succeeds." if pending
+                     else "A failed payment cannot be captured or refunded.").classes("text-sm text-slate-500")
             return
         with ui.card().classes("w-full gap-3 bg-slate-50").props("flat bordered"):
             if not payment.get("captured"):
@@ -139,7 +144,7 @@ class PaymentDetail:
                 return
             with ui.row().classes("w-full gap-2 no-wrap items-start"):
                 self.refund_amount = tid(
-                    ui.input("Amount (₹)", value=f"{Decimal(available) / 100:.2f}")
+                    ui.input(f"Amount ({symbol(payment.get('currency', 'INR'))})", value=format_decimal(available))
                     .props("outlined dense inputmode=decimal").classes("w-32"), "refund-amount-input")
                 self.refund_reason = tid(ui.input("Reason", value="Customer requested refund")
                                          .props("outlined dense").classes("grow"), "refund-reason-input")
@@ -185,7 +190,7 @@ class PaymentDetail:
 
     async def _refund(self) -> None:
         assert self.payment is not None
-        paise = _rupees_to_paise(self.refund_amount.value)
+        paise = parse_amount(self.refund_amount.value)
         if paise is None:
             self._fail("Enter an amount in rupees, like 250 or 250.50")
             return
@@ -200,13 +205,3 @@ class PaymentDetail:
         await self._load(self.payment["id"])
         await self.on_change()
 
-
-def _rupees_to_paise(text: str | None) -> int | None:
-    try:
-        value = Decimal((text or "").replace(",", "").replace("₹", "").strip())
-    except InvalidOperation:
-        return None
-    paise = value * 100
-    if paise != paise.to_integral_value() or paise < 1:
-        return None
-    return int(paise)

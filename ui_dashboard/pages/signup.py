@@ -4,6 +4,7 @@ from __future__ import annotations
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
+from ui_common.pages import redirect
 from ui_dashboard import api
 from ui_dashboard.forms import (credential_inputs, error_banner, form, show_error,
                                 sign_in_with, submit_button, switch_link, text_input)
@@ -15,7 +16,7 @@ MIN_PASSWORD = 8
 @ui.page("/signup", response_timeout=15)
 def signup_page() -> RedirectResponse | None:
     if api.current_api() is not None:
-        return RedirectResponse("/dashboard")
+        return redirect("/dashboard")
     session_id = app.storage.browser["id"]  # read now: the form's handler runs outside this request
 
     async def submit() -> None:

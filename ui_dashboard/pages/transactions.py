@@ -7,6 +7,7 @@ import csv
 import io
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, AsyncIterator
@@ -15,6 +16,8 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, StreamingResp
 from nicegui import app, ui
 
 from backend.domain.errors import FAILURE_REASONS
+from backend.domain.status import PaymentStatus
+from ui_common.pages import POLL_SECONDS, redirect
 from ui_dashboard.api import PAGE_LIMIT_MAX, ApiError, MerchantApi
 from ui_dashboard.components import (CursorPages, Latest, cell, date_input, empty_row, html_table, icon_button,
                                      native_select, on_row_click, pager, status_badge, tid, timestamp, toast)
@@ -22,11 +25,10 @@ from ui_dashboard.layout import attempt, frame, signed_in
 from ui_dashboard.payment_detail import PaymentDetail
 
 HEADERS = ("Payment ID", "Order ID", "Amount", "Method", "Status", "Created")
-STATUSES = (("", "All statuses"), ("pending", "Pending"), ("success", "Success"), ("failed", "Failed"))
+STATUSES = (("", "All statuses"), *((status.value, status.value.title()) for status in PaymentStatus))
 METHODS = (("", "All methods"), ("upi", "UPI"), ("card", "Card"))
 REASONS = (("", "All failure reasons"), *((reason, reason) for reason in FAILURE_REASONS))
 PAGE_SIZES = (("10", "10 per page"), ("25", "25 per page"), ("50", "50 per page"))
-POLL_SECONDS = 3.0
 EXPORT_PROGRESS_SECONDS = 0.5
 EXPORT_TTL_SECONDS = 3600  # an export link not opened within this is forgotten
 CSV_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "captured", "vpa",
@@ -83,6 +85,7 @@ class TransactionList:
         """The same filters, for an export that runs on while the page moves on."""
         copy = TransactionList(self.api)
         copy.status, copy.method, copy.query = self.status, self.method, self.query
+        copy.error_reason = self.error_reason
         copy.date_from, copy.date_to = self.date_from, self.date_to
         return copy
 
@@ -148,124 +151,145 @@ async def export_csv(token: str):
                              headers={"Content-Disposition": f'attachment; filename="transactions-{stamp}.csv"'})
 
 
-@ui.page("/dashboard/transactions", response_timeout=15)
-async def transactions_page(search: str = "") -> RedirectResponse | None:
-    """`?search=pay_...` (or an order id) opens the page searched; a payment id also opens its detail."""
-    merchant_api = signed_in()
-    if merchant_api is None:
-        return RedirectResponse("/login")
-    state = TransactionList(merchant_api)
-    state.query = search.strip()
-    detail = PaymentDetail(merchant_api, on_change=lambda: load())
+class TransactionsPage:
+    """One browser tab of `/dashboard/transactions`: its list, pager, export and detail panel."""
 
-    async def load() -> None:
+    def __init__(self, merchant_api: MerchantApi, query: str) -> None:
+        self.state = TransactionList(merchant_api)
+        self.state.query = query
+        self.detail = PaymentDetail(merchant_api, on_change=self.load)
+        with frame("Transactions", active="/dashboard/transactions"):
+            self._toolbar()
+            self._export_progress()
+            self._filters()
+            _, self.body = html_table("transactions-table", HEADERS)
+            on_row_click(self.body, "data-payment-id", self.detail.open)
+            self.pagination = pager(self.previous_page, self.next_page, extra=lambda: native_select(
+                PAGE_SIZES, "page-size-select", self.set_page_size, value="10", label="Rows per page"))
+
+    async def start(self) -> None:
+        await self.load()
+        if self.state.query.startswith("pay_"):
+            await self.detail.open(self.state.query)
+        ui.timer(POLL_SECONDS, self.poll)
+
+    # drawing
+    def _toolbar(self) -> None:
+        with ui.row().classes("w-full items-center gap-3"):
+            self.search_input = tid(ui.input(placeholder="Search by payment or order ID", value=self.state.query)
+                                    .props('outlined dense clearable aria-label="Search payments"')
+                                    .classes("w-80"), "search-input")
+            self.search_input.on("keydown.enter", self.search)
+            self.search_input.on("clear", self.search)
+            tid(ui.button("Search", icon="search", on_click=self.search).props("unelevated no-caps"),
+                "search-button")
+            ui.space()
+            icon_button("refresh", "Refresh", "refresh-button", self.load)
+            self.export_button = tid(ui.button("Export CSV", icon="download", on_click=self.export)
+                                     .props("outline no-caps"), "export-csv-button")
+
+    def _export_progress(self) -> None:
+        with ui.row().classes("w-full items-center gap-3 -mt-2"):
+            self.progress_label = tid(ui.label("").classes("text-sm text-slate-500"), "export-progress")
+            self.progress = ui.linear_progress(value=0, show_value=False).classes("w-64")
+            self.progress.set_visibility(False)
+
+    def _filters(self) -> None:
+        with ui.row().classes("w-full items-center gap-3 -mt-2"):
+            native_select(STATUSES, "status-filter", self.filter_by("status"), label="Filter by status")
+            native_select(METHODS, "method-filter", self.filter_by("method"), label="Filter by method")
+            native_select(REASONS, "reason-filter", self.filter_by("error_reason"), label="Filter by failure reason")
+            date_input("From", "date-from-filter", self.filter_by("date_from"))
+            date_input("To", "date-to-filter", self.filter_by("date_to"))
+            ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
+
+    def _draw(self, page: dict[str, Any]) -> None:
+        self.body.clear()
+        with self.body:
+            for payment in page["data"]:
+                _row(payment)
+            if not page["data"]:
+                empty_row(len(HEADERS), "No payments match these filters" if _filtered(self.state)
+                          else "No payments yet. Create an order and pay it to see it here.")
+        self.state.pages.show(self.pagination, page)
+
+    # loading
+    async def load(self) -> None:
+        state, pages = self.state, self.state.pages
         ticket = state.loads.begin()
-        pages = state.pages
         page = await attempt(state.fetch(pages.limit, pages.cursor))
         if page is not None and not page["data"] and pages.cursor:
             pages.first()  # the rows around the cursor are gone (filters changed them): start again
             page = await attempt(state.fetch(pages.limit, pages.cursor))
         if page is None or state.loads.is_stale(ticket):
             return
-        body.clear()
-        with body:
-            for payment in page["data"]:
-                _row(payment)
-            if not page["data"]:
-                empty_row(len(HEADERS), "No payments match these filters" if _filtered(state)
-                          else "No payments yet. Create an order and pay it to see it here.")
-        pages.show(pagination, page)
-        state.pending = any(p["status"] == "pending" for p in page["data"])
+        self._draw(page)
+        state.pending = any(p["status"] == PaymentStatus.PENDING for p in page["data"])
 
-    async def poll() -> None:  # pending payments settle within seconds: show it without a reload
-        if state.pending and not detail.dialog.value:
-            await load()
+    async def poll(self) -> None:  # pending payments settle within seconds: show it without a reload
+        if self.state.pending and not self.detail.dialog.value:
+            await self.load()
 
-    async def first_page() -> None:
-        state.pages.first()
-        await load()
+    async def first_page(self) -> None:
+        self.state.pages.first()
+        await self.load()
 
-    def filter_by(field: str):
+    async def previous_page(self) -> None:
+        self.state.pages.previous()
+        await self.load()
+
+    async def next_page(self) -> None:
+        self.state.pages.next()
+        await self.load()
+
+    # handlers
+    def filter_by(self, field: str) -> Callable[[str], Awaitable[None]]:
         """A handler that sets one filter and shows the first page of the result."""
         async def apply(value: str) -> None:
-            setattr(state, field, value)
-            await first_page()
+            setattr(self.state, field, value)
+            await self.first_page()
         return apply
 
-    async def set_page_size(value: str) -> None:
-        state.pages.limit = int(value or 10)
-        await first_page()
+    async def set_page_size(self, value: str) -> None:
+        self.state.pages.limit = int(value or 10)
+        await self.first_page()
 
-    async def search() -> None:
-        state.query = (search_input.value or "").strip()
-        await first_page()
+    async def search(self) -> None:
+        self.state.query = (self.search_input.value or "").strip()
+        await self.first_page()
 
-    async def previous_page() -> None:
-        state.pages.previous()
-        await load()
-
-    async def next_page() -> None:
-        state.pages.next()
-        await load()
-
-    def export() -> None:
-        token, job = start_export(state)
-        export_button.props("loading")
-        progress.set_visibility(True)
-        progress_label.set_text("Preparing the export…")
-
-        def tick() -> None:
-            of = f"{job.total:,}{'+' if job.capped else ''}"
-            if not job.done:
-                if job.opened:
-                    progress_label.set_text(f"Exporting… {job.rows:,} of {of} payments")
-                    progress.set_value(min(1.0, job.rows / job.total) if job.total else 0.0)
-                return
-            timer.cancel()
-            export_button.props(remove="loading")
-            progress.set_visibility(False)
-            progress_label.set_text("")
-            if job.failed:
-                toast(f"Export stopped after {job.rows:,} payments: {job.failed}", "negative")
-            else:
-                toast(f"Exported {job.rows:,} payments")
-
-        timer = ui.timer(EXPORT_PROGRESS_SECONDS, tick)
+    def export(self) -> None:
+        token, job = start_export(self.state)
+        self.export_button.props("loading")
+        self.progress.set_visibility(True)
+        self.progress_label.set_text("Preparing the export…")
+        self.export_timer = ui.timer(EXPORT_PROGRESS_SECONDS, lambda: self._export_tick(job))
         ui.download(f"/dashboard/transactions/export/{token}")
 
-    with frame("Transactions", active="/dashboard/transactions"):
-        with ui.row().classes("w-full items-center gap-3"):
-            search_input = tid(ui.input(placeholder="Search by payment or order ID", value=state.query)
-                               .props('outlined dense clearable aria-label="Search payments"').classes("w-80"),
-                               "search-input")
-            search_input.on("keydown.enter", search)
-            search_input.on("clear", search)
-            tid(ui.button("Search", icon="search", on_click=search).props("unelevated no-caps"),
-                "search-button")
-            ui.space()
-            icon_button("refresh", "Refresh", "refresh-button", load)
-            export_button = tid(ui.button("Export CSV", icon="download", on_click=export)
-                                .props("outline no-caps"), "export-csv-button")
-        with ui.row().classes("w-full items-center gap-3 -mt-2"):
-            progress_label = tid(ui.label("").classes("text-sm text-slate-500"), "export-progress")
-            progress = ui.linear_progress(value=0, show_value=False).classes("w-64")
-            progress.set_visibility(False)
-        with ui.row().classes("w-full items-center gap-3 -mt-2"):
-            native_select(STATUSES, "status-filter", filter_by("status"), label="Filter by status")
-            native_select(METHODS, "method-filter", filter_by("method"), label="Filter by method")
-            native_select(REASONS, "reason-filter", filter_by("error_reason"), label="Filter by failure reason")
-            date_input("From", "date-from-filter", filter_by("date_from"))
-            date_input("To", "date-to-filter", filter_by("date_to"))
-            ui.label("Dates and times are UTC").classes("text-xs text-slate-400")
-        _, body = html_table("transactions-table", HEADERS)
-        on_row_click(body, "data-payment-id", detail.open)
-        pagination = pager(previous_page, next_page,
-                           extra=lambda: native_select(PAGE_SIZES, "page-size-select", set_page_size, value="10",
-                                                       label="Rows per page"))
-    await load()
-    if state.query.startswith("pay_"):
-        await detail.open(state.query)
-    ui.timer(POLL_SECONDS, poll)
+    def _export_tick(self, job: Export) -> None:
+        of = f"{job.total:,}{'+' if job.capped else ''}"
+        if not job.done:
+            if job.opened:
+                self.progress_label.set_text(f"Exporting… {job.rows:,} of {of} payments")
+                self.progress.set_value(min(1.0, job.rows / job.total) if job.total else 0.0)
+            return
+        self.export_timer.cancel()
+        self.export_button.props(remove="loading")
+        self.progress.set_visibility(False)
+        self.progress_label.set_text("")
+        if job.failed:
+            toast(f"Export stopped after {job.rows:,} payments: {job.failed}", "negative")
+        else:
+            toast(f"Exported {job.rows:,} payments")
+
+
+@ui.page("/dashboard/transactions", response_timeout=15)
+async def transactions_page(search: str = "") -> RedirectResponse | None:
+    """`?search=pay_...` (or an order id) opens the page searched; a payment id also opens its detail."""
+    merchant_api = signed_in()
+    if merchant_api is None:
+        return redirect("/login")
+    await TransactionsPage(merchant_api, search.strip()).start()
     return None
 
 
