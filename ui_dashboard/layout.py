@@ -18,6 +18,7 @@ NAV = [("/dashboard", "Overview", "space_dashboard", "nav-overview"),
        ("/dashboard/docs", "Docs", "code", "nav-docs")]
 
 BRAND_COLOUR = "#4f46e5"
+SESSION_ENDED = "/session/ended"  # where a page goes when the API refuses its token (ui_dashboard/pages/login.py)
 T = TypeVar("T")
 
 
@@ -70,8 +71,11 @@ def theme() -> None:
     ui.query("body").classes("bg-slate-50")
 
 
-def logout() -> None:
-    ui.navigate.to("/logout")  # an HTTP route: only a response can change the session cookie
+def logout_button() -> None:
+    """A plain `<form method="post">`: only an HTTP response can change the session cookie, and with a Lax
+    cookie no other site can post it (a GET could be fired by any page's `<img>`)."""
+    with ui.element("form").props('method=post action=/logout').classes("m-0"):
+        tid(ui.button("Log out", icon="logout").props("type=submit outline no-caps size=sm"), "logout-button")
 
 
 @contextmanager
@@ -96,8 +100,7 @@ def frame(title: str, active: str) -> Iterator[ui.column]:
             with ui.column().classes("gap-0 items-end max-sm:hidden"):
                 ui.label(merchant["name"]).classes("text-sm font-medium")
                 ui.label(merchant["email"]).classes("text-xs text-slate-500")
-            tid(ui.button("Log out", icon="logout", on_click=logout).props("outline no-caps size=sm"),
-                "logout-button")
+            logout_button()
     with ui.column().classes("w-full max-w-6xl mx-auto p-6 gap-6") as main:
         ui.label(title).classes("text-2xl font-semibold text-slate-900")
         yield main
@@ -126,7 +129,7 @@ async def attempt(awaitable: Awaitable[T], banner: ui.label | None = None) -> T 
     except api.ApiError as exc:
         if exc.status == 401:
             toast("Your session has ended, please sign in again", "warning")
-            ui.navigate.to("/logout")
+            ui.navigate.to(SESSION_ENDED)
         elif banner is not None:
             banner.set_text(exc.description)
             banner.set_visibility(True)

@@ -72,6 +72,22 @@ def test_logout_revokes_the_token(page: Page, stack, dash):
     expect(page).to_have_url(dash + "/login")
 
 
+def test_only_the_logout_form_or_a_refused_token_ends_a_session(page: Page, stack, dash):
+    m = signup(stack, "Revoked Shop")
+    login(page, dash, m["merchant"]["email"], PASSWORD)
+    token = _session(page.context)["session_token"]
+    # What another site can make a browser fetch (a link, an <img>) ends nothing:
+    assert page.request.get(dash + "/logout", max_redirects=0).status == 405
+    page.goto(dash + "/session/ended")
+    expect(page).to_have_url(dash + "/dashboard")
+    assert _session(page.context)["session_token"] == token
+    # The token revoked elsewhere: the next page the API refuses it on ends the session.
+    assert stack.api("POST", "/api/v1/auth/logout", auth=False, headers=_bearer(token)).status_code == 200
+    page.goto(dash + "/dashboard/transactions")
+    expect(page).to_have_url(dash + "/login")
+    assert "session_token" not in _session(page.context)
+
+
 def test_a_cookie_planted_before_login_is_not_logged_in(browser, stack, dash):
     """Session fixation: the attacker's cookie, planted in the victim's browser, must stay anonymous."""
     m = signup(stack, "Fixation Shop")

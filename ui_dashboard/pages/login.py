@@ -1,5 +1,6 @@
-"""`/login` (and `/` which redirects here): the merchant signs in with email and password; `/session/start`
-and `/logout`, the two plain HTTP routes that change the session cookie (see ui_dashboard/api.py)."""
+"""`/login` (and `/` which redirects here): the merchant signs in with email and password; `/session/start`,
+`/logout` (POST) and `/session/ended`, the plain HTTP routes that change the session cookie (see
+ui_dashboard/api.py)."""
 from __future__ import annotations
 
 import logging
@@ -9,10 +10,11 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, ui
 
+from ui_common.pages import redirect
 from ui_dashboard import api
 from ui_dashboard.forms import (credential_inputs, error_banner, form, show_error,
                                 sign_in_with, submit_button, switch_link)
-from ui_dashboard.layout import centered_card
+from ui_dashboard.layout import SESSION_ENDED, centered_card
 
 
 log = logging.getLogger(__name__)
@@ -33,9 +35,9 @@ def start_session(request: Request, code: str = "") -> RedirectResponse:
     return RedirectResponse("/dashboard", status_code=303)
 
 
-@app.get("/logout", include_in_schema=False)
+@app.post("/logout", include_in_schema=False)
 async def logout(request: Request) -> RedirectResponse:
-    """Revoke the token at the API, then forget it with the session id."""
+    """Revoke the token at the API, then forget it with the session id. POST only (the header's form)."""
     token = request.session.get("session_token")
     if token:
         try:
@@ -47,15 +49,34 @@ async def logout(request: Request) -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
+@app.get(SESSION_ENDED, include_in_schema=False)
+async def session_ended(request: Request) -> RedirectResponse:
+    """Where a page goes when the API refused its token: the session is forgotten only if the API still
+    refuses it, so a link to here from another site ends nobody's session."""
+    token = request.session.get("session_token")
+    if token and not await _refused(token):
+        return RedirectResponse("/dashboard", status_code=303)
+    _new_session(request)
+    return RedirectResponse("/login", status_code=303)
+
+
+async def _refused(token: str) -> bool:
+    try:
+        await api.MerchantApi(token).merchant()
+    except api.ApiError as exc:
+        return exc.status == 401  # an outage says nothing about the token: keep it
+    return False
+
+
 @ui.page("/")
 def index() -> RedirectResponse:
-    return RedirectResponse("/login")
+    return redirect("/login")
 
 
 @ui.page("/login", response_timeout=15)
 def login_page() -> RedirectResponse | None:
     if api.current_api() is not None:
-        return RedirectResponse("/dashboard")
+        return redirect("/dashboard")
     session_id = app.storage.browser["id"]  # read now: the form's handler runs outside this request
 
     async def submit() -> None:
