@@ -13,6 +13,33 @@ def create_order_curl(api_url: str, api_key: str, api_secret: str) -> str:
 # {{"id": "order_...", "amount": 50000, "currency": "INR", "status": "created", ...}}"""
 
 
+def create_order_python(api_url: str, api_key: str, api_secret: str) -> str:
+    return f"""# pip install ./clients/python (from a PayGate checkout): the Python SDK, `from paygate import PayGate`
+from paygate import PayGate
+
+client = PayGate("{api_key}", "{api_secret}", "{api_url}")
+order = client.orders.create(amount=50000, currency="INR", receipt="receipt_123", notes={{"customer": "Asha"}})
+print(order.id, order.status)  # order_... created"""
+
+
+def confirm_payment_curl(api_url: str, api_key: str, api_secret: str) -> str:
+    return f"""curl {api_url}/api/v1/payments/pay_xxxxxxxxxxxxxxxx \\
+  -H "X-Api-Key: {api_key}" \\
+  -H "X-Api-Secret: {api_secret}"
+
+# 200 OK
+# {{"id": "pay_...", "order_id": "order_...", "amount": 50000, "status": "success", ...}}"""
+
+
+def confirm_payment_python(api_url: str, api_key: str, api_secret: str) -> str:
+    return f"""from paygate import PayGate
+
+client = PayGate("{api_key}", "{api_secret}", "{api_url}")
+payment = client.payments.get("pay_xxxxxxxxxxxxxxxx")  # the paymentId the checkout reported
+if payment.status == "success":
+    ...  # ship the order"""
+
+
 def sdk_html(checkout_url: str, api_key: str) -> str:
     return f"""<script src="{checkout_url}/checkout.js"></script>
 <button id="pay-button">Pay ₹500.00</button>
@@ -84,6 +111,27 @@ def paygate_webhook():
         abort(400)
     event = request.get_json()
     ...  # handle event["event"] idempotently
+    return "", 204'''
+
+
+def webhook_sdk(secret: str) -> str:
+    return f'''# With the Python SDK (pip install ./clients/python): both signature schemes, replays refused.
+import paygate
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+WEBHOOK_SECRET = "{secret}"
+
+
+@app.post("/webhooks/paygate")
+def paygate_webhook():
+    try:
+        event = paygate.webhooks.verify(request.get_data(), request.headers, secret=WEBHOOK_SECRET)
+    except paygate.SignatureVerificationError:
+        abort(400)
+    if event.event == "payment.success":
+        order_id = event.data["payment"]["order_id"]
+        ...  # mark it paid (idempotently: event.id is the same on every retry)
     return "", 204'''
 
 

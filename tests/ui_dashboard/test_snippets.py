@@ -1,5 +1,6 @@
-"""The docs page's snippets work as printed: the curl call creates an order on the live API, and the
-Python receiver accepts a correctly signed delivery and refuses anything else."""
+"""The docs page's snippets work as printed: the curl call and its Python SDK twin create an order on the live
+API, the SDK reads a payment, and the Python receivers accept a correctly signed delivery and refuse anything
+else."""
 from __future__ import annotations
 
 import json
@@ -26,7 +27,32 @@ def test_the_curl_snippet_creates_an_order(stack):
     assert order["id"].startswith("order_") and order["amount"] == 50000 and order["status"] == "created"
 
 
-@pytest.mark.parametrize("snippet", [snippets.webhook_python, snippets.webhook_python_helper])
+def _run_python(script: str) -> dict:
+    namespace: dict = {"__name__": "merchant_script"}
+    exec(compile(script, "snippet.py", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+def test_the_sdk_snippets_create_an_order_and_read_a_payment(stack, capsys):
+    order = _run_python(snippets.create_order_python(stack.api_url, TEST_KEY, TEST_SECRET))["order"]
+    assert order.id.startswith("order_") and order.amount == 50000 and order.status == "created"
+    assert capsys.readouterr().out == f"{order.id} created\n"
+    paid = stack.wait_payment(stack.pay_upi(stack.create_order()["id"])["id"])
+    script = snippets.confirm_payment_python(stack.api_url, TEST_KEY, TEST_SECRET)
+    payment = _run_python(script.replace("pay_xxxxxxxxxxxxxxxx", paid["id"]))["payment"]
+    assert payment.id == paid["id"] and payment.status == paid["status"] == "success"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_curl_snippet_reads_a_payment(stack):
+    paid = stack.wait_payment(stack.pay_upi(stack.create_order()["id"])["id"])
+    script = snippets.confirm_payment_curl(stack.api_url, TEST_KEY, TEST_SECRET).replace("pay_xxxxxxxxxxxxxxxx",
+                                                                                        paid["id"])
+    out = subprocess.run(["bash", "-c", script + " -sS"], capture_output=True, text=True, timeout=30, check=True)
+    assert json.loads(out.stdout)["id"] == paid["id"]
+
+
+@pytest.mark.parametrize("snippet", [snippets.webhook_python, snippets.webhook_python_helper, snippets.webhook_sdk])
 def test_the_python_receivers_accept_signed_deliveries_only(snippet, monkeypatch):
     from backend.domain import signing
 
