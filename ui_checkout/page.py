@@ -25,11 +25,11 @@ from backend.domain.errors import shopper_message
 from backend.domain.money import format_amount
 from backend.domain.status import OrderStatus, PaymentStatus, PaymentWait
 from ui_checkout import api, forms
-from ui_common.pages import POLL_SECONDS, tid
 from ui_checkout.embed import SCRIPT as EMBED_SCRIPT
 from ui_checkout.embed import Embed, failure_message, success_message
 from ui_checkout.style import CSS
 from ui_checkout.waits import COUNTDOWN_SCRIPT, AuthenticationState, UpiWaitingState
+from ui_common.pages import POLL_SECONDS, tid
 
 SLOW_AFTER_POLLS = 15  # 30 s: tell the shopper it is taking longer than usual
 GIVE_UP_AFTER_POLLS = 300  # 10 min: stop asking; the merchant learns the outcome by webhook anyway
@@ -66,7 +66,7 @@ class Checkout:
         with tid(ui.column().classes("pg-card"), "checkout-container"):
             if order.get("test_mode"):
                 tid(ui.label("Test mode: no real money moves").classes("pg-test-banner"),
-                        "test-mode-banner").props("role=note")
+                    "test-mode-banner").props("role=note")
             self.header()
             self.summary()
             self.body = ui.column().classes("pg-body")
@@ -145,7 +145,7 @@ class Checkout:
                                   "autocomplete=cc-number autofocus")
         with number.add_slot("append"):
             network = tid(ui.label(forms.network_name(self.values["number"])).classes("pg-network"),
-                              "card-network").props("aria-live=polite")
+                          "card-network").props("aria-live=polite")
         number.on_value_change(lambda e: network.set_text(forms.network_name(e.value)))
         with ui.row().classes("pg-row"):
             self.field("Expiry (MM/YY)", "expiry", forms.expiry_error, placeholder="MM/YY",

@@ -22,8 +22,9 @@ def api_url() -> str:
 
 
 def segment(value: str) -> str:
-    """An id as one path segment: `/`, `?`, `#` and the rest quoted, so an id can name nothing but itself."""
-    return quote(value, safe="")
+    """An id as one path segment: `/`, `?`, `#` and the rest quoted, and dots too (httpx would resolve a
+    `..` segment), so an id can name nothing but itself."""
+    return quote(value, safe="").replace(".", "%2E")
 
 
 def _http() -> httpx.AsyncClient:

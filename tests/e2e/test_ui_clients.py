@@ -46,7 +46,7 @@ def test_clients_that_never_connect_are_dropped_and_a_browser_is_kept(stack, pag
         wait_for(lambda: counts(base)["waiting"] <= MAX_WAITING, 3, f"{base}: at most {MAX_WAITING} waiting")
     deadline = started + WAIT_SECONDS + 10
     # Every page that never connected is gone from the dashboard. (Earlier tests of the session leave clients
-    # that NiceGUI ends itself: connected pages after their reconnect_timeout, redirects after a minute.)
+    # that NiceGUI ends itself: connected pages after their reconnect_timeout.)
     wait_for(lambda: counts(dashboard)["waiting"] == 0, deadline - time.monotonic(), "no waiting dashboard client")
     wait_for(lambda: (lambda c: c["waiting"] == 0 and c["clients"] == c["connected"] >= 1)(counts(checkout)),
              deadline - time.monotonic(), "no checkout client but the connected browser's")
@@ -60,3 +60,14 @@ def test_diagnostics_are_for_this_host_only(stack):
         for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
             r = requests.get(base + DIAGNOSTICS_PATH, headers={header: "203.0.113.7"}, timeout=10)
             assert r.status_code == 404, (base, header)
+
+
+def test_a_page_that_redirects_leaves_no_client(stack):
+    """A signed-out visitor of a dashboard page is sent to /login at once, and that page's client goes with it
+    (NiceGUI alone would keep it, never served, for a minute)."""
+    dashboard = stack.dashboard_url
+    before = counts(dashboard)["clients"]
+    for path in ("/", "/dashboard", "/dashboard/transactions", "/dashboard/docs") * 5:
+        r = requests.get(dashboard + path, allow_redirects=False, timeout=30)
+        assert r.status_code in (302, 303, 307) and r.headers["location"] == "/login", (path, r.status_code)
+    assert counts(dashboard)["clients"] <= before
