@@ -332,6 +332,8 @@ def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") 
             continue
         body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
         idempotency.complete(db.session, committed.claim, status, body)
+        log.warning("idempotency key %r: answer rebuilt from its committed effect (%s %s); the process that "
+                    "ran it died before storing it", committed.claim.key, table, pk[0])
         return _replayed(status, body)
     db.session.rollback()
     log.error("idempotency key %r: its effect committed but no answer can be rebuilt from %r",
