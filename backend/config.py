@@ -138,6 +138,11 @@ class Config:
     checkout_url: str = "http://localhost:3001"
     # The payee of the UPI intent link (upi://pay?pa=...) the checkout shows as a QR code.
     upi_payee_vpa: str = "paygate@upi"
+    # An idempotency key in flight for longer, whose effect never committed, may be taken over by a retry.
+    idempotency_stale_seconds: float = 60.0
+    # Tests only: a folder where a file named after a crash point (backend/api/http.py) kills the API
+    # process there, once (the file is removed first).
+    test_crash_dir: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -203,6 +208,8 @@ class Config:
             upi_require_approval=_bool(env.get("UPI_REQUIRE_APPROVAL"), False),
             checkout_url=(env.get("CHECKOUT_URL") or "http://localhost:3001").rstrip("/"),
             upi_payee_vpa=env.get("UPI_PAYEE_VPA") or "paygate@upi",
+            idempotency_stale_seconds=_float(env.get("IDEMPOTENCY_STALE_SECONDS"), 60.0),
+            test_crash_dir=env.get("PAYGATE_TEST_CRASH_DIR") or None,
         )
 
 

@@ -46,7 +46,9 @@ class Keyring:
             raise ValueError("at least one encryption key is needed")
         self._fernet = MultiFernet([Fernet(k) for k in keys])
         self._hash_keys = [_derive(k, _API_SECRET_INFO) for k in keys]
-        self.fingerprint_key = _derive(keys[0], _FINGERPRINT_INFO)
+        # The first makes new fingerprints; all are compared, so a retry made before a rotation still matches.
+        self.fingerprint_keys = [_derive(k, _FINGERPRINT_INFO) for k in keys]
+        self.fingerprint_key = self.fingerprint_keys[0]
 
     def encrypt(self, value: str) -> str:
         return self._fernet.encrypt(value.encode()).decode()

@@ -209,6 +209,9 @@ class IdempotencyKey(db.Model):
     # 'null', which `IS NULL` never matches, so a refused request's key was never released); then
     # {"status": int, "body": str} (the exact bytes sent).
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Written by the effect's own transaction (services/idempotency.py): {"rows": [[table, id], ...]}, what
+    # it wrote, so a key whose answer was lost with its process is rebuilt, never run a second time.
+    effect: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from urllib.parse import quote, urlencode
 
@@ -424,6 +424,8 @@ class WebhookPage(PageOut):
 
 
 class WebhookRetryOut(BaseModel):
+    # What no row holds, for an answer rebuilt from the delivery (api/http.py).
+    constants: ClassVar[dict[str, str]] = {"message": "Webhook retry scheduled"}
     id: str
     status: str
     message: str

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import secrets
+import signal
+from datetime import timedelta
 from functools import wraps
 from typing import Any, Callable
 
@@ -264,17 +267,23 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         idempotency.validate_key(key)
         merchant_id = current_merchant_id()
-        fingerprint = idempotency.request_fingerprint(request.method, request.path, request.get_data(),
-                                                      key=keyring().fingerprint_key)
-        claim = idempotency.begin(db.session, merchant_id, key, fingerprint)
+        body, config = request.get_data(), current_app.extensions["paygate.config"]
+        fingerprints = [idempotency.request_fingerprint(request.method, request.path, body, key=k)
+                        for k in keyring(config).fingerprint_keys]
+        claim = idempotency.begin(db.session, merchant_id, key, fingerprints,
+                                  stale_after=timedelta(seconds=config.idempotency_stale_seconds))
         if isinstance(claim, idempotency.Replay):
-            return current_app.response_class(claim.body, status=claim.status, mimetype="application/json",
-                                              headers={"Idempotent-Replayed": "true"})
+            return _replayed(claim.status, claim.body)
+        if isinstance(claim, idempotency.Committed):
+            return _rebuilt(wrapper, claim)
+        idempotency.hold(db.session, claim)
         try:
+            _crash_point(config, "after_claim")
             response = view(*args, **kwargs)
         except BaseException:
             idempotency.abandon(db.session, claim)
             raise
+        _crash_point(config, "after_effect")
         if 200 <= response.status_code < 300:
             idempotency.complete(db.session, claim, response.status_code, response.get_data(as_text=True))
         else:  # a refusal stores nothing: the same key may carry the corrected request
@@ -283,3 +292,61 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
 
     mark_idempotent(wrapper)
     return wrapper
+
+
+def _replayed(status: int, body: str) -> Response:
+    return current_app.response_class(body, status=status, mimetype="application/json",
+                                      headers={"Idempotent-Replayed": "true"})
+
+
+class _Rebuilding:
+    """An object the effect wrote, as the view's success model reads it; a field no object holds (a fixed
+    message) comes from the model's `constants`."""
+
+    def __init__(self, obj: Any, constants: dict[str, Any]):
+        self._obj, self._constants = obj, constants
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._obj, name)
+        except AttributeError:
+            if name in self._constants:
+                return self._constants[name]
+            raise
+
+
+def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") -> Response:
+    """The answer of a request whose effect committed but whose process died before storing the answer:
+    the view's declared success model over the first row the effect wrote that fits it, as it is now.
+    Stored, so every later replay is the same."""
+    status, model = getattr(view, "paygate_success", (None, None))
+    classes = {m.local_table.name: m.class_ for m in db.Model.registry.mappers}
+    for table, *pk in committed.rows if model is not None else ():
+        obj = db.session.get(classes[table], tuple(pk)) if table in classes else None
+        if obj is None:
+            continue
+        try:
+            data = model.model_validate(_Rebuilding(obj, getattr(model, "constants", {})),
+                                        from_attributes=True).model_dump(mode="json")
+        except ValidationError:
+            continue
+        body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        idempotency.complete(db.session, committed.claim, status, body)
+        log.warning("idempotency key %r: answer rebuilt from its committed effect (%s %s); the process that "
+                    "ran it died before storing it", committed.claim.key, table, pk[0])
+        return _replayed(status, body)
+    db.session.rollback()
+    log.error("idempotency key %r: its effect committed but no answer can be rebuilt from %r",
+              committed.claim.key, committed.rows)
+    raise GatewayError(errors.CONFLICT_ERROR, "A request with this Idempotency-Key is still in progress")
+
+
+def _crash_point(config: Any, name: str) -> None:
+    """Tests only (PAYGATE_TEST_CRASH_DIR): die here, as a killed host would, if the test armed this point."""
+    if config.test_crash_dir is None:
+        return
+    try:
+        os.remove(os.path.join(config.test_crash_dir, name))
+    except FileNotFoundError:
+        return
+    os.kill(os.getpid(), signal.SIGKILL)

@@ -43,6 +43,14 @@ def mark_idempotent(view: Callable) -> None:
     view.paygate_idempotent = True  # type: ignore[attr-defined]
 
 
+def _mark_success(view: Callable, declared: dict[str, Any]) -> None:
+    """An idempotent view's declared 2xx (status, model): how a lost answer is rebuilt (api/http.py)."""
+    for status, model in declared.items():
+        if 200 <= int(status) < 300 and isinstance(model, type):
+            view.paygate_success = (int(status), model)  # type: ignore[attr-defined]
+            return
+
+
 def error(status: int, model: type = ErrorOut, description: str | None = None) -> dict[str, Any]:
     """One response entry in flask-openapi3's dict form (it accepts a model or a dict)."""
     entry = {"description": description or DESCRIPTIONS[status],
@@ -71,6 +79,8 @@ def build(method: str, rule: str, view: Callable, authenticated: bool,
           declared: dict[Any, Any] | None) -> dict[str, Any]:
     """The route's own entries plus every error it can give, all in the contract's error body."""
     declared = {str(status): model for status, model in (declared or {}).items()}
+    if getattr(view, "paygate_idempotent", False):
+        _mark_success(view, declared)
     out: dict[str, Any] = {str(s): error(s) for s in error_statuses(method, rule, view, authenticated)}
     out.update(declared)
     return out

@@ -28,4 +28,4 @@ def get_webhook(path: IdPath):
 @idempotent
 def retry_webhook(path: IdPath):
     entry = webhooks.retry(db.session, current_merchant_id(), path.id)
-    return json_response({"id": entry.id, "status": entry.status, "message": "Webhook retry scheduled"})
+    return json_response({"id": entry.id, "status": entry.status, **WebhookRetryOut.constants})

@@ -4,6 +4,12 @@ A result is stored only once the endpoint has begun executing, as Stripe does: a
 never claims the key. The key row is inserted (committed) before the work starts, so a concurrent duplicate
 sees it and gets 409; the first 2xx response is stored verbatim and replayed for 24 h. Any refusal (a 4xx
 from validation or state, or an error) deletes the row, so the same key with a corrected body proceeds.
+
+The claim rides on the session (`hold`) as a unit-of-work hook: the first transaction that writes, the
+effect's, also marks the key row with the rows it wrote (`effect`), or fails if the claim was lost to a
+takeover. So a process that dies after its effect committed but before the answer was stored leaves a key
+that is never taken over: once stale, begin() says `Committed` and the caller rebuilds the answer from
+those rows. The service owning the transaction knows nothing of it.
 """
 from __future__ import annotations
 
@@ -12,8 +18,10 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
+from typing import Any, Sequence
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, event, inspect, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +50,15 @@ class Claim:
     created_at: datetime
 
 
+@dataclass(frozen=True)
+class Committed:
+    """The key's effect committed but its answer was never stored (its process died in between): `rows` are
+    what the effect's transaction wrote, [table, *primary key], inserts first. The caller rebuilds the answer
+    from them and stores it with complete(claim, ...)."""
+    claim: Claim
+    rows: list[list[Any]]
+
+
 def validate_key(key: str) -> str:
     if not (1 <= len(key) <= MAX_KEY_LENGTH) or not key.isprintable():
         raise bad_request(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} printable characters")
@@ -62,33 +79,46 @@ def request_fingerprint(method: str, path: str, body: bytes, key: bytes) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-def begin(session: Session, merchant_id: str, key: str, fingerprint: str) -> Replay | Claim:
-    """A Claim: the caller owns the key. A Replay: the stored answer."""
+def begin(session: Session, merchant_id: str, key: str, fingerprints: Sequence[str],
+          stale_after: timedelta = STALE_IN_FLIGHT) -> Replay | Claim | Committed:
+    """A Claim: the caller owns the key. A Replay: the stored answer. Committed: see the class.
+
+    `fingerprints`: the request's, under each keyring key, the current first (the one stored), so a retry
+    made before a key rotation still matches."""
+    if isinstance(fingerprints, str):
+        fingerprints = (fingerprints,)
     for _ in range(5):
         now = utcnow()
         row = session.get(IdempotencyKey, (key, merchant_id))
         if row is not None:
-            stale = row.response is None and row.created_at < now - STALE_IN_FLIGHT
-            if row.expires_at <= now or stale:
-                # Take it over only if it is still the row we saw: a competitor may already have.
+            stale = row.response is None and row.created_at < now - stale_after
+            if row.expires_at <= now or (stale and row.effect is None):
+                # Take it over only if it is still the row we saw, and still free (a competitor, or the
+                # effect's commit, may have got there first; PostgreSQL re-checks this after a lock wait).
                 seen = row.created_at
                 session.rollback()
                 session.execute(delete(IdempotencyKey).where(
                     IdempotencyKey.key == key, IdempotencyKey.merchant_id == merchant_id,
-                    IdempotencyKey.created_at == seen))
+                    IdempotencyKey.created_at == seen,
+                    or_(IdempotencyKey.expires_at <= now,
+                        IdempotencyKey.response.is_(None) & IdempotencyKey.effect.is_(None))))
                 session.commit()
                 continue
-            if row.request_hash != fingerprint:
+            if not any(hmac.compare_digest(row.request_hash, f) for f in fingerprints):
                 session.rollback()
                 raise bad_request("Idempotency-Key has already been used with a different request")
             if row.response is None:
+                owner = Claim(merchant_id, key, row.created_at)
+                rows = row.effect and row.effect["rows"]
                 session.rollback()
+                if stale:  # and its effect committed: never a second one
+                    return Committed(owner, rows)
                 raise GatewayError(CONFLICT_ERROR, "A request with this Idempotency-Key is still in progress")
             replay = Replay(int(row.response["status"]), row.response["body"])
             session.rollback()
             return replay
-        session.add(IdempotencyKey(key=key, merchant_id=merchant_id, request_hash=fingerprint, response=None,
-                                   created_at=now, expires_at=now + TTL))
+        session.add(IdempotencyKey(key=key, merchant_id=merchant_id, request_hash=fingerprints[0], response=None,
+                                   effect=None, created_at=now, expires_at=now + TTL))
         try:
             session.commit()
             return Claim(merchant_id, key, now)
@@ -103,13 +133,70 @@ def _claimed(claim: Claim):
 
 
 def complete(session: Session, claim: Claim, status: int, body: str) -> None:
+    release(session)
     session.execute(update(IdempotencyKey).where(*_claimed(claim)).values(
         response={"status": status, "body": body}, expires_at=utcnow() + TTL))
     session.commit()
 
 
 def abandon(session: Session, claim: Claim) -> None:
+    """Release the key, unless the claim's effect committed (an error after it): that key is kept, so a
+    retry gets the rebuilt answer rather than a second effect."""
+    release(session)
     session.rollback()
-    session.execute(delete(IdempotencyKey).where(*_claimed(claim)))
+    session.execute(delete(IdempotencyKey).where(*_claimed(claim), IdempotencyKey.effect.is_(None)))
     session.commit()
+
+
+# ---------- the claim as a unit-of-work hook ----------
+
+_CLAIM, _WRITTEN = "paygate.idempotency.claim", "paygate.idempotency.written"
+
+
+def hold(session: Session, claim: Claim) -> None:
+    """Until complete() or abandon(), the session's first transaction that writes marks the claim's key."""
+    session.info[_CLAIM] = claim
+    session.info[_WRITTEN] = {}
+
+
+def release(session: Session) -> None:
+    session.info.pop(_CLAIM, None)
+    session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_written(session: Session, _context) -> None:
+    written = session.info.get(_WRITTEN)
+    if written is None:
+        return
+    for obj in chain(session.new, session.dirty):  # still the flush's own lists here
+        if isinstance(obj, IdempotencyKey):
+            continue
+        mapper = inspect(obj).mapper
+        row = [mapper.local_table.name, *mapper.primary_key_from_instance(obj)]
+        if all(isinstance(v, str) for v in row):  # the objects' ids; not, say, a day bucket's date
+            written.setdefault(repr(row), row)  # first seen first: inserts before updates, in flush order
+
+
+@event.listens_for(Session, "before_commit")
+def _mark_effect(session: Session) -> None:
+    claim = session.info.get(_CLAIM)
+    if claim is None:
+        return
+    session.flush()
+    written = session.info.get(_WRITTEN)
+    if not written:
+        return  # a transaction that wrote nothing is not the effect
+    release(session)
+    marked = session.execute(
+        update(IdempotencyKey).where(*_claimed(claim), IdempotencyKey.effect.is_(None))
+        .values(effect={"rows": list(written.values())}).execution_options(synchronize_session=False))
+    if marked.rowcount != 1:  # the key went to a retry while this request ran past the stale time
+        raise GatewayError(CONFLICT_ERROR, "A request with this Idempotency-Key is still in progress")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_written(session: Session) -> None:
+    if _WRITTEN in session.info:
+        session.info[_WRITTEN] = {}
 

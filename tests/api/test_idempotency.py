@@ -158,26 +158,69 @@ def test_not_found_and_state_refusals_leave_the_key_free(client, merchant_header
     assert created.status_code == 201 and "Idempotent-Replayed" not in created.headers
 
 
+MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
+
+
+def _plant_stale(app, k: str):
+    """A claim on an /orders request of {"amount": 600} that has run past the stale time, effect not committed."""
+    from backend.keyring import keyring
+    from backend.models import IdempotencyKey, db
+    from backend.services import idempotency
+
+    started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
+    with app.app_context():
+        fingerprint = idempotency.request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}',
+                                                      key=keyring().fingerprint_key)
+        db.session.add(IdempotencyKey(key=k, merchant_id=MERCHANT_ID, request_hash=fingerprint, response=None,
+                                      created_at=started, expires_at=started + idempotency.TTL))
+        db.session.commit()
+    return idempotency.Claim(MERCHANT_ID, k, started)
+
+
+def test_an_effect_whose_key_went_to_a_retry_does_not_commit(client, merchant_headers, app):
+    """The claim rides on the session: the effect's transaction marks the key, or fails if it is no longer
+    this request's, so a request that ran past the stale time cannot add a second effect to the retry's."""
+    from backend.domain.errors import GatewayError
+    from backend.models import IdempotencyKey, Merchant, db
+    from backend.services import idempotency
+
+    k = key()
+    lost, mine = _plant_stale(app, k), _plant_stale(app, key())
+    retry = client.post("/api/v1/orders", json={"amount": 600}, headers={**merchant_headers, "Idempotency-Key": k})
+    assert retry.status_code == 201
+    with app.app_context():
+        before = db.session.get(Merchant, MERCHANT_ID).name
+        idempotency.hold(db.session, lost)
+        db.session.get(Merchant, MERCHANT_ID).name = "renamed by a request that lost its key"
+        with pytest.raises(GatewayError):
+            db.session.commit()
+        idempotency.abandon(db.session, lost)
+        assert db.session.get(Merchant, MERCHANT_ID).name == before
+
+        # A claim still its own: the write commits and the key names what it wrote.
+        idempotency.hold(db.session, mine)
+        db.session.get(Merchant, MERCHANT_ID).name = before
+        db.session.get(Merchant, MERCHANT_ID).updated_at = utcnow()
+        db.session.commit()
+        row = db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID))
+        db.session.refresh(row)
+        assert row.effect == {"rows": [["merchants", MERCHANT_ID]]} and row.response is None
+        idempotency.abandon(db.session, mine)  # an effect committed: the key is kept, not released
+        assert db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID)) is not None
+
+
 def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
     """A request running past STALE_IN_FLIGHT loses its key to a retry; when it finally ends it must neither
     overwrite the retry's stored answer nor release the retry's claim."""
     from backend.keyring import keyring
-    from backend.models import IdempotencyKey, db
+    from backend.models import db
     from backend.services import idempotency
     from backend.services.idempotency import request_fingerprint
 
-    merchant_id = "550e8400-e29b-41d4-a716-446655440000"
-    body = {"amount": 600}
+    merchant_id, body = MERCHANT_ID, {"amount": 600}
 
     def plant_stale(k: str):
-        started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
-        with app.app_context():
-            fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}',
-                                              key=keyring().fingerprint_key)
-            db.session.add(IdempotencyKey(key=k, merchant_id=merchant_id, request_hash=fingerprint, response=None,
-                                          created_at=started, expires_at=started + idempotency.TTL))
-            db.session.commit()
-        return idempotency.Claim(merchant_id, k, started)
+        return _plant_stale(app, k)
 
     # the retry takes the key over and completes; then the first request ends with an answer of its own
     k = key()
@@ -199,3 +242,29 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
         idempotency.abandon(db.session, first)
     third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})
     assert third.status_code == 409 and third.get_json()["error"]["code"] == "CONFLICT_ERROR"
+
+
+def test_a_retry_made_before_a_key_rotation_is_replayed(client, app, merchant_headers):
+    """Fingerprints are compared under every keyring key; new ones are made with the first."""
+    from dataclasses import replace
+
+    from backend import create_app
+    from backend.config import get_config, set_config
+    from backend.keyring import load_keys, new_key
+
+    config, process_config = app.extensions["paygate.config"], get_config()
+    try:
+        rotated = create_app(replace(config, encryption_keys=(new_key(), *load_keys(config)))).test_client()
+    finally:
+        set_config(process_config)  # create_app installs its configuration process-wide
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    first = client.post("/api/v1/orders", json={"amount": 901}, headers=h)
+    again = rotated.post("/api/v1/orders", json={"amount": 901}, headers=h)
+    assert first.status_code == 201 and again.get_data() == first.get_data()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert rotated.post("/api/v1/orders", json={"amount": 902}, headers=h).status_code == 400  # still compared
+
+    h = {**merchant_headers, "Idempotency-Key": key()}
+    assert rotated.post("/api/v1/orders", json={"amount": 903}, headers=h).status_code == 201
+    unknown = client.post("/api/v1/orders", json={"amount": 903}, headers=h)  # made under the new key
+    assert unknown.status_code == 400 and "different request" in unknown.get_json()["error"]["description"]

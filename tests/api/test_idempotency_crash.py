@@ -1,0 +1,89 @@
+"""An API process killed (SIGKILL, as a dead host) between the effect's commit and the stored answer, and
+right after claiming the key: a retry after the stale time gets the rebuilt answer in the first case and
+runs the request in the second, and never makes a second payment or refund (docs/api.md §3)."""
+import secrets
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.stack import Stack
+
+STALE_SECONDS = 3.0
+
+
+@pytest.fixture(scope="module")
+def crashing(tmp_path_factory):
+    crash_dir = tmp_path_factory.mktemp("crash")
+    s = Stack(api_workers=1, IDEMPOTENCY_STALE_SECONDS=str(STALE_SECONDS), PAYGATE_TEST_CRASH_DIR=str(crash_dir),
+              TEST_PROCESSING_DELAY="200")
+    s.crash_dir = crash_dir
+    yield s
+    s.close()
+
+
+def _post_killed(stack: Stack, point: str, path: str, body: dict, key: str) -> float:
+    """The request dies with its process at `point`; the time it died (monotonic)."""
+    armed = Path(stack.crash_dir) / point
+    armed.touch()
+    with pytest.raises(requests.ConnectionError):
+        stack.api("POST", path, body, headers={"Idempotency-Key": key})
+    died = time.monotonic()
+    assert not armed.exists(), "the request never reached the crash point"
+    stack.wait_until(lambda: stack.health().get("database") is not None, 60, "gunicorn's new worker")
+    return died
+
+
+def _retry_until_answered(stack: Stack, path: str, body: dict, key: str, died: float) -> requests.Response:
+    first = stack.api("POST", path, body, headers={"Idempotency-Key": key})
+    if first.status_code != 409:
+        assert time.monotonic() - died >= STALE_SECONDS, "run again while its key was still in flight"
+        return first
+    assert first.json()["error"]["code"] == "CONFLICT_ERROR", first.text
+
+    def answered():
+        r = stack.api("POST", path, body, headers={"Idempotency-Key": key})
+        return r if r.status_code != 409 else None
+
+    return stack.wait_until(answered, STALE_SECONDS + 30, "the key to go stale")
+
+
+def _count(stack: Stack, path: str) -> int:
+    return stack.api("GET", path).json()["total"]
+
+
+def test_killed_after_the_payment_committed_a_retry_gets_the_rebuilt_answer(crashing):
+    order = crashing.create_order(40000)
+    body, key = {"order_id": order["id"], "method": "upi", "vpa": "success@test"}, "crash-" + secrets.token_hex(6)
+    died = _post_killed(crashing, "after_effect", "/api/v1/payments", body, key)
+    [payment] = crashing.api("GET", f"/api/v1/payments?order_id={order['id']}").json()["data"]
+
+    again = _retry_until_answered(crashing, "/api/v1/payments", body, key, died)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true", again.text
+    assert again.json()["id"] == payment["id"] and again.json()["order_id"] == order["id"]
+    assert _count(crashing, f"/api/v1/payments?order_id={order['id']}") == 1
+    later = crashing.api("POST", "/api/v1/payments", body, headers={"Idempotency-Key": key})
+    assert later.content == again.content and later.headers["Idempotent-Replayed"] == "true"
+
+    # Another endpoint, the same mechanism: a refund whose answer died with its process.
+    crashing.wait_payment(payment["id"])
+    refund_path = f"/api/v1/payments/{payment['id']}/refunds"
+    died = _post_killed(crashing, "after_effect", refund_path, {"amount": 1000}, key + "-refund")
+    again = _retry_until_answered(crashing, refund_path, {"amount": 1000}, key + "-refund", died)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true", again.text
+    assert again.json()["payment_id"] == payment["id"] and again.json()["amount"] == 1000
+    assert _count(crashing, refund_path) == 1
+
+
+def test_killed_before_the_effect_a_retry_runs_the_request_once(crashing):
+    order = crashing.create_order(41000)
+    body, key = {"order_id": order["id"], "method": "upi", "vpa": "success@test"}, "crash-" + secrets.token_hex(6)
+    died = _post_killed(crashing, "after_claim", "/api/v1/payments", body, key)
+    assert _count(crashing, f"/api/v1/payments?order_id={order['id']}") == 0
+
+    again = _retry_until_answered(crashing, "/api/v1/payments", body, key, died)
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers, again.text
+    assert _count(crashing, f"/api/v1/payments?order_id={order['id']}") == 1
+    replay = crashing.api("POST", "/api/v1/payments", body, headers={"Idempotency-Key": key})
+    assert replay.content == again.content and replay.headers["Idempotent-Replayed"] == "true"
