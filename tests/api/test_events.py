@@ -140,3 +140,29 @@ def test_another_merchants_events_and_endpoints_are_not_found(client, shop, othe
     assert client.post(f"/api/v1/events/{event['id']}/resend", json={}, headers=other_merchant).status_code == 404
     assert client.get("/api/v1/events", headers=other_merchant).get_json()["data"] == [] or all(
         e["id"] != event["id"] for e in client.get("/api/v1/events", headers=other_merchant).get_json()["data"])
+
+
+def test_events_are_kept_as_long_as_the_delivery_log(app, client, shop):
+    import dataclasses
+    from datetime import timedelta
+
+    from backend.domain.clock import utcnow
+    from backend.domain.ids import new_time_ordered_id
+    from backend.models import Event, db
+    from backend.services import retention
+
+    merchant_id = client.get("/api/v1/merchant", headers=shop).get_json()["id"]
+    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    with app.app_context():
+        def event(age_days: float) -> str:
+            at = utcnow() - timedelta(days=age_days)
+            made = Event(id=new_time_ordered_id(EVENT, int(at.timestamp() * 1000)), merchant_id=merchant_id,
+                         type="payment.created", payload={}, created_at=at)
+            db.session.add(made)
+            return made.id
+        old, kept = [event(31), event(45)], [event(29), event(0)]
+        db.session.commit()
+        while retention.purge_events(db.session, config):
+            pass
+    listed = {e["id"] for e in client.get("/api/v1/events?limit=100", headers=shop).get_json()["data"]}
+    assert set(kept) <= listed and not set(old) & listed
