@@ -1,4 +1,4 @@
-"""Events and webhook endpoints (docs/api.md §10, §11)."""
+"""Events and webhook endpoints (docs/api.md §10, docs/api.md §11)."""
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint

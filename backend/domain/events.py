@@ -1,5 +1,5 @@
 """The webhook events: their types, the `enabled_events` patterns that choose them, and the envelope every
-delivery of an event carries (docs/api.md §5, §10). Pure rules; services/events.py stores and sends them.
+delivery of an event carries (docs/api.md §5, docs/api.md §10). Pure rules; services/events.py stores and sends them.
 
 An *event* happens once (`evt_...`, stored once); a *delivery* is one endpoint's copy of it, with its own
 attempts (a row of webhook_logs). The event id is the Standard Webhooks `webhook-id` of every delivery,

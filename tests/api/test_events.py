@@ -1,4 +1,4 @@
-"""The events API and webhook endpoints over HTTP (docs/api.md §10, §11): every event stored once, each
+"""The events API and webhook endpoints over HTTP (docs/api.md §10, docs/api.md §11): every event stored once, each
 endpoint's deliveries of the events it wants, the primary endpoint (webhook_url), resend."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SDK's events and webhook_endpoints resources against the live API (docs/api.md §10, §11), sync and
+"""The SDK's events and webhook_endpoints resources against the live API (docs/api.md §10, docs/api.md §11), sync and
 async: every method, with the shapes it returns and the errors it raises."""
 from __future__ import annotations
 

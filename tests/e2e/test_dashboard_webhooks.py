@@ -1,4 +1,4 @@
-"""The dashboard's webhooks page in a real browser (docs/api.md §6, §10, §11): endpoints added, refused,
+"""The dashboard's webhooks page in a real browser (docs/api.md §6, docs/api.md §10, docs/api.md §11): endpoints added, refused,
 disabled and deleted; events listed, and one resent with the same body and webhook-id."""
 from __future__ import annotations
 

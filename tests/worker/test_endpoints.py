@@ -1,4 +1,4 @@
-"""Webhook endpoints end to end (docs/api.md §10, §11): a real receiver, the live API and a real consumer.
+"""Webhook endpoints end to end (docs/api.md §10, docs/api.md §11): a real receiver, the live API and a real consumer.
 Each endpoint gets only the events it enabled, signed with its own secret, under the event's id; a resend
 repeats the body and the id; an endpoint that never answers does not hold up a live one."""
 from __future__ import annotations
