@@ -107,6 +107,8 @@ class Config:
     webhook_concurrency: int = 64
     # The most delivery threads one merchant may hold, so a slow endpoint cannot starve the others.
     webhook_concurrency_per_merchant: int = 32
+    # The most of those one of its endpoints may hold, so a slow endpoint leaves the merchant's others the rest.
+    webhook_concurrency_per_endpoint: int = 24
     # The sweeper re-enqueues work overdue by more than sweep_grace seconds, every sweep_interval seconds.
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
@@ -164,6 +166,8 @@ class Config:
         var = ROOT / "var"
         db_url = env.get("DATABASE_URL") or f"sqlite:///{var / 'paygate.db'}"
         test_mode = _bool(env.get("TEST_MODE"), False)
+        per_merchant = _int(env.get("WEBHOOK_CONCURRENCY_PER_MERCHANT"),
+                            max(1, _int(env.get("WEBHOOK_CONCURRENCY"), 64) // 2))
         wait_default = 30 if test_mode else 300
         return cls(
             database_url=normalize_database_url(db_url),
@@ -187,8 +191,9 @@ class Config:
             webhook_retry_intervals_test=_bool(env.get("WEBHOOK_RETRY_INTERVALS_TEST"), False),
             webhook_block_private_networks=_bool(env.get("WEBHOOK_BLOCK_PRIVATE_NETWORKS"), False),
             webhook_concurrency=_int(env.get("WEBHOOK_CONCURRENCY"), 64),
-            webhook_concurrency_per_merchant=_int(env.get("WEBHOOK_CONCURRENCY_PER_MERCHANT"),
-                                                  max(1, _int(env.get("WEBHOOK_CONCURRENCY"), 64) // 2)),
+            webhook_concurrency_per_merchant=per_merchant,
+            webhook_concurrency_per_endpoint=_int(env.get("WEBHOOK_CONCURRENCY_PER_ENDPOINT"),
+                                                  max(1, per_merchant * 3 // 4)),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
             webhook_log_retention_days=max(1, _int(env.get("WEBHOOK_LOG_RETENTION_DAYS"), 90)),

@@ -173,21 +173,78 @@ class Refund(db.Model):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class WebhookLog(db.Model):
+class Event(db.Model):
+    """Something that happened to a merchant's object, stored once (`evt_...`, docs/api.md §10), whether or
+    not any endpoint wants it; each endpoint that does gets a WebhookDelivery of it. Ids are time-ordered
+    and rows carry created_at, so the table can be partitioned by time."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_merchant_created", "merchant_id", "created_at", "id"),
+        Index("ix_events_merchant_type_created", "merchant_id", "type", "created_at", "id"),
+        Index("ix_events_object_created", "object_id", "created_at", "id"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    type: Mapped[str] = mapped_column(String(50))
+    # The object the event is about (the refund for refund events), and its payment.
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    payment_id: Mapped[str | None] = mapped_column(String(64))
+    # The envelope every delivery sends (domain.events.envelope), serialised by domain.signing.canonical_body.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WebhookEndpoint(db.Model):
+    """A URL beyond the contract's webhook_url (which is the primary endpoint, ids.PRIMARY_ENDPOINT, kept on
+    the merchant), with its own secret and the event types it wants."""
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (Index("ix_webhook_endpoints_merchant_created", "merchant_id", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
+    url: Mapped[str] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(String(255))
+    enabled_events: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="enabled")
+    secret_encrypted: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def secret(self) -> str:
+        return keyring().decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = keyring().encrypt(value)
+
+
+class WebhookDelivery(db.Model):
+    """One endpoint's copy of one event, with its attempts: what `/api/v1/webhooks` lists (the table keeps
+    its first name, webhook_logs). `event_id` and `endpoint_id` are null on rows made before events
+    existed (their payload is their own) and endpoint_id is null for the primary endpoint."""
+
     __tablename__ = "webhook_logs"
     __table_args__ = (
         Index("ix_webhook_logs_merchant_created", "merchant_id", "created_at", "id"),
         Index("ix_webhook_logs_payment_created", "payment_id", "created_at", "id"),
         Index("ix_webhook_logs_pending_next_retry", "next_retry_at",
               postgresql_where=_PENDING, sqlite_where=_PENDING),
+        Index("ix_webhook_logs_event", "event_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     # The payment the event is about, so a payment's page can list its events.
     payment_id: Mapped[str | None] = mapped_column(String(64))
-    event: Mapped[str] = mapped_column(String(50))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    event: Mapped[str] = mapped_column(String(50))  # the event's type
+    event_id: Mapped[str | None] = mapped_column(String(32))
+    endpoint_id: Mapped[str | None] = mapped_column(String(32))
+    # Only on rows made before events existed; a delivery of an event sends the event's payload.
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -195,6 +252,10 @@ class WebhookLog(db.Model):
     response_code: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The delivery's first name, kept while branches written against it merge.
+WebhookLog = WebhookDelivery
 
 
 class IdempotencyKey(db.Model):

@@ -18,6 +18,8 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 from backend.config import get_config
 from backend.domain.clock import as_utc, iso
 from backend.domain.errors import FAILURE_REASONS
+from backend.domain.events import MAX_PATTERNS as MAX_EVENT_PATTERNS, TYPES as EVENT_TYPES
+from backend.domain.ids import PRIMARY_ENDPOINT
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
 from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentWait
 from backend.domain.validation import VPA_PATTERN
@@ -165,11 +167,8 @@ class PageQuery(BaseModel):
         return cursor
 
 
-class PaymentQuery(PageQuery):
-    status: Optional[Literal["pending", "success", "failed"]] = None
-    error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
-    method: Optional[Literal["upi", "card"]] = None
-    order_id: Optional[str] = Field(None, max_length=64)
+class _CreatedRange(PageQuery):
+    """`from` and `to` on created_at: ISO-8601 or Unix seconds."""
     from_: Optional[datetime] = Field(None, alias="from", json_schema_extra=TIMESTAMP_QUERY_SCHEMA)
     to: Optional[datetime] = Field(None, json_schema_extra=TIMESTAMP_QUERY_SCHEMA)
 
@@ -198,8 +197,46 @@ class PaymentQuery(PageQuery):
             raise ValueError("from and to must be timestamps between the years 1 and 9999")
 
 
+class PaymentQuery(_CreatedRange):
+    status: Optional[Literal["pending", "success", "failed"]] = None
+    error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
+    method: Optional[Literal["upi", "card"]] = None
+    order_id: Optional[str] = Field(None, max_length=64)
+
+
+EVENT_PATTERN_SCHEMA = {"pattern": r"^[a-z_.*]{1,50}$"}
+
+
+class EventQuery(_CreatedRange):
+    type: Optional[str] = Field(None, max_length=400, description=(
+        "Event types or patterns, comma-separated; `*` matches any characters (payment.*). Known types: "
+        + ", ".join(EVENT_TYPES)))
+    object_id: Optional[str] = Field(None, max_length=64, description="The payment's or refund's id")
+
+
 class WebhookQuery(PageQuery):
     payment_id: Optional[str] = Field(None, max_length=64)
+
+
+class ResendIn(_In):
+    endpoint_id: Optional[StrictStr] = Field(None, max_length=32, description=(
+        "Only to this endpoint (whatever types it wants); else to every enabled endpoint that wants the event"))
+
+
+class EndpointCreate(_In):
+    url: StrictStr = Field(max_length=MAX_WEBHOOK_URL_LENGTH, description="http or https, checked like webhook_url")
+    description: Optional[StrictStr] = Field(None, max_length=255)
+    enabled_events: list[Annotated[StrictStr, Field(json_schema_extra=EVENT_PATTERN_SCHEMA)]] = Field(
+        default_factory=lambda: ["*"], min_length=1, max_length=MAX_EVENT_PATTERNS,
+        description='Event types or patterns ("*", "payment.*", "refund.processed")')
+
+
+class EndpointUpdate(_In):
+    url: Optional[StrictStr] = Field(None, max_length=MAX_WEBHOOK_URL_LENGTH)
+    description: Optional[StrictStr] = Field(None, max_length=255, description="null clears it")
+    enabled_events: Optional[list[Annotated[StrictStr, Field(json_schema_extra=EVENT_PATTERN_SCHEMA)]]] = Field(
+        None, min_length=1, max_length=MAX_EVENT_PATTERNS)
+    status: Optional[Literal["enabled", "disabled"]] = None
 
 
 class IdPath(BaseModel):
@@ -341,6 +378,7 @@ class RefundOut(_Out):
 
 
 class WebhookLogOut(_Out):
+    """One delivery: an endpoint's copy of an event, with its attempts."""
     id: str
     event: str
     status: str
@@ -349,11 +387,57 @@ class WebhookLogOut(_Out):
     last_attempt_at: Optional[Timestamp]
     next_retry_at: Optional[Timestamp]
     response_code: Optional[int]
+    event_id: Optional[str] = Field(None, description="Beyond: the event delivered (null on deliveries made "
+                                    "before events); its webhook-id")
+    endpoint_id: Optional[str] = Field(None, description=f"Beyond: the endpoint ({PRIMARY_ENDPOINT}: the webhook_url)")
+
+    @field_validator("endpoint_id", mode="before")
+    @classmethod
+    def _primary(cls, endpoint_id: Optional[str]) -> str:
+        return endpoint_id or PRIMARY_ENDPOINT
 
 
 class WebhookLogDetailOut(WebhookLogOut):
-    payload: dict[str, Any]
+    payload: Optional[dict[str, Any]]
     response_body: Optional[str]
+
+
+class EventOut(_Out):
+    """Something that happened, stored once; `payload` is the exact JSON every delivery of it sends."""
+    id: str
+    type: str
+    object_id: Optional[str]
+    payment_id: Optional[str]
+    created_at: Timestamp
+    payload: dict[str, Any]
+
+
+class EventDetailOut(EventOut):
+    deliveries: list[WebhookLogOut] = Field(description="Its deliveries, newest first (at most 100)")
+
+
+class ResendOut(BaseModel):
+    id: str
+    deliveries: list[WebhookLogOut] = Field(description="The deliveries made now")
+
+
+class EndpointOut(_Out):
+    id: str
+    url: str
+    description: Optional[str]
+    enabled_events: list[str]
+    status: Literal["enabled", "disabled"]
+    created_at: Timestamp
+    primary: bool = Field(description=f"The contract's webhook_url ({PRIMARY_ENDPOINT})")
+
+
+class EndpointSecretOut(EndpointOut):
+    secret: str = Field(description="The signing secret, shown only on create and roll")
+
+
+class EndpointList(BaseModel):
+    data: list[EndpointOut]
+    total: int
 
 
 class MerchantOut(_Out):
@@ -423,6 +507,11 @@ class WebhookPage(PageOut):
     retention_days: int = Field(description="Logs older than this many days are deleted")
 
 
+class EventPage(PageOut):
+    data: list[EventOut]
+    retention_days: int = Field(description="Events older than this many days are deleted")
+
+
 class WebhookRetryOut(BaseModel):
     # What no row holds, for an answer rebuilt from the delivery (api/http.py).
     constants: ClassVar[dict[str, str]] = {"message": "Webhook retry scheduled"}
@@ -439,6 +528,7 @@ class WebhookTestOut(BaseModel):
     id: str
     event: str
     status: str
+    event_id: str = Field(description="Beyond: the webhook.test event (GET /api/v1/events/{id})")
 
 
 class HealthOut(BaseModel):

@@ -95,7 +95,8 @@ def process_refund(refund_id: str) -> str:
 
 # Deliveries wait on merchants' servers (up to the attempt's 10 s deadline). They run on a pool of their
 # own (tasks/delivery.py), so a slow receiver never holds a Huey thread, and each merchant holds at most
-# WEBHOOK_CONCURRENCY_PER_MERCHANT of its WEBHOOK_CONCURRENCY threads.
+# WEBHOOK_CONCURRENCY_PER_MERCHANT of its WEBHOOK_CONCURRENCY threads, each of its endpoints at most
+# WEBHOOK_CONCURRENCY_PER_ENDPOINT of those.
 _delivery_pool: FairPool | None = None
 _delivery_lock = threading.Lock()
 
@@ -105,7 +106,8 @@ def _deliveries() -> FairPool:
     with _delivery_lock:
         if _delivery_pool is None:
             config = flask_app().extensions["paygate.config"]
-            _delivery_pool = FairPool(config.webhook_concurrency, config.webhook_concurrency_per_merchant, _deliver)
+            _delivery_pool = FairPool(config.webhook_concurrency, config.webhook_concurrency_per_merchant, _deliver,
+                                      per_line=config.webhook_concurrency_per_endpoint)
     return _delivery_pool
 
 
@@ -121,11 +123,11 @@ def _deliver(log_id: str) -> str | None:
 def deliver_webhook(log_id: str) -> None:
     from backend.services import webhooks
 
-    merchant_id = None
+    route = None
     with _job():
         session, _config, _processor = _deps()
-        merchant_id = webhooks.merchant_of(session, log_id)
-    if merchant_id is not None and not _deliveries().submit(merchant_id, log_id):
+        route = webhooks.route_of(session, log_id)
+    if route is not None and not _deliveries().submit(route[0], log_id, route[1]):
         log.info("delivery lines full: webhook %s left to the sweeper", log_id)
 
 

@@ -155,3 +155,26 @@ class MerchantApi(ApiClient):
 
     async def send_test_webhook(self) -> dict[str, Any]:
         return await self.post("/api/v1/merchant/webhook/test", json={})
+
+    # events and webhook endpoints
+    async def events(self, *, limit: int = 10, **cursor: str) -> dict[str, Any]:
+        return await self.get("/api/v1/events", params=_clean({"limit": limit, **cursor}))
+
+    async def resend_event(self, event_id: str) -> dict[str, Any]:
+        return await self.post(f"/api/v1/events/{event_id}/resend", json={})
+
+    async def endpoints(self) -> dict[str, Any]:
+        return await self.get("/api/v1/webhook_endpoints")
+
+    async def create_endpoint(self, url: str, enabled_events: list[str], description: str | None) -> dict[str, Any]:
+        return await self.post("/api/v1/webhook_endpoints",
+                               json={"url": url, "enabled_events": enabled_events, "description": description})
+
+    async def update_endpoint(self, endpoint_id: str, **changes: Any) -> dict[str, Any]:
+        return await self.request("PATCH", f"/api/v1/webhook_endpoints/{endpoint_id}", json=changes)
+
+    async def delete_endpoint(self, endpoint_id: str) -> dict[str, Any]:
+        return await self.request("DELETE", f"/api/v1/webhook_endpoints/{endpoint_id}")
+
+    async def roll_endpoint_secret(self, endpoint_id: str) -> dict[str, Any]:
+        return await self.post(f"/api/v1/webhook_endpoints/{endpoint_id}/secret/roll", json={})

@@ -52,9 +52,9 @@ def public_blueprint(name: str, tag: str, url_prefix: str = "/api/v1") -> Bluepr
 
 
 def register(app) -> None:
-    from backend.api import auth, merchant, orders, payments, refunds, system, webhooks
+    from backend.api import auth, events, merchant, orders, payments, refunds, system, webhooks
 
     app.url_map.converters["default"] = IdConverter
-    for module in (system, auth, orders, payments, refunds, webhooks, merchant):
+    for module in (system, auth, orders, payments, refunds, webhooks, events, merchant):
         for bp in module.BLUEPRINTS:
             app.register_api(bp)

@@ -49,7 +49,7 @@ def regenerate_secret():
 @idempotent
 def send_test_webhook():
     entry = webhooks.send_test_event(db.session, current_merchant())
-    return json_response({"id": entry.id, "event": entry.event, "status": entry.status})
+    return json_response({"id": entry.id, "event": entry.event, "status": entry.status, "event_id": entry.event_id})
 
 
 @bp.get("/stats", responses={200: StatsOut}, summary="Payment totals and the last 14 days")

@@ -21,7 +21,10 @@ def list_webhooks(query: WebhookQuery):
 @bp.get("/webhooks/<id>", responses={200: WebhookLogDetailOut},
         summary="One delivery: its payload and the last response")
 def get_webhook(path: IdPath):
-    return json_response(dump(WebhookLogDetailOut, webhooks.get_log(db.session, current_merchant_id(), path.id)))
+    entry = webhooks.get_log(db.session, current_merchant_id(), path.id)
+    body = dump(WebhookLogOut, entry)
+    body.update(payload=webhooks.payload_of(db.session, entry), response_body=entry.response_body)
+    return json_response(body)
 
 
 @bp.post("/webhooks/<id>/retry", responses={200: WebhookRetryOut}, summary="Deliver again, now")

@@ -12,6 +12,10 @@ ID_LENGTH = 16
 ORDER = "order_"
 PAYMENT = "pay_"
 REFUND = "rfnd_"
+EVENT = "evt_"
+ENDPOINT = "we_"
+# The contract's webhook_url, shown as the first of the merchant's endpoints (docs/api.md §11).
+PRIMARY_ENDPOINT = "we_primary"
 
 
 # Random bytes map to the alphabet by table; the top bytes (248 and up for 62 characters) are dropped so
@@ -27,11 +31,35 @@ def new_id(prefix: str) -> str:
     return prefix + chars[:ID_LENGTH].decode("ascii")
 
 
+# Time-ordered ids (events): 8 characters of milliseconds since the epoch in an alphabet sorted as ASCII
+# sorts, then the random part, so ids grow with created_at (a time-partitioned table's lookups by id can
+# find the partition from the id alone) and sort as they were made.
+_SORTED = string.digits + string.ascii_uppercase + string.ascii_lowercase
+TIME_LENGTH = 8
+
+
+def new_time_ordered_id(prefix: str, millis: int) -> str:
+    stamp = ""
+    for _ in range(TIME_LENGTH):
+        millis, digit = divmod(millis, len(_SORTED))
+        stamp = _SORTED[digit] + stamp
+    return prefix + stamp + new_id("")
+
+
+def time_of(time_ordered_id: str, prefix: str) -> int:
+    """The milliseconds a time-ordered id was made at."""
+    millis = 0
+    for char in time_ordered_id[len(prefix):len(prefix) + TIME_LENGTH]:
+        millis = millis * len(_SORTED) + _SORTED.index(char)
+    return millis
+
+
 def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
-_ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND)}
+_ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND, ENDPOINT)}
+_ID_RE[EVENT] = re.compile(re.escape(EVENT) + r"[A-Za-z0-9]{24}\Z")
 
 
 def looks_like(prefix: str, value: str) -> bool:

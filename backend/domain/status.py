@@ -1,4 +1,4 @@
-"""The status machines of orders, payments, refunds and webhook deliveries: one place each."""
+"""The status machines of orders, payments, refunds, webhook deliveries and webhook endpoints: one place each."""
 from __future__ import annotations
 
 from enum import Enum
@@ -44,6 +44,12 @@ class WebhookStatus(str, Enum):
     FAILED = "failed"
 
 
+class EndpointStatus(str, Enum):
+    """A webhook endpoint (beyond): a disabled one is kept, with its secret, and gets no new deliveries."""
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+
+
 _ALLOWED: dict[type[Enum], dict[Enum, set[Enum]]] = {
     OrderStatus: {
         OrderStatus.CREATED: {OrderStatus.ATTEMPTED, OrderStatus.PAID},
@@ -65,6 +71,10 @@ _ALLOWED: dict[type[Enum], dict[Enum, set[Enum]]] = {
         # A merchant may retry any delivery by hand.
         WebhookStatus.SUCCESS: {WebhookStatus.PENDING},
         WebhookStatus.FAILED: {WebhookStatus.PENDING},
+    },
+    EndpointStatus: {
+        EndpointStatus.ENABLED: {EndpointStatus.DISABLED},
+        EndpointStatus.DISABLED: {EndpointStatus.ENABLED},
     },
 }
 

@@ -21,7 +21,7 @@ from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_reques
 from backend.domain.ids import new_uuid
 from backend.domain.webhook_urls import check_webhook_url
 from backend.keyring import InvalidToken, keyring
-from backend.models import Merchant, MerchantSession
+from backend.models import Merchant, MerchantSession, WebhookEndpoint
 from backend.services import credential_events
 
 TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
@@ -207,6 +207,8 @@ def reencrypt_all(session: Session, config: Config) -> int:
         merchant.api_secret_encrypted = ring.rotate(merchant.api_secret_encrypted)
         if merchant.webhook_secret_encrypted is not None:
             merchant.webhook_secret_encrypted = ring.rotate(merchant.webhook_secret_encrypted)
+    for endpoint in session.execute(select(WebhookEndpoint).with_for_update()).scalars():
+        endpoint.secret_encrypted = ring.rotate(endpoint.secret_encrypted)
     session.commit()
     _announce(config)
     return len(merchants)

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.config import Config
-from backend.models import Payment, Refund, WebhookLog
+from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import system
 
 
@@ -42,7 +42,7 @@ class GatewayCollector(Collector):
             webhooks = GaugeMetricFamily("paygate_webhook_deliveries", "Webhook deliveries by status",
                                          labels=["status"])
             for status, count in session.execute(
-                    select(WebhookLog.status, func.count()).group_by(WebhookLog.status)):
+                    select(WebhookDelivery.status, func.count()).group_by(WebhookDelivery.status)):
                 webhooks.add_metric([status], count)
             jobs = system.job_counts(session, self.config)
             queue = GaugeMetricFamily("paygate_jobs", "Jobs over all kinds, by state", labels=["state"])

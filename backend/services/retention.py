@@ -1,4 +1,4 @@
-"""Bounded growth: webhook logs older than WEBHOOK_LOG_RETENTION_DAYS and expired idempotency keys are
+"""Bounded growth: webhook logs and events older than WEBHOOK_LOG_RETENTION_DAYS and expired idempotency keys are
 deleted by the sweeper, in small batches, each its own short transaction: no long lock, no huge DELETE
 that the table (and the WAL, and replicas) must swallow at once, and the next sweep carries on.
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
-from backend.models import IdempotencyKey, Merchant, WebhookLog
+from backend.models import Event, IdempotencyKey, Merchant, WebhookDelivery
 
 BATCH = 1000
 MAX_BATCHES = 20  # per sweep: a backlog drains over several sweeps instead of holding this one
@@ -33,20 +33,30 @@ def _batched(session: Session, table, key, where, budget: int) -> tuple[int, int
     return deleted, used
 
 
-def purge_webhook_logs(session: Session, config: Config, budget: int | None = None) -> int:
+def _purge_old(session: Session, model, config: Config, budget: int | None) -> int:
+    """Rows of `model` (webhook logs, events) older than the retention, per merchant through its list index."""
     budget = MAX_BATCHES if budget is None else budget
     cutoff = utcnow() - timedelta(days=config.webhook_log_retention_days)
-    old = (WebhookLog.merchant_id == Merchant.id) & (WebhookLog.created_at < cutoff)
+    old = (model.merchant_id == Merchant.id) & (model.created_at < cutoff)
     merchants = list(session.scalars(select(Merchant.id).where(exists().where(old))))
     session.commit()
     deleted = 0
     for merchant_id in merchants:
-        count, used = _batched(session, WebhookLog, (WebhookLog.id,),
-                               (WebhookLog.merchant_id == merchant_id, WebhookLog.created_at < cutoff), budget)
+        count, used = _batched(session, model, (model.id,),
+                               (model.merchant_id == merchant_id, model.created_at < cutoff), budget)
         deleted, budget = deleted + count, budget - used
         if budget <= 0:
             break
     return deleted
+
+
+def purge_webhook_logs(session: Session, config: Config, budget: int | None = None) -> int:
+    return _purge_old(session, WebhookDelivery, config, budget)
+
+
+def purge_events(session: Session, config: Config, budget: int | None = None) -> int:
+    """Events go with their deliveries' retention: a delivery left after its event fails (services/webhooks)."""
+    return _purge_old(session, Event, config, budget)
 
 
 def purge_idempotency_keys(session: Session, budget: int | None = None) -> int:
@@ -57,4 +67,5 @@ def purge_idempotency_keys(session: Session, budget: int | None = None) -> int:
 
 def purge(session: Session, config: Config) -> dict[str, int]:
     return {"webhook_logs_purged": purge_webhook_logs(session, config),
+            "events_purged": purge_events(session, config),
             "idempotency_keys_purged": purge_idempotency_keys(session)}

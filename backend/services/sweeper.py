@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
-from backend.models import Payment, Refund, WebhookLog
+from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import jobs, retention, totals
 
 BATCH = 500
@@ -51,7 +51,7 @@ def sweep(session: Session, config: Config) -> dict[str, int]:
     counts = {
         "payments": _overdue(session, Payment, Payment.ready_at, cutoff, jobs.PROCESS_PAYMENT, now),
         "refunds": _overdue(session, Refund, Refund.ready_at, cutoff, jobs.PROCESS_REFUND, now),
-        "webhooks": _overdue(session, WebhookLog, WebhookLog.next_retry_at, cutoff, jobs.DELIVER_WEBHOOK, now),
+        "webhooks": _overdue(session, WebhookDelivery, WebhookDelivery.next_retry_at, cutoff, jobs.DELIVER_WEBHOOK, now),
     }
     session.commit()
     counts.update(retention.purge(session, config))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from backend import database
 from backend.config import Config
 from backend.domain.clock import iso, utcnow
-from backend.models import Payment, Refund, WebhookLog
+from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import jobs, outages
 
 
@@ -64,7 +64,7 @@ def job_counts(session: Session, config: Config) -> dict:
     """Real counts over the three job kinds, from the database (the source of truth) and the worker."""
     payments = _by_status(session, Payment)
     refunds = _by_status(session, Refund)
-    webhooks = _by_status(session, WebhookLog)
+    webhooks = _by_status(session, WebhookDelivery)
     session.rollback()
     beat = _heartbeat(config)
     processing = int(beat.get("executing", 0)) if beat else 0

@@ -1,4 +1,5 @@
-"""Webhook delivery, logs, manual retry and test events.
+"""Webhook deliveries (one endpoint's copy of an event, services/events.py): sending, the delivery log,
+manual retry.
 
 A delivery is claimed under the row lock (next_retry_at pushed past the attempt's deadline, so a duplicate
 job or the sweeper leaves it alone), sent with no database lock held, then recorded under the lock again.
@@ -29,12 +30,13 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
-from backend.domain.errors import GatewayError, bad_request
+from backend.domain.errors import GatewayError
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
-from backend.domain.status import WebhookStatus, move
+from backend.domain.status import EndpointStatus, WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
-from backend.models import Merchant, WebhookLog
+from backend.domain.ids import PRIMARY_ENDPOINT
+from backend.models import Event, Merchant, WebhookDelivery, WebhookEndpoint
 from backend.services import events, jobs
 from backend.services.common import Page, PageRequest, get_for_update, owned, paginate
 
@@ -49,7 +51,7 @@ EARLY_TOLERANCE = timedelta(seconds=1)
 
 @dataclass(frozen=True)
 class Delivery:
-    log_id: str
+    webhook_id: str  # the event's id (the delivery's own on rows made before events)
     url: str
     secret: str
     body: bytes
@@ -62,22 +64,45 @@ class AttemptResult:
     response_body: str
 
 
+def _target(session: Session, entry: WebhookDelivery) -> tuple[str, str] | str:
+    """(url, secret) of the delivery's endpoint, or why there is none any more."""
+    if entry.endpoint_id is None:
+        merchant = session.get(Merchant, entry.merchant_id)
+        if not merchant.webhook_url:
+            return "No webhook URL configured"
+        return merchant.webhook_url, merchant.webhook_secret or ""
+    endpoint = session.get(WebhookEndpoint, entry.endpoint_id)
+    if endpoint is None:
+        return "Webhook endpoint deleted"
+    if endpoint.status != EndpointStatus.ENABLED.value:
+        return "Webhook endpoint disabled"
+    return endpoint.url, endpoint.secret
+
+
+def _body(session: Session, entry: WebhookDelivery) -> tuple[str, bytes] | None:
+    """(webhook-id, exact body): the event's id and payload; a row made before events, its own."""
+    if entry.event_id is None:
+        return entry.id, canonical_body(entry.payload)
+    event = session.get(Event, entry.event_id)
+    return None if event is None else (event.id, canonical_body(event.payload))
+
+
 def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
-    entry = get_for_update(session, WebhookLog, id=log_id)
+    entry = get_for_update(session, WebhookDelivery, id=log_id)
     now = utcnow()
     if entry is None or entry.status != WebhookStatus.PENDING.value or (
             entry.next_retry_at is not None and entry.next_retry_at - EARLY_TOLERANCE > now):
         session.rollback()
         return None
-    merchant = session.get(Merchant, entry.merchant_id)
-    if not merchant.webhook_url:
+    target, body = _target(session, entry), _body(session, entry)
+    if isinstance(target, str) or body is None:
         entry.status = move(entry.status, WebhookStatus.FAILED)
-        entry.response_body = "No webhook URL configured"
+        entry.response_body = target if isinstance(target, str) else "Event deleted (retention)"
         entry.next_retry_at = None
         session.commit()
         return None
     entry.next_retry_at = now + timedelta(seconds=config.webhook_deadline_seconds) + CLAIM_MARGIN
-    delivery = Delivery(entry.id, merchant.webhook_url, merchant.webhook_secret or "", canonical_body(entry.payload))
+    delivery = Delivery(body[0], target[0], target[1], body[1])
     session.commit()
     return delivery
 
@@ -92,7 +117,7 @@ def send(config: Config, delivery: Delivery, resolver: Callable[[str], list[str]
     except GatewayError as exc:
         return AttemptResult(False, None, exc.description)
     timestamp = int(utcnow().timestamp())
-    headers = signature_headers(delivery.secret, delivery.log_id, timestamp, delivery.body)
+    headers = signature_headers(delivery.secret, delivery.webhook_id, timestamp, delivery.body)
     headers["User-Agent"] = "PayGate-Webhooks/1.0"
     timeout, deadline = config.webhook_timeout_seconds, config.webhook_deadline_seconds
     try:
@@ -232,7 +257,7 @@ def storable_text(text: str) -> str:
 
 
 def record_attempt(session: Session, config: Config, log_id: str, result: AttemptResult) -> str | None:
-    entry = get_for_update(session, WebhookLog, id=log_id)
+    entry = get_for_update(session, WebhookDelivery, id=log_id)
     if entry is None or entry.status != WebhookStatus.PENDING.value:
         session.rollback()
         return None
@@ -257,11 +282,12 @@ def record_attempt(session: Session, config: Config, log_id: str, result: Attemp
     return status
 
 
-def merchant_of(session: Session, log_id: str) -> str | None:
-    """Whose delivery this is, for the delivery pool's per-merchant share."""
-    merchant_id = session.execute(select(WebhookLog.merchant_id).where(WebhookLog.id == log_id)).scalar()
+def route_of(session: Session, log_id: str) -> tuple[str, str] | None:
+    """(merchant, endpoint) of a delivery, for the delivery pool's shares; None when it is gone."""
+    row = session.execute(select(WebhookDelivery.merchant_id, WebhookDelivery.endpoint_id)
+                          .where(WebhookDelivery.id == log_id)).first()
     session.rollback()
-    return merchant_id
+    return None if row is None else (row.merchant_id, row.endpoint_id or PRIMARY_ENDPOINT)
 
 
 def deliver(session: Session, config: Config, log_id: str) -> str | None:
@@ -273,19 +299,19 @@ def deliver(session: Session, config: Config, log_id: str) -> str | None:
 
 
 def list_logs(session: Session, merchant_id: str, page: PageRequest,
-              payment_id: str | None = None) -> Page[WebhookLog]:
-    stmt = select(WebhookLog).where(WebhookLog.merchant_id == merchant_id)
+              payment_id: str | None = None) -> Page[WebhookDelivery]:
+    stmt = select(WebhookDelivery).where(WebhookDelivery.merchant_id == merchant_id)
     if payment_id:
-        stmt = stmt.where(WebhookLog.payment_id == payment_id)
-    return paginate(session, WebhookLog, stmt, merchant_id, page)
+        stmt = stmt.where(WebhookDelivery.payment_id == payment_id)
+    return paginate(session, WebhookDelivery, stmt, merchant_id, page)
 
 
-def get_log(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
-    return owned(session, WebhookLog, log_id, merchant_id, "Webhook log")
+def get_log(session: Session, merchant_id: str, log_id: str) -> WebhookDelivery:
+    return owned(session, WebhookDelivery, log_id, merchant_id, "Webhook log")
 
 
-def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
-    entry = owned(session, WebhookLog, log_id, merchant_id, "Webhook log", lock=True)
+def retry(session: Session, merchant_id: str, log_id: str) -> WebhookDelivery:
+    entry = owned(session, WebhookDelivery, log_id, merchant_id, "Webhook log", lock=True)
     if entry.status != WebhookStatus.PENDING.value:
         entry.status = move(entry.status, WebhookStatus.PENDING)
     entry.attempts = 0
@@ -295,16 +321,13 @@ def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
     return entry
 
 
-SAMPLE_PAYMENT = {
-    "id": "pay_TestWebhook00001", "order_id": "order_TestWebhook0001", "amount": 50000, "currency": "INR",
-    "method": "upi", "vpa": "success@test", "status": "success", "captured": False, "error_code": None,
-    "error_description": None, "created_at": "2024-01-15T10:31:00Z", "updated_at": "2024-01-15T10:31:05Z",
-}
+def payload_of(session: Session, entry: WebhookDelivery) -> dict | None:
+    """The body a delivery sends, as JSON: its event's (or, on rows made before events, its own)."""
+    if entry.event_id is None:
+        return entry.payload
+    event = session.get(Event, entry.event_id)
+    return None if event is None else event.payload
 
 
-def send_test_event(session: Session, merchant: Merchant) -> WebhookLog:
-    if not merchant.webhook_url:
-        raise bad_request("Set a webhook URL before sending a test event")
-    entry = events.record(session, merchant, events.WEBHOOK_TEST, {"payment": dict(SAMPLE_PAYMENT)})
-    session.commit()
-    return entry
+def send_test_event(session: Session, merchant: Merchant) -> WebhookDelivery:
+    return events.record_test(session, merchant)

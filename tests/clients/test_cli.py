@@ -105,7 +105,7 @@ def _event_ids(receiver, event: str) -> list[dict]:
                                    "refund.created", "refund.processed", "webhook.test"])
 def test_trigger_makes_the_event(as_merchant, sdk, receiver, event):
     ids = run_json(as_merchant, "trigger", event)
-    assert ids["event"] == event
+    assert ids["event"] == event and sdk.events.get(ids["event_id"]).type == event
     if event == "webhook.test":
         wait_for(lambda: sdk.webhooks.get(ids["webhook_id"]).status == "success", what="webhook.test delivered")
         return
@@ -119,14 +119,16 @@ def test_trigger_makes_the_event(as_merchant, sdk, receiver, event):
     wait_for(lambda: any(d[key]["id"] == wanted for d in _event_ids(receiver, event)), what=f"{event} delivered")
 
 
-def test_trigger_refuses_an_unknown_event_and_warns_without_a_webhook_url(as_merchant, home, stack):
+def test_trigger_refuses_an_unknown_event_and_webhook_test_without_a_webhook_url(as_merchant, home, stack):
     refused = run(as_merchant, "trigger", "payment.exploded", ok=False)
     assert refused.returncode == 2 and "payment.success" in refused.stderr
     new = signup(stack)
     env = {**home, "PAYGATE_API_URL": stack.api_url, "PAYGATE_API_KEY": new["api_key"],
            "PAYGATE_API_SECRET": new["api_secret"]}
-    quiet = run(env, "trigger", "payment.created", "--json")
-    assert "no webhook URL" in quiet.stderr and json.loads(quiet.stdout)["payment_id"].startswith("pay_")
+    made = run_json(env, "trigger", "payment.created")  # events exist without any URL (docs/api.md §10)
+    assert made["payment_id"].startswith("pay_") and made["event_id"].startswith("evt_")
+    no_url = run(env, "trigger", "webhook.test", ok=False)
+    assert no_url.returncode == 1 and "set-url" in no_url.stderr
     assert run(env, "--version").stdout.startswith("paygate ")
 
 
@@ -215,7 +217,25 @@ def test_webhook_configuration(home, stack, receiver):
         wait_for(lambda: own.webhooks.get(sent["id"]).status == "success", what="webhook.test delivered")
         assert run_json(env, "webhook", "retry", sent["id"])["status"] == "pending"
         wait_for(lambda: own.webhooks.get(sent["id"]).status == "success", what="delivered again")
-    delivered = [r for r in receiver.on("/ok") if r.headers.get("webhook-id") == sent["id"]]
+    delivered = [r for r in receiver.on("/ok") if r.headers.get("webhook-id") == sent["event_id"]]
     assert len(delivered) == 2
     assert paygate.webhooks.verify(delivered[-1].body, delivered[-1].headers, rolled).event == "webhook.test"
     assert run_json(env, "webhook", "clear-url")["webhook_url"] is None
+
+
+def test_events_list_get_and_resend(as_merchant, sdk, receiver):
+    ids = run_json(as_merchant, "trigger", "payment.success")
+    listed = run_json(as_merchant, "events", "list", "--object-id", ids["payment_id"], "--type", "payment.*")
+    assert [e["type"] for e in listed] == ["payment.success", "payment.pending", "payment.created"]
+    table = run(as_merchant, "events", "list", "--limit", "1").stdout
+    assert "evt_" in table and "type" in table
+    shown = run_json(as_merchant, "events", "get", ids["event_id"])
+    assert shown["id"] == ids["event_id"] and shown["payload"]["id"] == ids["event_id"]
+    wait_for(lambda: any(d.status == "success" for d in sdk.events.get(ids["event_id"]).deliveries),
+             what="delivered once")
+    resent = run_json(as_merchant, "events", "resend", ids["event_id"])
+    assert [d["event_id"] for d in resent["deliveries"]] == [ids["event_id"]]
+    wait_for(lambda: sum(1 for r in receiver.on("/ok") if r.headers.get("webhook-id") == ids["event_id"]) == 2,
+             what="delivered again, same webhook-id")
+    bad = run(as_merchant, "events", "list", "--type", "nope.*", ok=False)
+    assert bad.returncode == 1 and "BAD_REQUEST_ERROR" in bad.stderr

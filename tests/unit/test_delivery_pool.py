@@ -5,7 +5,7 @@ import time
 from tasks.delivery import FairPool
 
 
-def _pool(size, per_key):
+def _pool(size, per_key, per_line=None):
     started, release = [], threading.Event()
     lock = threading.Lock()
 
@@ -14,7 +14,7 @@ def _pool(size, per_key):
             started.append(item)
         release.wait(10)
 
-    return FairPool(size, per_key, run, name="test-pool"), started, release
+    return FairPool(size, per_key, run, name="test-pool", per_line=per_line), started, release
 
 
 def _wait(predicate, timeout=5.0):
@@ -46,5 +46,21 @@ def test_full_lines_refuse_instead_of_blocking():
     try:
         accepted = [pool.submit("k", str(n)) for n in range(pool.max_waiting + 3)]
         assert all(accepted[:pool.max_waiting]) and accepted[-1] is False  # left to the sweeper
+    finally:
+        release.set()
+
+
+def test_one_endpoint_holds_at_most_its_line_share_and_the_merchants_other_endpoint_goes_on():
+    pool, started, release = _pool(size=8, per_key=4, per_line=3)
+    try:
+        for n in range(10):
+            assert pool.submit("merchant", f"dead-{n}", "we_dead")
+        assert _wait(lambda: len(started) == 3)
+        assert pool.submit("merchant", "live-0", "we_live") and pool.submit("merchant", "live-1", "we_live")
+        assert _wait(lambda: "live-0" in started)
+        time.sleep(0.1)
+        # the merchant's share (4) is full: live-1 waits for a thread of its own merchant, not another's
+        assert pool.running("merchant") == 4 and "live-1" not in started
+        assert pool.submit("other", "other-0") and _wait(lambda: "other-0" in started)
     finally:
         release.set()

@@ -76,7 +76,7 @@ def test_every_event_delivered_and_signed(stack, receiver):
     assert page["total"] == len(expected) and page["limit"] == 100 and page["offset"] == 0
     entry = page["data"][0]
     assert set(entry) == {"id", "event", "status", "attempts", "created_at", "last_attempt_at", "next_retry_at",
-                          "response_code"}
+                          "response_code", "event_id", "endpoint_id"}
     assert entry["event"] == "webhook.test" and entry["attempts"] == 1 and entry["response_code"] == 200
     detail = stack.api("GET", f"/api/v1/webhooks/{entry['id']}", headers=headers).json()
     assert detail["payload"]["event"] == "webhook.test" and detail["response_body"] == '{"received":9}'

@@ -32,6 +32,8 @@ app.add_typer(refunds_app, name="refunds")
 webhook_app = typer.Typer(help="Your webhook: its URL and secret, a test event, a delivery sent again.",
                           no_args_is_help=True)
 app.add_typer(webhook_app, name="webhook")
+events_app = typer.Typer(help="Events: list, get (with its deliveries) and resend.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
 
 
 
@@ -53,6 +55,7 @@ err = Console(stderr=True)
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 PAYMENT_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "created_at")
 LOG_COLUMNS = ("created_at", "event", "status", "attempts", "response_code", "id")
+EVENT_COLUMNS = ("created_at", "type", "object_id", "id")
 # What each event needs made (test values: success@test always succeeds, failure@test always fails).
 TRIGGERS = ("payment.created", "payment.pending", "payment.success", "payment.failed", "refund.created",
             "refund.processed", "webhook.test")
@@ -149,10 +152,15 @@ def payments_list(status: Annotated[Optional[str], typer.Option(help="pending, s
                   limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 20,
                   as_json: Json = False) -> None:
     """List payments, newest first."""
+    _list(lambda c: c.payments.list(status=status, method=method, order_id=order_id), limit, as_json,
+          PAYMENT_COLUMNS, "payments")
+
+
+def _list(items: Callable[[PayGate], Iterable[Any]], limit: int, as_json: bool, columns: Iterable[str],
+          title: str) -> None:
     with client() as c:
-        rows = guarded(lambda: list(islice(c.payments.list(status=status, method=method, order_id=order_id),
-                                           limit)), as_json)
-    emit(rows, as_json, PAYMENT_COLUMNS, "payments")
+        rows = guarded(lambda: list(islice(items(c), limit)), as_json)
+    emit(rows, as_json, columns, title)
 
 
 @payments_app.command("get")
@@ -265,9 +273,18 @@ def _wait(fetch: Callable[[], Any], done: Callable[[Any], bool], timeout: float,
 
 
 def run_trigger(c: PayGate, event: str, amount: int, timeout: float) -> dict[str, str]:
-    """Make the objects whose life produces `event` and return their ids."""
+    """Make the objects whose life produces `event` and return their ids, the event's too."""
     if event == "webhook.test":
-        return {"webhook_id": c.merchant.send_test_webhook().id}
+        sent = c.merchant.send_test_webhook()
+        return {"webhook_id": sent.id, "event_id": sent.event_id}
+    ids = _make_objects(c, event, amount, timeout)
+    about = ids.get("refund_id") if event.startswith("refund.") else ids["payment_id"]
+    found = _wait(lambda: next(iter(c.events.list(type=event, object_id=about)), None), lambda e: e is not None,
+                  timeout, f"the {event} event")
+    return {**ids, "event_id": found.id}
+
+
+def _make_objects(c: PayGate, event: str, amount: int, timeout: float) -> dict[str, str]:
     order = c.orders.create(amount=amount, receipt=f"paygate trigger {event}")
     vpa = "failure@test" if event == "payment.failed" else "success@test"
     payment = c.payments.create(order.id, "upi", vpa=vpa)
@@ -297,8 +314,9 @@ def trigger(event: Annotated[str, typer.Argument(help="One of: " + ", ".join(TRI
         err.print(f"[red]error:[/] unknown event {event!r}; one of: {', '.join(TRIGGERS)}")
         raise typer.Exit(2)
     with client() as c:
-        if not guarded(c.merchant.get, as_json).webhook_url:
-            err.print("[yellow]warning:[/] no webhook URL is set: the API records the objects but sends no event")
+        if event == "webhook.test" and not guarded(c.merchant.get, as_json).webhook_url:
+            err.print("[red]error:[/] webhook.test goes to the webhook URL: set one with `paygate webhook set-url`")
+            raise typer.Exit(1)
         ids = guarded(lambda: run_trigger(c, event, amount, timeout), as_json)
     if as_json:
         emit({"event": event, **ids}, True)
@@ -366,6 +384,66 @@ def logs(follow: Annotated[bool, typer.Option("--follow", "-f", help="Keep print
                 if seen.get(row["id"]) != state:
                     seen[row["id"]] = state
                     _log_line(row, as_json)
+
+
+# ---------- events ----------
+
+@events_app.command("list")
+def events_list(type: Annotated[Optional[str], typer.Option("--type", help="Types or patterns: payment.*,refund.*")]
+                = None,
+                object_id: Annotated[Optional[str], typer.Option(help="Only this payment's or refund's.")] = None,
+                limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 20,
+                as_json: Json = False) -> None:
+    """List events, newest first."""
+    _list(lambda c: c.events.list(type=type, object_id=object_id), limit, as_json, EVENT_COLUMNS, "events")
+
+
+@events_app.command("get")
+def events_get(event_id: str, as_json: Json = False) -> None:
+    """Show one event, its payload and its deliveries."""
+    with client() as c:
+        emit(guarded(lambda: c.events.get(event_id), as_json), as_json)
+
+
+@events_app.command("resend")
+def events_resend(event_id: str,
+                  endpoint_id: Annotated[Optional[str], typer.Option(help="Only to this endpoint (we_...).")] = None,
+                  as_json: Json = False) -> None:
+    """Deliver an event again (same body and webhook-id), to every endpoint that wants it or to one."""
+    with client() as c:
+        emit(guarded(lambda: c.events.resend(event_id, endpoint_id), as_json), as_json)
+
+
+@app.command()
+def listen(forward_to: Annotated[str, typer.Option("--forward-to", help="Local URL to POST each event to.")],
+           events: Annotated[Optional[str], typer.Option("--events", help="Types or patterns: payment.*,refund.*")]
+           = None,
+           secret: Annotated[Optional[str], typer.Option(help="Sign with this secret (default: a new one).")] = None,
+           interval: Annotated[float, typer.Option(help="Seconds between polls.")] = 1.0,
+           as_json: Json = False) -> None:
+    """Forward your events, as they happen, to a local URL, signed both ways with a secret printed now."""
+    from paygate.listen import Listener
+
+    with client() as c:
+        listener = Listener(c, forward_to, events, secret)
+        guarded(listener.start, as_json)
+        if as_json:
+            sys.stdout.write(json.dumps({"ready": True, "secret": listener.secret, "forward_to": forward_to}) + "\n")
+            sys.stdout.flush()
+        else:
+            out.print(f"Ready: forwarding events to [bold]{forward_to}[/]; signing secret "
+                      f"[bold]{listener.secret}[/] (Ctrl-C stops)", highlight=False)
+        guarded(lambda: listener.run(interval, lambda line: _listen_line(line, as_json), err.print), as_json)
+
+
+def _listen_line(line: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+        return
+    answer = line["status"] if line["status"] is not None else line["error"]
+    colour = "green" if line["status"] is not None and 200 <= line["status"] < 300 else "red"
+    out.print(f"{line['created_at']}  {line['type']:<17} {line['id']}  -> [{colour}]{answer}[/]", highlight=False)
 
 
 def main() -> None:

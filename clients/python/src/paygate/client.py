@@ -25,6 +25,7 @@ class _Client:
             r.Refunds(self._transport)
         self.webhooks, self.merchant, self.stats = r.Webhooks(self._transport), r.Merchant(self._transport), \
             r.Stats(self._transport)
+        self.events, self.webhook_endpoints = r.Events(self._transport), r.WebhookEndpoints(self._transport)
 
     @property
     def base_url(self) -> str:

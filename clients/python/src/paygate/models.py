@@ -73,6 +73,109 @@ class DailyStat(Model):
     date: Annotated[str, Field(title="Date")]
 
 
+class Description(RootModel[str]):
+    root: Annotated[str, Field(max_length=255, title="Description")] = None
+
+
+class EnabledEvent(RootModel[str]):
+    root: Annotated[str, Field(pattern="^[a-z_.*]{1,50}$")]
+
+
+class EndpointCreate(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    description: Annotated[Description | None, Field(title="Description")] = None
+    enabled_events: Annotated[
+        list[EnabledEvent] | None,
+        Field(
+            description='Event types or patterns ("*", "payment.*", "refund.processed")',
+            max_length=8,
+            min_length=1,
+            title="Enabled Events",
+        ),
+    ] = None
+    url: Annotated[
+        str,
+        Field(
+            description="http or https, checked like webhook_url",
+            max_length=2048,
+            title="Url",
+        ),
+    ]
+
+
+class EndpointOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_at: Annotated[str, Field(title="Created At")]
+    description: Annotated[str | None, Field(title="Description")]
+    enabled_events: Annotated[list[str], Field(title="Enabled Events")]
+    id: Annotated[str, Field(title="Id")]
+    primary: Annotated[
+        bool,
+        Field(description="The contract's webhook_url (we_primary)", title="Primary"),
+    ]
+    status: Annotated[Literal["enabled", "disabled"], Field(title="Status")]
+    url: Annotated[str, Field(title="Url")]
+
+
+class EndpointSecretOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_at: Annotated[str, Field(title="Created At")]
+    description: Annotated[str | None, Field(title="Description")]
+    enabled_events: Annotated[list[str], Field(title="Enabled Events")]
+    id: Annotated[str, Field(title="Id")]
+    primary: Annotated[
+        bool,
+        Field(description="The contract's webhook_url (we_primary)", title="Primary"),
+    ]
+    secret: Annotated[
+        str,
+        Field(
+            description="The signing secret, shown only on create and roll",
+            title="Secret",
+        ),
+    ]
+    status: Annotated[Literal["enabled", "disabled"], Field(title="Status")]
+    url: Annotated[str, Field(title="Url")]
+
+
+class Description1(RootModel[str]):
+    root: Annotated[
+        str, Field(description="null clears it", max_length=255, title="Description")
+    ] = None
+
+
+class EnabledEvents(RootModel[list[EnabledEvent]]):
+    root: Annotated[
+        list[EnabledEvent], Field(max_length=8, min_length=1, title="Enabled Events")
+    ] = None
+
+
+class Url(RootModel[str]):
+    root: Annotated[str, Field(max_length=2048, title="Url")] = None
+
+
+class EndpointUpdate(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    description: Annotated[
+        Description1 | None, Field(description="null clears it", title="Description")
+    ] = None
+    enabled_events: Annotated[EnabledEvents | None, Field(title="Enabled Events")] = (
+        None
+    )
+    status: Annotated[Literal["enabled", "disabled"] | None, Field(title="Status")] = (
+        None
+    )
+    url: Annotated[Url | None, Field(title="Url")] = None
+
+
 class ErrorDetail(Model):
     model_config = ConfigDict(
         extra="allow",
@@ -86,6 +189,59 @@ class ErrorOut(Model):
         extra="allow",
     )
     error: ErrorDetail
+
+
+class EventOut(Model):
+    """
+    Something that happened, stored once; `payload` is the exact JSON every delivery of it sends.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_at: Annotated[str, Field(title="Created At")]
+    id: Annotated[str, Field(title="Id")]
+    object_id: Annotated[str | None, Field(title="Object Id")]
+    payload: Annotated[dict[str, Any], Field(title="Payload")]
+    payment_id: Annotated[str | None, Field(title="Payment Id")]
+    type: Annotated[str, Field(title="Type")]
+
+
+class EventPage(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: Annotated[list[EventOut], Field(title="Data")]
+    has_more: Annotated[
+        bool,
+        Field(
+            description="More objects beyond this page, in the direction of travel",
+            title="Has More",
+        ),
+    ]
+    limit: Annotated[int, Field(title="Limit")]
+    offset: Annotated[int, Field(title="Offset")]
+    retention_days: Annotated[
+        int,
+        Field(
+            description="Events older than this many days are deleted",
+            title="Retention Days",
+        ),
+    ]
+    total: Annotated[
+        int,
+        Field(
+            description="Exact, unless total_capped: then at least this many",
+            title="Total",
+        ),
+    ]
+    total_capped: Annotated[
+        bool,
+        Field(
+            description="total was counted up to its bound (10,000) and stopped there",
+            title="Total Capped",
+        ),
+    ]
 
 
 class HealthOut(Model):
@@ -523,6 +679,30 @@ class RefundPage(Model):
     ]
 
 
+class EndpointId(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            description="Only to this endpoint (whatever types it wants); else to every enabled endpoint that wants the event",
+            max_length=32,
+            title="Endpoint Id",
+        ),
+    ] = None
+
+
+class ResendIn(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    endpoint_id: Annotated[
+        EndpointId | None,
+        Field(
+            description="Only to this endpoint (whatever types it wants); else to every enabled endpoint that wants the event",
+            title="Endpoint Id",
+        ),
+    ] = None
+
+
 class SignupIn(Model):
     model_config = ConfigDict(
         extra="allow",
@@ -559,23 +739,55 @@ class WebhookLogDetailOut(Model):
     )
     attempts: Annotated[int, Field(title="Attempts")]
     created_at: Annotated[str, Field(title="Created At")]
+    endpoint_id: Annotated[
+        str | None,
+        Field(
+            description="Beyond: the endpoint (we_primary: the webhook_url)",
+            title="Endpoint Id",
+        ),
+    ] = None
     event: Annotated[str, Field(title="Event")]
+    event_id: Annotated[
+        str | None,
+        Field(
+            description="Beyond: the event delivered (null on deliveries made before events); its webhook-id",
+            title="Event Id",
+        ),
+    ] = None
     id: Annotated[str, Field(title="Id")]
     last_attempt_at: Annotated[str | None, Field(title="Last Attempt At")]
     next_retry_at: Annotated[str | None, Field(title="Next Retry At")]
-    payload: Annotated[dict[str, Any], Field(title="Payload")]
+    payload: Annotated[dict[str, Any] | None, Field(title="Payload")]
     response_body: Annotated[str | None, Field(title="Response Body")]
     response_code: Annotated[int | None, Field(title="Response Code")]
     status: Annotated[str, Field(title="Status")]
 
 
 class WebhookLogOut(Model):
+    """
+    One delivery: an endpoint's copy of an event, with its attempts.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     attempts: Annotated[int, Field(title="Attempts")]
     created_at: Annotated[str, Field(title="Created At")]
+    endpoint_id: Annotated[
+        str | None,
+        Field(
+            description="Beyond: the endpoint (we_primary: the webhook_url)",
+            title="Endpoint Id",
+        ),
+    ] = None
     event: Annotated[str, Field(title="Event")]
+    event_id: Annotated[
+        str | None,
+        Field(
+            description="Beyond: the event delivered (null on deliveries made before events); its webhook-id",
+            title="Event Id",
+        ),
+    ] = None
     id: Annotated[str, Field(title="Id")]
     last_attempt_at: Annotated[str | None, Field(title="Last Attempt At")]
     next_retry_at: Annotated[str | None, Field(title="Next Retry At")]
@@ -641,6 +853,13 @@ class WebhookTestOut(Model):
         extra="allow",
     )
     event: Annotated[str, Field(title="Event")]
+    event_id: Annotated[
+        str,
+        Field(
+            description="Beyond: the webhook.test event (GET /api/v1/events/{id})",
+            title="Event Id",
+        ),
+    ]
     id: Annotated[str, Field(title="Id")]
     status: Annotated[str, Field(title="Status")]
 
@@ -669,3 +888,40 @@ class AuthOut(Model):
     merchant: MerchantOut
     session_expires_at: Annotated[str, Field(title="Session Expires At")]
     session_token: Annotated[str, Field(title="Session Token")]
+
+
+class EndpointList(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    data: Annotated[list[EndpointOut], Field(title="Data")]
+    total: Annotated[int, Field(title="Total")]
+
+
+class EventDetailOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    created_at: Annotated[str, Field(title="Created At")]
+    deliveries: Annotated[
+        list[WebhookLogOut],
+        Field(
+            description="Its deliveries, newest first (at most 100)", title="Deliveries"
+        ),
+    ]
+    id: Annotated[str, Field(title="Id")]
+    object_id: Annotated[str | None, Field(title="Object Id")]
+    payload: Annotated[dict[str, Any], Field(title="Payload")]
+    payment_id: Annotated[str | None, Field(title="Payment Id")]
+    type: Annotated[str, Field(title="Type")]
+
+
+class ResendOut(Model):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    deliveries: Annotated[
+        list[WebhookLogOut],
+        Field(description="The deliveries made now", title="Deliveries"),
+    ]
+    id: Annotated[str, Field(title="Id")]

@@ -3,7 +3,7 @@ iterator over every item of every page. `_async_resources.py`, for `AsyncPayGate
 file (clients/python/generate_async.py): edit here, then regenerate."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +139,63 @@ class Webhooks(Resource):
     def retry(self, log_id: str, *, idempotency_key: str | None = None) -> models.WebhookRetryOut:
         return self._run(call("POST", f"/api/v1/webhooks/{log_id}/retry", models.WebhookRetryOut,
                               idempotency_key=idempotency_key))
+
+
+class Events(Resource):
+    """Events (`evt_...`), each stored once and delivered to every endpoint that wants it."""
+
+    def list(self, *, type: str | None = None, object_id: str | None = None,
+             created_from: datetime | str | None = None,
+             created_to: datetime | str | None = None) -> Iterator[models.EventOut]:
+        """`type`: types or patterns, comma-separated (`payment.*,refund.processed`)."""
+        params = {"type": type, "object_id": object_id, "from": _stamp(created_from), "to": _stamp(created_to)}
+        return self._all(call("GET", "/api/v1/events", params=params), models.EventOut)
+
+    def page(self, limit: int = 10, *, starting_after: str | None = None, ending_before: str | None = None,
+             type: str | None = None) -> models.EventPage:
+        """One page, newest first; `ending_before` the newest id seen gives the events made since."""
+        params = {"limit": limit, "starting_after": starting_after, "ending_before": ending_before, "type": type}
+        return self._run(call("GET", "/api/v1/events", models.EventPage, params=params))
+
+    def get(self, event_id: str) -> models.EventDetailOut:
+        return self._run(call("GET", f"/api/v1/events/{event_id}", models.EventDetailOut))
+
+    def resend(self, event_id: str, endpoint_id: str | None = None, *,
+               idempotency_key: str | None = None) -> models.ResendOut:
+        """Deliver again, with the same body and webhook-id: to every endpoint that wants it, or to one."""
+        return self._run(call("POST", f"/api/v1/events/{event_id}/resend", models.ResendOut,
+                              json={"endpoint_id": endpoint_id}, idempotency_key=idempotency_key))
+
+
+class WebhookEndpoints(Resource):
+    """The URLs events go to, each with its secret and `enabled_events`; `we_primary` is the webhook_url."""
+
+    def list(self) -> models.EndpointList:
+        """All of them at once (at most 17): `.data`, the primary first."""
+        return self._run(call("GET", "/api/v1/webhook_endpoints", models.EndpointList))
+
+    def create(self, url: str, enabled_events: Sequence[str] | None = None, description: str | None = None, *,
+               idempotency_key: str | None = None) -> models.EndpointSecretOut:
+        """`enabled_events`: types or patterns, ["*"] (everything) when not given."""
+        wanted = None if enabled_events is None else [str(e) for e in enabled_events]
+        body = {"url": url, "enabled_events": wanted, "description": description}
+        return self._run(call("POST", "/api/v1/webhook_endpoints", models.EndpointSecretOut, json=body,
+                              idempotency_key=idempotency_key))
+
+    def get(self, endpoint_id: str) -> models.EndpointOut:
+        return self._run(call("GET", f"/api/v1/webhook_endpoints/{endpoint_id}", models.EndpointOut))
+
+    def update(self, endpoint_id: str, **changes: Any) -> models.EndpointOut:
+        """Any of url, description (None clears it), enabled_events, status ("enabled" | "disabled")."""
+        return self._run(Call("PATCH", f"/api/v1/webhook_endpoints/{endpoint_id}", models.EndpointOut,
+                              json=dict(changes)))
+
+    def delete(self, endpoint_id: str) -> models.EndpointOut:
+        return self._run(Call("DELETE", f"/api/v1/webhook_endpoints/{endpoint_id}", models.EndpointOut))
+
+    def roll_secret(self, endpoint_id: str, *, idempotency_key: str | None = None) -> models.EndpointSecretOut:
+        return self._run(call("POST", f"/api/v1/webhook_endpoints/{endpoint_id}/secret/roll",
+                              models.EndpointSecretOut, idempotency_key=idempotency_key))
 
 
 class Merchant(Resource):
