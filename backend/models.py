@@ -194,7 +194,9 @@ class WebhookLog(db.Model):
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_code: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the key: on PostgreSQL the table is partitioned by it (services/retention.py), and a
+    # partitioned table's primary key must hold the partition key. The id (a version-7 UUID) carries it.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, primary_key=True)
 
 
 class IdempotencyKey(db.Model):
@@ -209,7 +211,10 @@ class IdempotencyKey(db.Model):
     # 'null', which `IS NULL` never matches, so a refused request's key was never released); then
     # {"status": int, "body": str} (the exact bytes sent).
     response: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the key on PostgreSQL, where the table is partitioned by it: (key, merchant_id) is then
+    # unique only within a partition, and services/idempotency.py keeps it unique across them. SQLite's
+    # primary key is (key, merchant_id).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

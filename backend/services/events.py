@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backend.domain.clock import utcnow
-from backend.domain.ids import new_uuid
+from backend.domain.ids import new_time_uuid
 from backend.domain.status import WebhookStatus
 from backend.models import Merchant, Payment, Refund, WebhookLog
 from backend.schemas import PaymentOut, RefundOut, dump
@@ -32,7 +32,7 @@ def record(session: Session, merchant: Merchant, event: str, data: dict[str, Any
         return None
     now = utcnow()
     log = WebhookLog(
-        id=new_uuid(), merchant_id=merchant.id, payment_id=payment_id, event=event,
+        id=new_time_uuid(now), merchant_id=merchant.id, payment_id=payment_id, event=event,
         payload={"event": event, "timestamp": int(now.timestamp()), "data": data},
         status=WebhookStatus.PENDING.value, attempts=0, next_retry_at=now, created_at=now,
     )

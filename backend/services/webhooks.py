@@ -35,8 +35,8 @@ from backend.domain.signing import canonical_body, signature_headers
 from backend.domain.status import WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
-from backend.services import events, jobs
-from backend.services.common import Page, PageRequest, get_for_update, owned, paginate
+from backend.services import events, jobs, retention
+from backend.services.common import Page, PageRequest, find, owned, paginate
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class AttemptResult:
 
 
 def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
-    entry = get_for_update(session, WebhookLog, id=log_id)
+    entry = find(session, WebhookLog, log_id, lock=True)
     now = utcnow()
     if entry is None or entry.status != WebhookStatus.PENDING.value or (
             entry.next_retry_at is not None and entry.next_retry_at - EARLY_TOLERANCE > now):
@@ -232,7 +232,7 @@ def storable_text(text: str) -> str:
 
 
 def record_attempt(session: Session, config: Config, log_id: str, result: AttemptResult) -> str | None:
-    entry = get_for_update(session, WebhookLog, id=log_id)
+    entry = find(session, WebhookLog, log_id, lock=True)
     if entry is None or entry.status != WebhookStatus.PENDING.value:
         session.rollback()
         return None
@@ -259,7 +259,7 @@ def record_attempt(session: Session, config: Config, log_id: str, result: Attemp
 
 def merchant_of(session: Session, log_id: str) -> str | None:
     """Whose delivery this is, for the delivery pool's per-merchant share."""
-    merchant_id = session.execute(select(WebhookLog.merchant_id).where(WebhookLog.id == log_id)).scalar()
+    merchant_id = session.execute(select(WebhookLog.merchant_id).where(*retention.by_id(WebhookLog, log_id))).scalar()
     session.rollback()
     return merchant_id
 
