@@ -127,7 +127,9 @@ def _load(stack: Stack, payments: int) -> str:
     env = {**stack.env}
     proc = subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "load-demo",
                            "--payments", str(payments), "--seed", str(payments)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if proc.returncode:
+        raise RuntimeError(f"load-demo failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return proc.stdout.strip().splitlines()[-1]
 
 

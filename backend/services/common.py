@@ -48,8 +48,8 @@ def find(session: Session, model: type[T], object_id: str, lock: bool = False) -
     narrows it to one partition (retention.by_id)."""
     stmt = select(model).where(*retention.by_id(model, object_id))
     if lock:
-        stmt = stmt.with_for_update()
-    return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.execute(stmt).scalar_one_or_none()
 
 
 def owned(session: Session, model: type[T], object_id: str, merchant_id: str | None, what: str,
