@@ -22,6 +22,7 @@ import psycopg
 import requests
 
 from bench.loadgen import ensure_wrk, run_python, run_wrk
+from tests.servers import OwnPostgres
 from tests.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
 
 GROWTH_TARGET = 1.5
@@ -133,47 +134,54 @@ def _load(stack: Stack, payments: int) -> str:
     return proc.stdout.strip().splitlines()[-1]
 
 
-def _quiesce(url: str) -> None:
+def _quiesce(conn: psycopg.Connection) -> None:
     """A checkpoint before measuring, at every size as on the empty database. Otherwise a load's millions of
     dirty pages are still being written out by the checkpointer while create-order is timed, and the
     first change to each page after that checkpoint logs a full-page image: the database at size N was
     measured busy with the load, the empty one idle (the 0.83 of empty that every size showed alike)."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CHECKPOINT")
+    conn.execute("CHECKPOINT")
 
 
-def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float) -> dict:
-    stores = Stores("postgres")
-    stack = Stack(stores)
+def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float, own_server: bool = False) -> dict:
+    # A cluster of the run's own (tests/servers.py: fsync off) when the shared server has no connection to spare.
+    server = OwnPostgres() if own_server else None
+    stores = Stores("postgres", pg_admin_url=server.admin_url) if server else Stores("postgres")
+    stack = None
     wrk = ensure_wrk()
     results: dict = {"sizes": sizes, "started": datetime.now(timezone.utc).isoformat(), "by_size": {}}
     try:
+        stack = Stack(stores)  # inside: a stack that fails to start still gets its stores dropped
         stack.kill("worker")  # nothing moves while we measure; the sweeper's queries are timed directly
         stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": "http://127.0.0.1:9/hooks"})
         _throughput(stack, wrk, 1.0)  # warm gunicorn's workers and their pools, as for every later size
-        _quiesce(stores.env["DATABASE_URL"])
-        results["create_order_empty_rps"] = _median_throughput(stack, wrk, throughput_rounds, throughput_seconds)
-        results["empty_loadavg"] = os.getloadavg()
         loaded = 0
+        # One connection for the whole run, opened first: on a shared server a later one may find none free.
         with psycopg.connect(stores.env["DATABASE_URL"], autocommit=True) as conn:
+            _quiesce(conn)
+            results["create_order_empty_rps"] = _median_throughput(stack, wrk, throughput_rounds, throughput_seconds)
+            results["empty_loadavg"] = os.getloadavg()
             for size in sizes:
                 print(f"loading to {size:,} payments ...", flush=True)
                 line = _load(stack, size - loaded)
                 loaded = size
                 print("  " + line, flush=True)
                 conn.execute("VACUUM ANALYZE")
-                _quiesce(stores.env["DATABASE_URL"])
                 figures = Reads(stack.api_url).measure()
                 pending = _pend_deliveries(conn)
                 conn.execute("VACUUM ANALYZE webhook_logs")
                 figures.update(_sweeper(conn))
+                _quiesce(conn)
                 rps = _median_throughput(stack, wrk, throughput_rounds, throughput_seconds)
                 results["by_size"][size] = {"reads": figures, "create_order_rps": rps, "load": line,
                                             "pending_deliveries": pending, "loadavg": os.getloadavg()}
                 print(f"  measured at {size:,} (load average {os.getloadavg()[0]:.1f})", flush=True)
     finally:
-        stack.close()
+        if stack:
+            stack.close()
         stores.close()
+        if server:
+            server.close()
+    results["own_server"] = own_server
     return results
 
 
@@ -220,10 +228,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated payment counts")
     parser.add_argument("--throughput-rounds", type=int, default=3)
     parser.add_argument("--throughput-seconds", type=float, default=3.0)
+    parser.add_argument("--own-server", action="store_true",
+                        help="run PostgreSQL of its own (fsync off) instead of the shared server")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")] + ([10_000_000] if args.ten_million else [])
     started = time.perf_counter()
-    results = run(sizes, args.throughput_rounds, args.throughput_seconds)
+    results = run(sizes, args.throughput_rounds, args.throughput_seconds, args.own_server)
     print()
     print(table(results))
     out = ROOT / "var" / "bench"
