@@ -88,7 +88,8 @@ test-pgbouncer:
 bench: install
 	$(BIN)/python -m bench
 
-# Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M) and their growth.
+# Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M; --own-server runs a
+# PostgreSQL of its own, fsync off, when the shared one has no connections to spare) and their growth.
 bench-scale: install
 	$(BIN)/python -m bench.scale $(BENCH_SCALE_ARGS)
 

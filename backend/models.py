@@ -251,7 +251,9 @@ class WebhookDelivery(db.Model):
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     response_code: Mapped[int | None] = mapped_column(Integer)
     response_body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the key: on PostgreSQL the table is partitioned by it (services/retention.py), and a
+    # partitioned table's primary key must hold the partition key. The id (a version-7 UUID) carries it.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, primary_key=True)
 
 
 # The delivery's first name, kept while branches written against it merge.
@@ -273,7 +275,10 @@ class IdempotencyKey(db.Model):
     # Written by the effect's own transaction (services/idempotency.py): {"rows": [[table, id], ...]}, what
     # it wrote, so a key whose answer was lost with its process is rebuilt, never run a second time.
     effect: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the key on PostgreSQL, where the table is partitioned by it: (key, merchant_id) is then
+    # unique only within a partition, and services/idempotency.py keeps it unique across them. SQLite's
+    # primary key is (key, merchant_id).
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

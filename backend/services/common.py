@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, scoped_session
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
-from backend.services import jobs
+from backend.services import jobs, retention
 
 T = TypeVar("T")
 
@@ -43,11 +43,20 @@ def get_for_update(session: Session, model: type[T], **where: Any) -> T | None:
     return session.execute(stmt).scalar_one_or_none()
 
 
+def find(session: Session, model: type[T], object_id: str, lock: bool = False) -> T | None:
+    """One row by id, optionally locked as get_for_update; on a time-partitioned table the id's time
+    narrows it to one partition (retention.by_id)."""
+    stmt = select(model).where(*retention.by_id(model, object_id))
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    return session.execute(stmt).scalar_one_or_none()
+
+
 def owned(session: Session, model: type[T], object_id: str, merchant_id: str | None, what: str,
           lock: bool = False) -> T:
     """The merchant's object, optionally row-locked; another merchant's id is exactly as unknown as a
     made-up one (404). merchant_id None is the public checkout: any merchant's object."""
-    found = get_for_update(session, model, id=object_id) if lock else session.get(model, object_id)
+    found = find(session, model, object_id, lock)
     if found is None or (merchant_id is not None and found.merchant_id != merchant_id):
         session.rollback()
         raise not_found(what)
@@ -113,7 +122,8 @@ def paginate(session: Session, model: Any, stmt: Select, merchant_id: str, page:
     filtered = stmt
     cursor = page.starting_after or page.ending_before
     if cursor:
-        anchor = session.execute(select(*key).where(model.id == cursor, model.merchant_id == merchant_id)).first()
+        anchor = session.execute(select(*key).where(*retention.by_id(model, cursor),
+                                                    model.merchant_id == merchant_id)).first()
         if anchor is None:
             name = "starting_after" if page.starting_after else "ending_before"
             raise bad_request(f"{name} must be the id of one of your objects in this list")

@@ -16,7 +16,7 @@ from backend.domain import events as rules
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
 from backend.domain.events import EventType
-from backend.domain.ids import EVENT, PRIMARY_ENDPOINT, new_time_ordered_id, new_uuid
+from backend.domain.ids import EVENT, PRIMARY_ENDPOINT, new_time_ordered_id, new_time_uuid
 from backend.domain.status import WebhookStatus
 from backend.models import Event, Merchant, Payment, Refund, WebhookDelivery
 from backend.schemas import PaymentOut, RefundOut, dump
@@ -54,7 +54,7 @@ def deliver_to(session: Session, event: Event, endpoint_id: str | None, now: dat
     """A pending delivery of the event to one endpoint (None: the primary, the merchant's webhook_url)."""
     now = now or utcnow()
     delivery = WebhookDelivery(
-        id=new_uuid(), merchant_id=event.merchant_id, payment_id=event.payment_id, event=event.type,
+        id=new_time_uuid(now), merchant_id=event.merchant_id, payment_id=event.payment_id, event=event.type,
         event_id=event.id, endpoint_id=endpoint_id, payload=None, status=WebhookStatus.PENDING.value,
         attempts=0, next_retry_at=now, created_at=now)
     session.add(delivery)

@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from itertools import chain
 from typing import Any, Sequence
 
-from sqlalchemy import delete, event, inspect, or_, update
+from sqlalchemy import delete, event, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +33,12 @@ TTL = timedelta(hours=24)
 # A key still "in flight" after this long belongs to a request whose process died: it may be reused.
 STALE_IN_FLIGHT = timedelta(seconds=60)
 MAX_KEY_LENGTH = 255
+# Where a live key can be: created no earlier than its TTL plus the longest a request runs before it is
+# completed (far under an hour). On PostgreSQL the table is partitioned by created_at and a claim reads
+# only the partitions of this window (services/retention.py drops those past it).
+LOOKUP_WINDOW = TTL + timedelta(hours=1)
+# Another API host's clock may be a little ahead of this one's.
+CLOCK_SKEW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ def begin(session: Session, merchant_id: str, key: str, fingerprints: Sequence[s
         fingerprints = (fingerprints,)
     for _ in range(5):
         now = utcnow()
-        row = session.get(IdempotencyKey, (key, merchant_id))
+        row = _find(session, merchant_id, key, now)
         if row is not None:
             stale = row.response is None and row.created_at < now - stale_after
             if row.expires_at <= now or (stale and row.effect is None):
@@ -125,6 +131,23 @@ def begin(session: Session, merchant_id: str, key: str, fingerprints: Sequence[s
         except IntegrityError:  # a concurrent request inserted it first: look again
             session.rollback()
     raise GatewayError(CONFLICT_ERROR, "A request with this Idempotency-Key is still in progress")
+
+
+def _find(session: Session, merchant_id: str, key: str, now: datetime) -> IdempotencyKey | None:
+    """The key's row, first serialising this claim against any other of the same key on PostgreSQL.
+
+    There a partitioned table's unique constraint must hold its partition key, so (merchant_id, key) is
+    unique only within a partition: a transaction-scoped advisory lock on the key's hash, held until the
+    claim's insert commits (or its rollback), makes look-up and insert one step, and it survives PgBouncer's
+    transaction pooling (no session state). SQLite's primary key is (key, merchant_id) itself, and its
+    transactions are serialised (BEGIN IMMEDIATE)."""
+    stmt = select(IdempotencyKey).where(IdempotencyKey.key == key, IdempotencyKey.merchant_id == merchant_id)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(merchant_id + "\n" + key, 0))))
+        stmt = stmt.where(IdempotencyKey.created_at > now - LOOKUP_WINDOW,
+                          IdempotencyKey.created_at < now + CLOCK_SKEW)
+    stmt = stmt.order_by(IdempotencyKey.created_at.desc()).limit(1)
+    return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
 def _claimed(claim: Claim):

@@ -27,14 +27,18 @@ def claim(session: Session, model, due_column, cutoff, now, batch: int = BATCH) 
     scan stop at the batch (the plan is checked in tests/worker/test_sweeper.py). On SQLite the
     transaction began with BEGIN IMMEDIATE, so sweepers run one after another and the next sees the lease.
     A row another transaction holds (a job working on it) is skipped this round; the next finds it if still due."""
-    ids = list(session.execute(claim_query(model, due_column, cutoff, batch)).scalars())
+    rows = session.execute(claim_query(model, due_column, cutoff, batch)).all()
+    ids = [row.id for row in rows]
     if ids:
-        session.execute(update(model).where(model.id.in_(ids)).values({due_column.key: now}))
+        # The batch's span of created_at lets a time-partitioned table update only the partitions it is in.
+        made = [row.created_at for row in rows]
+        session.execute(update(model).where(model.id.in_(ids), model.created_at.between(min(made), max(made)))
+                        .values({due_column.key: now}))
     return ids
 
 
 def claim_query(model, due_column, cutoff, batch: int = BATCH) -> Select:
-    return (select(model.id).where(model.status == "pending", due_column < cutoff)
+    return (select(model.id, model.created_at).where(model.status == "pending", due_column < cutoff)
             .order_by(due_column).limit(batch).with_for_update(skip_locked=True))
 
 

@@ -37,8 +37,8 @@ from backend.domain.status import EndpointStatus, WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.domain.ids import PRIMARY_ENDPOINT
 from backend.models import Event, Merchant, WebhookDelivery, WebhookEndpoint
-from backend.services import events, jobs
-from backend.services.common import Page, PageRequest, get_for_update, owned, paginate
+from backend.services import events, jobs, retention
+from backend.services.common import Page, PageRequest, find, owned, paginate
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def _body(session: Session, entry: WebhookDelivery) -> tuple[str, bytes] | None:
 
 
 def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
-    entry = get_for_update(session, WebhookDelivery, id=log_id)
+    entry = find(session, WebhookDelivery, log_id, lock=True)
     now = utcnow()
     if entry is None or entry.status != WebhookStatus.PENDING.value or (
             entry.next_retry_at is not None and entry.next_retry_at - EARLY_TOLERANCE > now):
@@ -257,7 +257,7 @@ def storable_text(text: str) -> str:
 
 
 def record_attempt(session: Session, config: Config, log_id: str, result: AttemptResult) -> str | None:
-    entry = get_for_update(session, WebhookDelivery, id=log_id)
+    entry = find(session, WebhookDelivery, log_id, lock=True)
     if entry is None or entry.status != WebhookStatus.PENDING.value:
         session.rollback()
         return None
@@ -285,7 +285,7 @@ def record_attempt(session: Session, config: Config, log_id: str, result: Attemp
 def route_of(session: Session, log_id: str) -> tuple[str, str] | None:
     """(merchant, endpoint) of a delivery, for the delivery pool's shares; None when it is gone."""
     row = session.execute(select(WebhookDelivery.merchant_id, WebhookDelivery.endpoint_id)
-                          .where(WebhookDelivery.id == log_id)).first()
+                          .where(*retention.by_id(WebhookDelivery, log_id))).first()
     session.rollback()
     return None if row is None else (row.merchant_id, row.endpoint_id or PRIMARY_ENDPOINT)
 

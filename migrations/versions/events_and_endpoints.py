@@ -4,14 +4,14 @@ Rows of webhook_logs made before keep their own payload and have no event; new d
 event's payload, so webhook_logs.payload becomes nullable.
 
 Revision ID: events_and_endpoints
-Revises: flat_running_totals
+Revises: idempotency_effect
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'events_and_endpoints'
-down_revision = 'flat_running_totals'
+down_revision = 'idempotency_effect'
 branch_labels = None
 depends_on = None
 

@@ -4,14 +4,14 @@ A key whose process died between its effect's commit and storing its answer is t
 instead of being taken over (and run a second time) once stale. Existing keys have none: unchanged.
 
 Revision ID: idempotency_effect
-Revises: flat_running_totals
+Revises: time_partitioning
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = 'idempotency_effect'
-down_revision = 'flat_running_totals'
+down_revision = 'time_partitioning'
 branch_labels = None
 depends_on = None
 

@@ -75,7 +75,9 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
     h = {**merchant_headers, "Idempotency-Key": key()}
     first = client.post("/api/v1/orders", json={"amount": 500}, headers=h).get_json()
     with app.app_context():
-        stored = db.session.get(IdempotencyKey, (h["Idempotency-Key"], "550e8400-e29b-41d4-a716-446655440000"))
+        stored = db.session.execute(db.select(IdempotencyKey).where(
+            IdempotencyKey.key == h["Idempotency-Key"],
+            IdempotencyKey.merchant_id == "550e8400-e29b-41d4-a716-446655440000")).scalar_one()
         assert stored.expires_at - utcnow() > timedelta(hours=23, minutes=59)
         stored.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -91,7 +93,8 @@ def test_purge_deletes_expired_keys(app):
     with app.app_context():
         db.session.add(IdempotencyKey(key=key(), merchant_id="550e8400-e29b-41d4-a716-446655440000",
                                       request_hash="x", response={"status": 201, "body": "{}"},
-                                      created_at=utcnow() - timedelta(days=2), expires_at=utcnow() - timedelta(days=1)))
+                                      created_at=utcnow() - timedelta(hours=24, seconds=1),
+                                      expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
         assert purge_idempotency_keys(db.session) >= 1
         assert db.session.query(IdempotencyKey).filter(IdempotencyKey.expires_at <= utcnow()).count() == 0

@@ -1,14 +1,21 @@
-"""Bounded growth: the sweeper deletes webhook logs past WEBHOOK_LOG_RETENTION_DAYS and expired idempotency
-keys, in small batches, and leaves everything newer alone; the API says how long logs are kept."""
+"""Bounded growth: on SQLite the sweeper deletes webhook logs past WEBHOOK_LOG_RETENTION_DAYS and expired
+idempotency keys in small batches; on PostgreSQL it drops whole partitions of them. Either way everything
+inside the window stays, and the API says how long logs are kept."""
 from __future__ import annotations
 
 import dataclasses
 from datetime import timedelta
 
+import pytest
+
 from backend.domain.clock import utcnow
 from backend.domain.ids import new_uuid
 from backend.models import IdempotencyKey, WebhookLog, db
 from backend.services import retention, sweeper
+from tests.stack import on_postgres
+
+POSTGRES_ONLY = pytest.mark.skipif(not on_postgres(), reason="partitions are PostgreSQL's")
+SQLITE_ONLY = pytest.mark.skipif(on_postgres(), reason="PostgreSQL drops partitions instead")
 
 
 def _logs(merchant_id: str, ages_days: list[float]) -> list[str]:
@@ -20,6 +27,14 @@ def _logs(merchant_id: str, ages_days: list[float]) -> list[str]:
     return [m.id for m in made]
 
 
+def _api_keeps_only(client, headers, kept: list[str], gone: str) -> None:
+    page = client.get("/api/v1/webhooks", headers=headers).get_json()
+    assert page["retention_days"] == 90 and page["total"] == len(kept)
+    assert client.get(f"/api/v1/webhooks/{gone}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/webhooks/{kept[0]}", headers=headers).status_code == 200
+
+
+@SQLITE_ONLY
 def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, other_merchant, monkeypatch):
     merchant_id = client.get("/api/v1/merchant", headers=other_merchant).get_json()["id"]
     # 30 days here: a live worker (other tests' stack) sweeps with the default 90 and must not race us.
@@ -46,7 +61,41 @@ def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, o
         db.session.rollback()
     assert left == set(kept) and not left & set(old)
     assert keys == {"k3"}
-    page = client.get("/api/v1/webhooks", headers=other_merchant).get_json()
-    assert page["retention_days"] == 90 and page["total"] == 2
-    assert client.get(f"/api/v1/webhooks/{old[0]}", headers=other_merchant).status_code == 404
-    assert client.get(f"/api/v1/webhooks/{kept[0]}", headers=other_merchant).status_code == 200
+    _api_keeps_only(client, other_merchant, kept, old[0])
+
+
+@POSTGRES_ONLY
+def test_retention_drops_whole_partitions_and_no_row_inside_the_window(app, client, other_merchant):
+    merchant_id = client.get("/api/v1/merchant", headers=other_merchant).get_json()["id"]
+    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    logs, keys = retention.REGISTRY["webhook_logs"], retention.REGISTRY["idempotency_keys"]
+    ages = [0, 1, 15, 29, 29.9, 30.5, 33, 36, 38, 45, 60, 80]
+    with app.app_context():
+        now = utcnow()
+        retention.ensure(db.session, keys, now - timedelta(days=4), now)  # as an older database has them
+        made = _logs(merchant_id, ages)
+        db.session.add_all([IdempotencyKey(key=f"k{age}", merchant_id=merchant_id, request_hash="h", response=None,
+                                           created_at=now - timedelta(days=age),
+                                           expires_at=now - timedelta(days=age) + timedelta(hours=24))
+                            for age in (0, 0.5, 3)])
+        db.session.commit()
+        before = {**retention.partitions(db.session, logs), **retention.partitions(db.session, keys)}
+        counts = sweeper.sweep(db.session, config)
+        after = {**retention.partitions(db.session, logs), **retention.partitions(db.session, keys)}
+        left = set(db.session.scalars(db.select(WebhookLog.id).where(WebhookLog.merchant_id == merchant_id)))
+        left_keys = set(db.session.scalars(db.select(IdempotencyKey.key).where(
+            IdempotencyKey.merchant_id == merchant_id)))
+        db.session.rollback()
+    dropped = set(before) - set(after)
+    assert counts["webhook_logs_partitions_dropped"] >= 1 and counts["idempotency_keys_partitions_dropped"] >= 1
+    cutoff = now - timedelta(days=30)
+    assert dropped and all(before[name] + logs.period <= cutoff for name in dropped if name.startswith("webhook"))
+    for log_id, age in zip(made, ages):
+        created = now - timedelta(days=age)
+        if age < 30:
+            assert log_id in left, f"a log {age} days old, inside the window, was lost"
+        # a row goes only with its whole partition, which goes only once all of it is past the cutoff
+        ends = retention.period_start(logs, created) + logs.period
+        assert (log_id in left) == (ends > cutoff), (age, ends, cutoff)
+    assert {"k0", "k0.5"} <= left_keys and "k3" not in left_keys
+    _api_keeps_only(client, other_merchant, [i for i in made if i in left], made[-1])
