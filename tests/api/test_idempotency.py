@@ -205,11 +205,11 @@ def test_an_effect_whose_key_went_to_a_retry_does_not_commit(client, merchant_he
         db.session.get(Merchant, MERCHANT_ID).name = before
         db.session.get(Merchant, MERCHANT_ID).updated_at = utcnow()
         db.session.commit()
-        row = db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID))
+        row = db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID, mine.created_at))
         db.session.refresh(row)
         assert row.effect == {"rows": [["merchants", MERCHANT_ID]]} and row.response is None
         idempotency.abandon(db.session, mine)  # an effect committed: the key is kept, not released
-        assert db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID)) is not None
+        assert db.session.get(IdempotencyKey, (mine.key, MERCHANT_ID, mine.created_at)) is not None
 
 
 def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
