@@ -100,8 +100,8 @@ def authenticate_merchant() -> None:
     if api_key is None and "Authorization" in request.headers:
         g.merchant_id = merchants.authenticate_token(db.session, session_token())
         return
-    g.merchant_id = merchants.authenticate(db.session, current_app.extensions["paygate.config"], api_key,
-                                           request.headers.get("X-Api-Secret"))
+    credentials = current_app.runtime.credentials  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+    g.merchant_id = merchants.authenticate(db.session, credentials, api_key, request.headers.get("X-Api-Secret"))
 
 
 def current_merchant_id() -> str:

@@ -23,7 +23,7 @@ def _logs(merchant_id: str, ages_days: list[float]) -> list[str]:
 def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, other_merchant, monkeypatch):
     merchant_id = client.get("/api/v1/merchant", headers=other_merchant).get_json()["id"]
     # 30 days here: a live worker (other tests' stack) sweeps with the default 90 and must not race us.
-    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    config = dataclasses.replace(app.runtime.config, webhook_log_retention_days=30)
     with app.app_context():
         old = _logs(merchant_id, [config.webhook_log_retention_days + 1 + i for i in range(7)])
         kept = _logs(merchant_id, [0, config.webhook_log_retention_days - 1])
