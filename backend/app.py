@@ -1,17 +1,19 @@
-"""The Flask application factory: configuration, database, OpenAPI, routes, errors, queue, seed."""
+"""The Flask application factory: the HTTP app (OpenAPI, routes, errors, limits, seed) over a runtime
+(backend/runtime.py: configuration, database, queue, processor), one runtime per app."""
 from __future__ import annotations
 
 import logging
+from typing import Any, Iterable
 
 from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from backend import database
-from backend.config import ROOT, Config, get_config, set_config
+from backend import runtime as composition
+from backend.config import ROOT, Config
 from backend.models import db
-from backend.processors import get_processor
+from backend.runtime import Runtime
 from backend.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
@@ -23,62 +25,37 @@ SECURITY_SCHEMES = {
 }
 
 
-def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True) -> OpenAPI:
-    if config is not None:
-        set_config(config)
-    config = get_config()
-    if configure_logging:  # the Huey consumer configures its own
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class PayGateApp(OpenAPI):
+    """The API's Flask app; `runtime` is what its routes work with (backend/api/deps.py)."""
 
-    app = OpenAPI(
-        __name__,
-        info=Info(title="PayGate API", version="1.0.0",
-                  description="Orders, payments (UPI and card), captures, refunds and webhooks."),
-        security_schemes=SECURITY_SCHEMES,
-        doc_prefix="/api/v1",
-        doc_url="/openapi.json",
-        validation_error_status=400,
-        validation_error_model=ErrorOut,  # what a validation error really looks like
-    )
-    from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_exact_paths,
-                                  register_request_ids, validation_error_callback)
+    runtime: Runtime
 
-    app.validation_error_callback = validation_error_callback
-    app.config.update(
-        SQLALCHEMY_DATABASE_URI=config.database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=database.engine_options(config),
-        SQLALCHEMY_BINDS=database.binds(config),
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        JSON_SORT_KEYS=False,
-    )
-    app.extensions["paygate.config"] = config
-    if config.trusted_proxies:
-        # The client's address (and scheme) as the proxies report it, for the limits and the /metrics gate.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
-    app.extensions["paygate.processor"] = get_processor(config)
-    db.init_app(app)
-    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    with app.app_context():
-        if config.is_sqlite:
-            (ROOT / "var").mkdir(exist_ok=True)
-        database.configure(db.engine, db.engines[database.AUTOCOMMIT_BIND], config)
 
+def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True,
+               runtime: Runtime | None = None) -> PayGateApp:
+    """The API over `runtime`, else over a new one built from `config` (default: the environment).
+
+    Two Flask apps answer: this one holds every route (the OpenAPI document, the CLI, the test client) and
+    carries no rate limiter; the routes that have limits are answered by a second app over the same
+    runtime that carries Flask-Limiter (backend/api/limits.py), so the merchant API never meets it."""
     from backend import api
-
-    register_exact_paths(app)
-    register_request_ids(app)
     from backend.api import limits
 
-    limits.init_app(app)
-    api.register(app)
-    register_error_handlers(app)
+    runtime = runtime or composition.build(config)
+    config = runtime.config
+    if configure_logging:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    import tasks  # noqa: F401  installs the Huey queue as the job queue
+    app = _http_app(runtime, api.all_blueprints())
+    limited = _http_app(runtime, api.limited_blueprints())
+    limits.init_app(limited)
+    app.wsgi_app = limits.LimitedRoutes(app.wsgi_app, limited)  # type: ignore[method-assign]
+    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
 
     from backend.services import merchants
     from seeds import register_cli, seed_all
 
-    register_cli(app)
+    register_cli(app, runtime)
     if seed:
         with app.app_context():
             try:
@@ -89,4 +66,35 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
             except (OperationalError, ProgrammingError):
                 db.session.rollback()
                 log.warning("database not migrated yet; run `flask db upgrade` (make run does it)")
+    return app
+
+
+def _http_app(runtime: Runtime, blueprints: Iterable[Any]) -> PayGateApp:
+    from backend import api
+    from backend.api.http import (MAX_BODY_BYTES, register_error_handlers, register_exact_paths,
+                                  register_request_ids, validation_error_callback)
+
+    config = runtime.config
+    app = PayGateApp(
+        __name__,
+        info=Info(title="PayGate API", version="1.0.0",
+                  description="Orders, payments (UPI and card), captures, refunds and webhooks."),
+        security_schemes=SECURITY_SCHEMES,
+        doc_prefix="/api/v1",
+        doc_url="/openapi.json",
+        validation_error_status=400,
+        validation_error_model=ErrorOut,  # what a validation error really looks like
+    )
+    app.validation_error_callback = validation_error_callback
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
+    app.runtime = runtime
+    if config.trusted_proxies:
+        # The client's address (and scheme) as the proxies report it, for the limits and the /metrics gate.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies,  # type: ignore[method-assign]
+                                x_proto=config.trusted_proxies)
+    runtime.init_database(app)
+    register_exact_paths(app)
+    register_request_ids(app)
+    api.register(app, blueprints)
+    register_error_handlers(app)
     return app

@@ -222,13 +222,9 @@ _config: Config | None = None
 
 
 def get_config() -> Config:
-    """The process-wide configuration (the API and the worker each read the environment once)."""
+    """The environment's configuration, read once: only for what has no runtime at hand (the models' secret
+    properties' keyring, the payment schema's checkout links). Everything else takes its runtime's."""
     global _config
     if _config is None:
         _config = Config.from_env()
     return _config
-
-
-def set_config(config: Config) -> None:
-    global _config
-    _config = config

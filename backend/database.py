@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import select
 import time
-import weakref
 from typing import Any
 
 from sqlalchemy import event, text
@@ -36,8 +35,6 @@ CONNECT_TIMEOUT_SECONDS = 5
 # firewall) is checked before use. A connection the server closed (a restart, pg_terminate_backend) is
 # caught either way: its socket turns readable, which a zero-timeout poll sees without a round trip.
 ALIVE_BYPASS_SECONDS = 0.5
-
-_autocommit_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
 
 
 def engine_options(config: Config) -> dict[str, Any]:
@@ -73,10 +70,9 @@ def binds(config: Config) -> dict[str, dict[str, Any]]:
 
 
 def configure(engine: Engine, autocommit_engine: Engine, config: Config) -> None:
-    """Listeners on both engines, and the pairing that `autocommit()` looks up."""
+    """Listeners on both engines of an app (Flask-SQLAlchemy keeps the pair per app: `db.engines`)."""
     prepare(engine, config)
     prepare(autocommit_engine, config, transactions=False)
-    _autocommit_engines[engine] = autocommit_engine
 
 
 def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
@@ -91,13 +87,11 @@ def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
 
 
 def autocommit(session: Session) -> Engine:
-    """The autocommit engine paired with the session's. A session on an unpaired engine (a script's) gets
-    the same behaviour from its own pool, switched per connection."""
-    if session is db.session and not db.session.registry.has():
-        bind = db.engine  # known without making this thread a Session it would not otherwise use
-    else:
-        bind = session.get_bind()
-    return _autocommit_engines.get(bind) or bind.execution_options(isolation_level="AUTOCOMMIT")
+    """The autocommit engine of the app whose session this is. A session of its own (a script's) gets the
+    same behaviour from its own pool, switched per connection."""
+    if session is db.session:
+        return db.engines[AUTOCOMMIT_BIND]  # the current app's pair, without making a Session for it
+    return session.get_bind().execution_options(isolation_level="AUTOCOMMIT")
 
 
 def ping() -> bool:

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--burst", type=int, default=1000, help="payments in the (c) burst (default 1000)")
     parser.add_argument("--ui-loads", type=int, default=2000, help="plain GETs per UI in (f) (default 2000)")
     parser.add_argument("--consumer-threads", type=int, default=None,
-                        help="override huey_consumer -w (default: the harness's, 16 as in the Procfile)")
+                        help="override the worker's -w (python -m tasks; default: the harness's, 16 as in the Procfile)")
     parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")
     args = parser.parse_args(argv)
 

@@ -1,15 +1,17 @@
 """`python -m bench.limiter`: what Flask-Limiter costs a request of the merchant API, which carries no limit.
 
-In one process, no servers: a minimal Flask app with an exempt blueprint (as the merchant API) and a limited
-one (as login), configured as backend/api/limits.py configures the limiter, in four variants, timed in
-alternating rounds through the WSGI interface on the exempt route:
+In one process, no servers: a minimal Flask app with a blueprint without limits (as the merchant API) and a
+limited one (as login), configured as backend/api/limits.py configures the limiter, in four variants, timed
+in alternating rounds through the WSGI interface on the unlimited route:
   baseline   no Flask-Limiter at all
-  filter     limiter.exempt plus a request filter (Flask-Limiter's public API alone)
+  filter     limiter.exempt plus a request filter, the limiter on the one app
   exempt     limiter.exempt alone (the documented exemption; the hooks still resolve limits each request)
-  rewritten  what backend/api/limits.py does: the limiter's hooks wrapped so that they skip the blueprint
+  routed     what backend/app.py does: the limiter on a second app that holds the limited routes, and
+             `limits.LimitedRoutes` in front sending only those to it
 Then PayGate's own create-order (POST /api/v1/orders, the real app on a fresh SQLite file, in process): as
-shipped (the limiter's hooks skipped on the merchant API) against the same app with Flask-Limiter's hooks
-left in place behind a request filter ("public-api").
+shipped, against the same app without the router in front ("no-limiter": the cost of routing) and with
+Flask-Limiter installed on the main app too ("one-app": its hooks on every request, the merchant API exempt
+by a request filter).
 Prints CPU microseconds per request (this process's CPU time, so other work on the machine hardly counts)
 and each variant's time as a ratio of the baseline measured in the same run.
 """
@@ -33,40 +35,39 @@ ORDERS = 300
 def _app(variant: str) -> Flask:
     app = Flask(f"bench_{variant}")
     app.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_KEY_PREFIX="bench")
-    merchant, public = Blueprint("merchant", __name__), Blueprint("public", __name__)
+    merchant = Blueprint("merchant", __name__)
 
     @merchant.get("/orders")
     def orders():
         return jsonify(ok=True)
 
+    app.register_blueprint(merchant)
     if variant == "baseline":
-        app.register_blueprint(merchant)
         return app
     limiter = Limiter(key_func=lambda: request.remote_addr or "", default_limits=[], headers_enabled=True,
                       swallow_errors=True)
+    public = Blueprint("public", __name__)
 
     @public.post("/login")
     @limiter.limit("10/minute", deduct_when=lambda r: r.status_code == 401)
     def login():
         return jsonify(ok=True)
 
+    login.paygate_limited = True  # as limits.limited marks it
+    if variant == "routed":
+        limited = Flask("bench_limited")
+        limited.config.update(app.config)
+        limited.register_blueprint(public)
+        limiter.init_app(limited)
+        app.register_blueprint(public)  # documented on the main app, answered by the limited one
+        app.wsgi_app = limits.LimitedRoutes(app.wsgi_app, limited)
+        return app
     limiter.exempt(merchant)
-    limits._exempt_blueprints.add(merchant.name)  # PayGate's own wrapper, below, skips it
     if variant == "filter":
         limiter.request_filter(lambda: request.blueprint == "merchant")
-    before = {kind: list(reg[None]) for kind, reg in _registries(app)}
     limiter.init_app(app)
-    if variant == "rewritten":
-        for kind, reg in _registries(app):
-            reg[None] = [f if f in before[kind] else limits._skipped_on_exempt(f, kind) for f in reg[None]]
-    app.register_blueprint(merchant)
     app.register_blueprint(public)
     return app
-
-
-def _registries(app: Flask):
-    return (("before", app.before_request_funcs), ("after", app.after_request_funcs),
-            ("teardown", app.teardown_request_funcs))
 
 
 def _time(app: Flask, n: int) -> float:
@@ -83,22 +84,25 @@ def _time(app: Flask, n: int) -> float:
 
 
 def _paygate_apps() -> tuple[dict[str, Flask], Callable[[], None]]:
-    """PayGate as shipped, and the same app with Flask-Limiter's own hooks restored behind a request filter."""
+    """PayGate as shipped; without the router (the main app alone, no limiter); with the limiter on the main
+    app too, the merchant API exempt by a request filter (Flask-Limiter's public API on one app)."""
     import os
 
     from backend import create_app
-    from backend.api import limits
     from backend.config import Config
     from tests.stack import DEFAULT_ENV, Stores
 
     stores = Stores("embedded")
     os.environ.update({**DEFAULT_ENV, **stores.env})
     shipped = create_app(Config.from_env(), configure_logging=False)
-    public_api = create_app(Config.from_env(), seed=False, configure_logging=False)
-    for _kind, reg in _registries(public_api):
-        reg[None] = [getattr(f, "__wrapped__", f) for f in reg[None]]  # the skipping wrappers undone
-    limits.limiter.request_filter(limits._on_exempt_blueprint)  # the shipped app never asks it on this route
-    return {"shipped": shipped, "public-api": public_api}, stores.close
+    bare = create_app(Config.from_env(), seed=False, configure_logging=False)
+    bare.wsgi_app = bare.wsgi_app.wsgi_app  # the router's inner app: every request to the main app
+    one_app = create_app(Config.from_env(), seed=False, configure_logging=False)
+    one_app.wsgi_app = one_app.wsgi_app.wsgi_app
+    limits.init_app(one_app)
+    limits.limiter.request_filter(lambda: getattr(one_app.blueprints.get(request.blueprint or ""),
+                                                  "authenticated", False))
+    return {"shipped": shipped, "no-limiter": bare, "one-app": one_app}, stores.close
 
 
 def _create_order_time(app: Flask, n: int) -> float:
@@ -131,14 +135,14 @@ def _table(title: str, medians: dict[str, float], baseline: str) -> None:
 
 
 def main() -> None:
-    medians = _rounds({v: _app(v) for v in ("baseline", "filter", "exempt", "rewritten")}, _time, REQUESTS)
-    _table(f"Flask-Limiter on an exempt route, median of {ROUNDS} rounds of {REQUESTS} requests", medians, "baseline")
+    medians = _rounds({v: _app(v) for v in ("baseline", "filter", "exempt", "routed")}, _time, REQUESTS)
+    _table(f"Flask-Limiter beside a route without limits, median of {ROUNDS} rounds of {REQUESTS} requests", medians, "baseline")
     apps, close = _paygate_apps()
     try:
         medians = _rounds(apps, _create_order_time, ORDERS)
     finally:
         close()
-    _table(f"PayGate create-order (SQLite, in process), median of {ROUNDS} rounds of {ORDERS}", medians, "shipped")
+    _table(f"PayGate create-order (SQLite, in process), median of {ROUNDS} rounds of {ORDERS}", medians, "no-limiter")
 
 
 if __name__ == "__main__":

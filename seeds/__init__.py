@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from backend.config import Config, get_config
+from backend.config import Config
 from backend.models import db
 from backend.services.merchants import reencrypt_all, seed_test_merchant
 
@@ -12,17 +12,20 @@ def seed_all(config: Config) -> bool:
     return seed_test_merchant(db.session, config)
 
 
-def register_cli(app) -> None:
+def register_cli(app, runtime) -> None:
+    """The `flask` commands, over the app's runtime (backend/runtime.py)."""
+    config = runtime.config
+
     @app.cli.command("seed")
     def seed_command() -> None:
         """Create the test merchant if it is missing."""
-        created = seed_all(get_config())
+        created = seed_all(config)
         click.echo("test merchant created" if created else "test merchant already present")
 
     @app.cli.command("rotate-encryption-key")
     def rotate_command() -> None:
         """Re-encrypt every merchant secret under the first key of ENCRYPTION_KEYS (see README)."""
-        click.echo(f"{reencrypt_all(db.session, get_config())} merchants re-encrypted under the first key")
+        click.echo(f"{reencrypt_all(db.session, runtime.credentials)} merchants re-encrypted under the first key")
 
     @app.cli.command("load-demo")
     @click.option("--payments", type=click.IntRange(1), required=True, help="How many orders and payments to add")
@@ -32,7 +35,6 @@ def register_cli(app) -> None:
         """Add a large, realistic history to one merchant, in bulk (seeds/loader.py)."""
         from seeds.loader import load
 
-        config = get_config()
         email = email or config.test_merchant_email
         try:
             figures = load(payments, email, config.webhook_log_retention_days, seed, echo=click.echo)

@@ -283,7 +283,7 @@ class Stack:
         self._wait_http(self.api_url + "/health", "api")
 
     def start_worker(self, wait: bool = True) -> subprocess.Popen:
-        proc = self._spawn("worker", [str(BIN / "huey_consumer"), "tasks.huey", "-w", str(self.worker_threads), "-k", "thread",
+        proc = self._spawn("worker", [str(BIN / "python"), "-m", "tasks", "-w", str(self.worker_threads), "-k", "thread",
                                       "-m", "0.2", "-d", "0.05"])
         if wait:
             self.wait_until(lambda: self.health().get("worker") == "running", 30, "worker heartbeat")

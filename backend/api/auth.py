@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from backend.api import deps, public_blueprint
 from backend.api.http import json_response, session_token
-from backend.api.limits import (limiter, login_address_key, login_address_limit, login_failed, login_key, login_limit,
+from backend.api.limits import (limited, login_address_key, login_address_limit, login_failed, login_key, login_limit,
                                 signup_key, signup_limit)
 from backend.api.responses import error
 from backend.domain.clock import iso
@@ -10,7 +10,7 @@ from backend.models import db
 from backend.schemas import AuthOut, LoginIn, LogoutOut, MerchantOut, SignupIn, dump
 from backend.services import merchants
 
-bp = public_blueprint("auth", "Dashboard sign-up and login")
+bp = public_blueprint("auth", "Dashboard sign-up and login", limited=True)
 BLUEPRINTS = (bp,)
 
 
@@ -22,16 +22,16 @@ def _auth_body(merchant) -> dict:
 
 
 @bp.post("/auth/signup", responses={201: AuthOut}, summary="Onboard a merchant")
-@limiter.limit(signup_limit, key_func=signup_key)
+@limited(signup_limit, key_func=signup_key)
 def signup(body: SignupIn):
-    merchant = merchants.signup(db.session, deps.config(), body.name, body.email, body.password)
+    merchant = merchants.signup(db.session, deps.runtime().credentials, body.name, body.email, body.password)
     return json_response(_auth_body(merchant), 201)
 
 
 @bp.post("/auth/login", responses={200: AuthOut, 401: error(401, description="Wrong email or password")},
          summary="Log in to the dashboard")
-@limiter.limit(login_address_limit, key_func=login_address_key, deduct_when=login_failed)
-@limiter.limit(login_limit, key_func=login_key, deduct_when=login_failed)
+@limited(login_address_limit, key_func=login_address_key, deduct_when=login_failed)
+@limited(login_limit, key_func=login_key, deduct_when=login_failed)
 def login(body: LoginIn):
     return json_response(_auth_body(merchants.login(db.session, deps.config(), body.email, body.password)))
 

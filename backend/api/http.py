@@ -103,8 +103,8 @@ def authenticate_merchant() -> None:
     if api_key is None and "Authorization" in request.headers:
         g.merchant_id = merchants.authenticate_token(db.session, session_token())
         return
-    g.merchant_id = merchants.authenticate(db.session, current_app.extensions["paygate.config"], api_key,
-                                           request.headers.get("X-Api-Secret"))
+    credentials = current_app.runtime.credentials  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+    g.merchant_id = merchants.authenticate(db.session, credentials, api_key, request.headers.get("X-Api-Secret"))
 
 
 def current_merchant_id() -> str:
@@ -267,7 +267,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(*args, **kwargs)
         idempotency.validate_key(key)
         merchant_id = current_merchant_id()
-        body, config = request.get_data(), current_app.extensions["paygate.config"]
+        body, config = request.get_data(), current_app.runtime.config  # type: ignore[attr-defined]
         fingerprints = [idempotency.request_fingerprint(request.method, request.path, body, key=k)
                         for k in keyring(config).fingerprint_keys]
         claim = idempotency.begin(db.session, merchant_id, key, fingerprints,

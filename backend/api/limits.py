@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 import time
-from functools import wraps
-from typing import Callable
+from typing import Any, Callable
 
-from flask import Blueprint, Response, current_app, request
+from flask import Flask, Response, request
 from flask_limiter import Limiter
+from werkzeug.exceptions import HTTPException
 
 from backend.api import deps
 from backend.domain import visitor
@@ -46,21 +46,55 @@ def _warn_once_unverified() -> None:
 
 
 def _forwarding_secret() -> str:
-    # Read on first use: a deployment without a dashboard never needs it.
-    extensions = current_app.extensions
-    if "paygate.forwarding_secret" not in extensions:
-        extensions["paygate.forwarding_secret"] = deps.config().forwarding_secret()
-    return extensions["paygate.forwarding_secret"]
+    return deps.runtime().forwarding_secret()
 
 
 limiter = Limiter(key_func=client_address, default_limits=[], headers_enabled=True, swallow_errors=True)
-_exempt_blueprints: set[str] = set()
 
 
-def exempt(bp: Blueprint) -> None:
-    """No limit on this blueprint's routes, and none of the limiter's per-request work either."""
-    limiter.exempt(bp)
-    _exempt_blueprints.add(bp.name)
+def limited(limit_value: Callable[[], str], **options: Any) -> Callable[[Callable], Callable]:
+    """`limiter.limit`, marked so that the route is served by the app that carries the limiter and its
+    OpenAPI entry lists 429 (backend/api/responses.py). Its blueprint must be `limited`."""
+    def decorate(view: Callable) -> Callable:
+        wrapped = limiter.limit(limit_value, **options)(view)
+        wrapped.paygate_limited = True  # type: ignore[attr-defined]
+        return wrapped
+    return decorate
+
+
+class LimitedRoutes:
+    """WSGI middleware in front of the app that holds every route: a request for a route with a limit goes
+    to the app that carries Flask-Limiter, every other one (the merchant API above all) to the app without
+    it. Flask-Limiter hooks every request of the app it is installed on, and even on an exempt route it
+    resolves limits and builds its request context: 12-18% of a create-order's CPU (`python -m
+    bench.limiter`); deciding here costs a prefix test of a POST's path, and a URL match against the few
+    limited routes only for paths that start like one."""
+
+    def __init__(self, wsgi_app: Callable, limited_app: Flask):
+        self.wsgi_app = wsgi_app
+        self.limited_app = limited_app
+        endpoints = {e for e, view in limited_app.view_functions.items() if getattr(view, "paygate_limited", False)}
+        rules = [rule for rule in limited_app.url_map.iter_rules() if rule.endpoint in endpoints]
+        self._endpoints = frozenset(endpoints)
+        self._methods = frozenset(m for rule in rules for m in rule.methods or ())
+        # What each limited path starts with up to its first variable: most requests fail this at once.
+        self._prefixes = tuple({rule.rule.partition("<")[0] for rule in rules})
+        self._adapter = limited_app.url_map.bind("localhost")
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        if environ.get("REQUEST_METHOD") in self._methods and self._is_limited(environ):
+            return self.limited_app(environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _is_limited(self, environ: dict) -> bool:
+        path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "replace")  # as werkzeug reads it
+        if not path.startswith(self._prefixes):
+            return False
+        try:
+            endpoint, _args = self._adapter.match(path, environ["REQUEST_METHOD"])
+        except HTTPException:  # not a limited route (or not a route at all): the main app answers
+            return False
+        return endpoint in self._endpoints
 
 
 def _json_field(name: str) -> str:
@@ -118,38 +152,10 @@ def signup_limit() -> str:
     return deps.config().rate_limit_signup
 
 
-def init_app(app) -> None:
-    config = app.extensions["paygate.config"]
+def init_app(app: Flask) -> None:
+    """The limiter on the app that serves the limited routes (backend/app.py), and on no other."""
+    config = app.runtime.config  # type: ignore[attr-defined]
     app.config.setdefault("RATELIMIT_STORAGE_URI", config.redis_url or "memory://")
     # Installs sharing one Redis keep their counters apart, as their queues are (QUEUE_NAME).
     app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{config.queue_name}:limits")
-    before = {name: list(registry[None]) for name, registry in _hook_registries(app)}
     limiter.init_app(app)
-    # Flask-Limiter hooks every request of the app, and even on an exempt route (or behind a request filter)
-    # it resolves limits and builds its request context: 12–18% of a create-order's CPU (`python -m
-    # bench.limiter`). On exempt blueprints (the authenticated API, its busiest part) those hooks have nothing
-    # to do, so they are skipped there; Flask-Limiter itself is used through its public API only.
-    for kind, registry in _hook_registries(app):
-        registry[None] = [f if f in before[kind] else _skipped_on_exempt(f, kind) for f in registry[None]]
-
-
-def _hook_registries(app) -> tuple:
-    return (("before", app.before_request_funcs), ("after", app.after_request_funcs),
-            ("teardown", app.teardown_request_funcs))
-
-
-def _on_exempt_blueprint() -> bool:
-    return request.blueprint in _exempt_blueprints
-
-
-def _skipped_on_exempt(hook: Callable, kind: str) -> Callable:
-    if kind == "before":
-        def guarded():
-            return None if _on_exempt_blueprint() else hook()
-    elif kind == "after":
-        def guarded(response):
-            return response if _on_exempt_blueprint() else hook(response)
-    else:
-        def guarded(exc=None):
-            return None if _on_exempt_blueprint() else hook(exc)
-    return wraps(hook)(guarded)

@@ -29,7 +29,7 @@ def get_credentials():
          summary="Replace the API secret; the old one is refused at once")
 @idempotent
 def roll_api_secret():
-    return json_response(_credentials(merchants.roll_api_secret(db.session, deps.config(), current_merchant())))
+    return json_response(_credentials(merchants.roll_api_secret(db.session, deps.runtime().credentials, current_merchant())))
 
 
 @bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")

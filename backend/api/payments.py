@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
 from backend.api.http import current_merchant_id, idempotent, json_response, page_response
-from backend.api.limits import authenticate_limit, limiter, order_key, payment_key, public_payment_limit
+from backend.api.limits import authenticate_limit, limited, order_key, payment_key, public_payment_limit
 from backend.api.responses import error
 from backend.models import db
 from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, IdPath, PaymentCreate, PaymentOut,
@@ -12,7 +12,7 @@ from backend.services.common import PageRequest
 from backend.services.payments import CardInput
 
 bp = merchant_blueprint("payments", "Payments")
-public = public_blueprint("payments_public", "Checkout (public)")
+public = public_blueprint("payments_public", "Checkout (public)", limited=True)
 BLUEPRINTS = (bp, public)
 UNKNOWN_ORDER = error(404, description="The order is unknown or another merchant's (NOT_FOUND_ERROR)")
 
@@ -53,7 +53,7 @@ def capture_payment(path: IdPath, body: CaptureIn):
 
 @public.post("/payments/public", responses={201: PublicPaymentOut, 404: UNKNOWN_ORDER},
              summary="Create a payment from the hosted checkout (no credentials)")
-@limiter.limit(public_payment_limit, key_func=order_key)
+@limited(public_payment_limit, key_func=order_key)
 def create_public_payment(body: PaymentCreate):
     return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
 
@@ -69,7 +69,7 @@ def get_public_payment(path: IdPath):
 
 @public.post("/payments/<id>/authenticate", responses={200: PublicPaymentOut},
              summary="3-D Secure: the shopper's one-time password, only while authentication is pending")
-@limiter.limit(authenticate_limit, key_func=payment_key)
+@limited(authenticate_limit, key_func=payment_key)
 def authenticate_payment(path: IdPath, body: AuthenticateIn):
     payment = payments.authenticate(db.session, deps.processor(), path.id, body.otp)
     return json_response(dump(PublicPaymentOut, payment))
@@ -77,14 +77,14 @@ def authenticate_payment(path: IdPath, body: AuthenticateIn):
 
 @public.post("/payments/<id>/authenticate/cancel", responses={200: PublicPaymentOut},
              summary="3-D Secure: the shopper cancels; the payment fails (authentication_cancelled)")
-@limiter.limit(authenticate_limit, key_func=payment_key)
+@limited(authenticate_limit, key_func=payment_key)
 def cancel_authentication(path: IdPath):
     return json_response(dump(PublicPaymentOut, payments.cancel_authentication(db.session, path.id)))
 
 
 @public.post("/payments/<id>/collect", responses={200: PublicPaymentOut},
              summary="UPI collect: the shopper approves or declines in the (simulated) UPI app")
-@limiter.limit(authenticate_limit, key_func=payment_key)
+@limited(authenticate_limit, key_func=payment_key)
 def answer_collect(path: IdPath, body: CollectAnswerIn):
     payment = payments.answer_collect(db.session, deps.processor(), path.id, body.approve)
     return json_response(dump(PublicPaymentOut, payment))

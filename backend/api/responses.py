@@ -7,7 +7,7 @@ live API in tests/api/test_openapi.py):
   everywhere (gunicorn refuses a request line over 4 KB or oversized headers before the app);
 - 401 on the authenticated blueprints; 404 where the path names an object;
 - 413 where a body is read (POST, PUT, PATCH); 409 on `@idempotent` views (the same key still in flight);
-- 429 on views that Flask-Limiter decorates.
+- 429 on views that `limits.limited` decorates (Flask-Limiter).
 
 A route declares only its success model; an explicit entry (e.g. `/health`'s own 503 body) wins.
 """
@@ -35,8 +35,6 @@ HEADERS = {405: {"Allow": {"description": "The methods this path answers", "requ
                            "schema": {"type": "string"}}},
            429: {"Retry-After": RETRY_AFTER},
            503: {"Retry-After": RETRY_AFTER}}
-# Flask-Limiter marks the functions it wraps with this attribute; functools.wraps carries it outwards.
-_LIMITER_MARK = "__wrapper-limiter-instance"
 
 
 def mark_idempotent(view: Callable) -> None:
@@ -70,7 +68,7 @@ def error_statuses(method: str, rule: str, view: Callable, authenticated: bool) 
         statuses.append(413)
     if getattr(view, "paygate_idempotent", False):
         statuses.append(409)
-    if getattr(view, _LIMITER_MARK, None) is not None:
+    if getattr(view, "paygate_limited", False):  # backend.api.limits.limited
         statuses.append(429)
     return sorted(statuses)
 

@@ -23,7 +23,7 @@ BLUEPRINTS = (health_bp, bp)
 @health_bp.get("/health", summary="Database, queue and worker status; 503 while the database or the queue is down",
                responses={200: HealthOut, 503: error(503, HealthOut, "The database or the queue is down")})
 def health():
-    body = system.health(deps.config())
+    body = system.health(deps.config(), deps.runtime().queue)
     if system.serving(body):
         return json_response(body)
     return json_response(body, 503, {"Retry-After": str(outages.RETRY_AFTER_SECONDS)})

@@ -13,7 +13,6 @@ import secrets
 import threading
 import time
 from pathlib import Path
-from typing import Callable
 
 from backend.config import Config
 
@@ -110,22 +109,9 @@ class RedisSignal:
                 return True
 
 
-_signals: dict[tuple, FileSignal | RedisSignal] = {}
-
-
-def signal_for(config: Config) -> FileSignal | RedisSignal:
-    key = (config.redis_url, config.queue_name, config.huey_sqlite_path)
-    signal = _signals.get(key)
-    if signal is None:
-        if config.redis_url:
-            signal = RedisSignal(config.redis_url, f"{config.queue_name}:credentials")
-        else:
-            signal = FileSignal(Path(config.huey_sqlite_path).with_name("credentials.changed"))
-        _signals[key] = signal
-    return signal
-
-
-def on_change(config: Config, drop: Callable[[], None]) -> None:
-    """Call `drop` if any process announced a change since the last call."""
-    if signal_for(config).changed():
-        drop()
+def make_signal(config: Config) -> FileSignal | RedisSignal:
+    """The announcements of the install this configuration names (one per runtime: services/merchants.py's
+    CredentialCache owns it)."""
+    if config.redis_url:
+        return RedisSignal(config.redis_url, f"{config.queue_name}:credentials")
+    return FileSignal(Path(config.huey_sqlite_path).with_name("credentials.changed"))

@@ -1,7 +1,7 @@
 """Jobs are enqueued only after the transaction that made them necessary has committed (ARCHITECTURE.md rule 1).
 
-Services call `defer(session, kind, id, eta)`; a session hook hands the jobs to the installed queue
-after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the
+Services call `defer(session, kind, id, eta)`; a session hook hands the jobs to the session's queue (put
+there by whoever opened the session: `Runtime.bind`) after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the
 sweeper re-enqueues it, so a failed enqueue only delays work.
 """
 from __future__ import annotations
@@ -41,17 +41,16 @@ class JobQueue(Protocol):
         """The newest worker heartbeat: {"at": unix seconds, "executing": n}, or None."""
 
 
-_queue: JobQueue | None = None
 _KEY = "paygate.jobs"
+QUEUE = "paygate.queue"  # the session.info entry naming the queue its jobs go to
 
 
-def install(queue: JobQueue | None) -> None:
-    global _queue
-    _queue = queue
+def bind(session: Session, queue: JobQueue | None) -> None:
+    session.info[QUEUE] = queue
 
 
-def current() -> JobQueue | None:
-    return _queue
+def queue_of(session: Session) -> JobQueue | None:
+    return session.info.get(QUEUE)
 
 
 def defer(session: Session, kind: str, object_id: str, eta: datetime | None = None) -> None:
@@ -65,17 +64,17 @@ def reschedule_if_early(session: Session, kind: str, object_id: str, due: dateti
     if due is None or due - tolerance <= now:
         return False
     session.rollback()
-    enqueue_now([Job(kind, object_id, due)])
+    enqueue_now(queue_of(session), [Job(kind, object_id, due)])
     return True
 
 
-def enqueue_now(jobs: list[Job]) -> None:
-    if _queue is None:
+def enqueue_now(queue: JobQueue | None, jobs: list[Job]) -> None:
+    if queue is None:
         log.warning("no job queue installed; %d job(s) left to the sweeper", len(jobs))
         return
     for n, job in enumerate(jobs):
         try:
-            _queue.enqueue(job)
+            queue.enqueue(job)
         except Exception as exc:  # the sweeper finds the work in the database
             outages.QUEUE.down(exc)
             # The rest would wait on the same dead store: the request answers now, the sweeper sends them.
@@ -88,7 +87,7 @@ def enqueue_now(jobs: list[Job]) -> None:
 def _after_commit(session: Session) -> None:
     jobs = session.info.pop(_KEY, None)
     if jobs:
-        enqueue_now(jobs)
+        enqueue_now(queue_of(session), jobs)
 
 
 @event.listens_for(Session, "after_rollback")

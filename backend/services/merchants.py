@@ -87,56 +87,62 @@ class _Credential:
 CREDENTIAL_TTL = 5.0
 _MAX_CACHED = 10_000
 _UNKNOWN_HASH = "0" * 64  # an unknown key's: verified against like a real one, never matches
-_credentials: dict[str, _Credential] = {}
-_credentials_lock = threading.Lock()
 
 
-def _drop_cached() -> None:
-    with _credentials_lock:
-        _credentials.clear()
+class CredentialCache:
+    """One runtime's cache of looked-up keys, and the announcements that empty it (backend/runtime.py)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._signal = credential_events.make_signal(config)
+        self._entries: dict[str, _Credential] = {}
+        self._lock = threading.Lock()
+
+    def drop(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def announce(self) -> None:
+        """After a commit that changed credentials: every process (this one too) forgets what it cached."""
+        self._signal.publish()
+        self.drop()
+
+    def get(self, session: Session, api_key: str) -> _Credential:
+        if self._signal.changed():
+            self.drop()
+        now = time.monotonic()
+        cached = self._entries.get(api_key)
+        if cached is not None and now - cached.fetched < CREDENTIAL_TTL:
+            return cached
+        row = session.execute(select(Merchant.id, Merchant.api_secret_hash, Merchant.is_active)
+                              .where(Merchant.api_key == api_key)).first()
+        credential = (_Credential(row.id, row.api_secret_hash, bool(row.is_active), now) if row is not None
+                      else _Credential("", _UNKNOWN_HASH, False, now))
+        with self._lock:
+            if len(self._entries) >= _MAX_CACHED:  # bounded: a flood of made-up keys only churns the cache
+                self._entries.clear()
+            self._entries[api_key] = credential
+        return credential
 
 
-def _credential(session: Session, config: Config, api_key: str) -> _Credential:
-    credential_events.on_change(config, _drop_cached)
-    now = time.monotonic()
-    cached = _credentials.get(api_key)
-    if cached is not None and now - cached.fetched < CREDENTIAL_TTL:
-        return cached
-    row = session.execute(select(Merchant.id, Merchant.api_secret_hash, Merchant.is_active)
-                          .where(Merchant.api_key == api_key)).first()
-    credential = (_Credential(row.id, row.api_secret_hash, bool(row.is_active), now) if row is not None
-                  else _Credential("", _UNKNOWN_HASH, False, now))
-    with _credentials_lock:
-        if len(_credentials) >= _MAX_CACHED:  # bounded: a flood of made-up keys only churns the cache
-            _credentials.clear()
-        _credentials[api_key] = credential
-    return credential
-
-
-def _announce(config: Config) -> None:
-    """After a commit that changed credentials: every process (this one too) forgets what it cached."""
-    credential_events.signal_for(config).publish()
-    _drop_cached()
-
-
-def authenticate(session: Session, config: Config, api_key: str | None, api_secret: str | None) -> str:
+def authenticate(session: Session, credentials: CredentialCache, api_key: str | None, api_secret: str | None) -> str:
     """The id of the active merchant owning this key and secret; AUTHENTICATION_ERROR otherwise."""
     if not api_key or not api_secret:
         raise invalid_credentials()
-    credential = _credential(session, config, api_key)
-    ok = keyring(config).verify(api_secret, credential.api_secret_hash)
+    credential = credentials.get(session, api_key)
+    ok = keyring(credentials.config).verify(api_secret, credential.api_secret_hash)
     if not ok or not credential.is_active or not credential.merchant_id:
         raise invalid_credentials()
     return credential.merchant_id
 
 
-def roll_api_secret(session: Session, config: Config, merchant: Merchant) -> Merchant:
+def roll_api_secret(session: Session, credentials: CredentialCache, merchant: Merchant) -> Merchant:
     """A new API secret; the old one is refused by every API process from the moment this returns."""
     if merchant.id == TEST_MERCHANT_ID:
         raise bad_request("The sandbox merchant's secret is set by TEST_API_SECRET and cannot be rolled")
     merchant.api_secret = new_api_secret()
     session.commit()
-    _announce(config)
+    credentials.announce()
     return merchant
 
 
@@ -194,12 +200,12 @@ def keys_read_the_stored_secrets(session: Session, config: Config) -> bool:
     return True
 
 
-def reencrypt_all(session: Session, config: Config) -> int:
+def reencrypt_all(session: Session, credentials: CredentialCache) -> int:
     """Re-encrypt and re-hash every merchant's secrets under the first key of ENCRYPTION_KEYS.
 
     Run after putting a new key first; once it has run, the old keys can be removed.
     """
-    ring = keyring(config)
+    ring = keyring(credentials.config)
     merchants = session.execute(select(Merchant).order_by(Merchant.id).with_for_update()).scalars().all()
     for merchant in merchants:
         secret = ring.decrypt(merchant.api_secret_encrypted)
@@ -210,7 +216,7 @@ def reencrypt_all(session: Session, config: Config) -> int:
     for endpoint in session.execute(select(WebhookEndpoint).with_for_update()).scalars():
         endpoint.secret_encrypted = ring.rotate(endpoint.secret_encrypted)
     session.commit()
-    _announce(config)
+    credentials.announce()
     return len(merchants)
 
 
@@ -221,7 +227,7 @@ def _normalize_email(email: str) -> str:
     return email
 
 
-def signup(session: Session, config: Config, name: str, email: str, password: str) -> Merchant:
+def signup(session: Session, credentials: CredentialCache, name: str, email: str, password: str) -> Merchant:
     email = _normalize_email(email)
     if not name.strip():
         raise bad_request("name must not be empty")
@@ -240,7 +246,7 @@ def signup(session: Session, config: Config, name: str, email: str, password: st
     except IntegrityError:
         session.rollback()
         raise bad_request("A merchant with this email already exists")
-    _announce(config)  # its key may sit in a process's cache as unknown
+    credentials.announce()  # its key may sit in a process's cache as unknown
     return merchant
 
 

@@ -13,8 +13,7 @@ from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import jobs, outages
 
 
-def _heartbeat(config: Config) -> dict | None:
-    queue = jobs.current()
+def _heartbeat(config: Config, queue: jobs.JobQueue | None) -> dict | None:
     try:
         beat = queue.heartbeat() if queue else None
     except Exception:
@@ -24,8 +23,7 @@ def _heartbeat(config: Config) -> dict | None:
     return None
 
 
-def queue_ok() -> bool:
-    queue = jobs.current()
+def queue_ok(queue: jobs.JobQueue | None) -> bool:
     try:
         ok = bool(queue and queue.ping())
     except Exception as exc:  # whatever the store's client raises: the queue is down, which is not a bug
@@ -35,15 +33,15 @@ def queue_ok() -> bool:
     return ok
 
 
-def health(config: Config) -> dict:
+def health(config: Config, queue: jobs.JobQueue | None) -> dict:
     """The contract's body; `serving` (database and queue both answer) decides between 200 and 503."""
     db = database.ping()
-    queue = queue_ok()
-    worker = _heartbeat(config) is not None
+    queue_up = queue_ok(queue)
+    worker = _heartbeat(config, queue) is not None
     return {
-        "status": "healthy" if db and queue and worker else "unhealthy",
+        "status": "healthy" if db and queue_up and worker else "unhealthy",
         "database": "connected" if db else "disconnected",
-        "redis": "connected" if queue else "disconnected",
+        "redis": "connected" if queue_up else "disconnected",
         "worker": "running" if worker else "stopped",
         "timestamp": iso(utcnow()),
     }
@@ -66,7 +64,7 @@ def job_counts(session: Session, config: Config) -> dict:
     refunds = _by_status(session, Refund)
     webhooks = _by_status(session, WebhookDelivery)
     session.rollback()
-    beat = _heartbeat(config)
+    beat = _heartbeat(config, jobs.queue_of(session))
     processing = int(beat.get("executing", 0)) if beat else 0
     pending = payments.get("pending", 0) + refunds.get("pending", 0) + webhooks.get("pending", 0)
     return {

@@ -23,7 +23,7 @@ merchants = sa.table('merchants', sa.column('id', sa.String), sa.column('api_sec
 
 
 def _ring():
-    return keyring(current_app.extensions['paygate.config'])
+    return keyring(current_app.runtime.config)
 
 
 def upgrade():

@@ -10,10 +10,10 @@ from backend.services import merchants
 from tests.stack import backend_kind
 
 
-def test_order_insert_waits_for_no_transaction_of_the_request(client, merchant_headers):
+def test_order_insert_waits_for_no_transaction_of_the_request(app, client, merchant_headers):
     """An uncached API key is looked up in the request's session; on SQLite that read transaction holds
     the write lock, which the order insert (another connection) must not wait for."""
-    merchants._credentials.clear()
+    app.runtime.credentials.drop()
     started = time.monotonic()
     r = client.post("/api/v1/orders", json={"amount": 5000, "receipt": "after a key lookup"}, headers=merchant_headers)
     assert r.status_code == 201, r.get_data(as_text=True)
@@ -86,7 +86,7 @@ def test_an_order_made_through_a_plain_session_is_kept(app, client, merchant_hea
 
     from backend.services import orders
 
-    config = app.extensions["paygate.config"]
+    config = app.runtime.config
     engine = create_engine(config.database_url, **database.engine_options(config))
     database.prepare(engine, config)
     try:

@@ -152,7 +152,7 @@ def test_events_are_kept_as_long_as_the_delivery_log(app, client, shop):
     from backend.services import retention
 
     merchant_id = client.get("/api/v1/merchant", headers=shop).get_json()["id"]
-    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    config = dataclasses.replace(app.runtime.config, webhook_log_retention_days=30)
     with app.app_context():
         def event(age_days: float) -> str:
             at = utcnow() - timedelta(days=age_days)

@@ -252,14 +252,10 @@ def test_a_retry_made_before_a_key_rotation_is_replayed(client, app, merchant_he
     from dataclasses import replace
 
     from backend import create_app
-    from backend.config import get_config, set_config
     from backend.keyring import load_keys, new_key
 
-    config, process_config = app.extensions["paygate.config"], get_config()
-    try:
-        rotated = create_app(replace(config, encryption_keys=(new_key(), *load_keys(config)))).test_client()
-    finally:
-        set_config(process_config)  # create_app installs its configuration process-wide
+    config = app.runtime.config
+    rotated = create_app(replace(config, encryption_keys=(new_key(), *load_keys(config)))).test_client()
     h = {**merchant_headers, "Idempotency-Key": key()}
     first = client.post("/api/v1/orders", json={"amount": 901}, headers=h)
     again = rotated.post("/api/v1/orders", json={"amount": 901}, headers=h)

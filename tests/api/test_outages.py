@@ -14,19 +14,14 @@ from dataclasses import replace
 from tests.stack import free_port
 
 
-def _unreachable_app(tmp_path, stores):
+def _unreachable_app(app, tmp_path, stores):
     from backend import create_app
-    from backend.config import get_config, set_config
 
-    original = get_config()
     if stores.kind in ("postgres", "pgbouncer"):
         url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/paygate"
     else:
         url = f"sqlite:///{tmp_path / 'volume' / 'paygate.db'}"  # the folder does not exist
-    try:
-        return create_app(replace(original, database_url=url), seed=False, configure_logging=False)
-    finally:
-        set_config(original)  # the session's app keeps its configuration
+    return create_app(replace(app.runtime.config, database_url=url), seed=False, configure_logging=False)
 
 
 def test_unreachable_database_is_503_with_retry_after_and_one_warning(app, stores, tmp_path, caplog,
@@ -34,7 +29,7 @@ def test_unreachable_database_is_503_with_retry_after_and_one_warning(app, store
     from backend.services import outages
 
     assert not outages.DATABASE.ongoing
-    client = _unreachable_app(tmp_path, stores).test_client()
+    client = _unreachable_app(app, tmp_path, stores).test_client()
     with caplog.at_level(logging.WARNING):
         for _ in range(3):
             for r in (client.get("/api/v1/orders", headers=merchant_headers),

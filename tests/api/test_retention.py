@@ -38,7 +38,7 @@ def _api_keeps_only(client, headers, kept: list[str], gone: str) -> None:
 def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, other_merchant, monkeypatch):
     merchant_id = client.get("/api/v1/merchant", headers=other_merchant).get_json()["id"]
     # 30 days here: a live worker (other tests' stack) sweeps with the default 90 and must not race us.
-    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    config = dataclasses.replace(app.runtime.config, webhook_log_retention_days=30)
     with app.app_context():
         old = _logs(merchant_id, [config.webhook_log_retention_days + 1 + i for i in range(7)])
         kept = _logs(merchant_id, [0, config.webhook_log_retention_days - 1])
@@ -67,7 +67,7 @@ def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, o
 @POSTGRES_ONLY
 def test_retention_drops_whole_partitions_and_no_row_inside_the_window(app, client, other_merchant):
     merchant_id = client.get("/api/v1/merchant", headers=other_merchant).get_json()["id"]
-    config = dataclasses.replace(app.extensions["paygate.config"], webhook_log_retention_days=30)
+    config = dataclasses.replace(app.runtime.config, webhook_log_retention_days=30)
     logs, keys = retention.REGISTRY["webhook_logs"], retention.REGISTRY["idempotency_keys"]
     ages = [0, 1, 15, 29, 29.9, 30.5, 33, 36, 38, 45, 60, 80]
     with app.app_context():

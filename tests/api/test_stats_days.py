@@ -27,7 +27,7 @@ def test_daily_series_counts_utc_days_in_any_session_zone(client, app, other_mer
     def counts(body):
         return {d["date"]: d["count"] for d in body["daily"] if d["count"]}
 
-    config = app.extensions["paygate.config"]
+    config = app.runtime.config
     engine = None
     if on_postgres():  # PgBouncer ignores the option; its suite's server defaults to the far east anyway
         engine = create_engine(config.database_url,

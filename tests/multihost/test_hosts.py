@@ -149,7 +149,7 @@ class Cluster:
         _wait(lambda: self.curl("cli", self.url(host, 8000) + "/health") == 200, 60, f"the API on {host}")
 
     def start_worker(self, host: str):
-        return self.net.spawn(host, [str(BIN / "huey_consumer"), "tasks.huey", "-w", "4", "-k", "thread",
+        return self.net.spawn(host, [str(BIN / "python"), "-m", "tasks", "-w", "4", "-k", "thread",
                                      "-d", "0.05"], host, self.env, cwd=ROOT)
 
     def url(self, host: str, port: int) -> str:

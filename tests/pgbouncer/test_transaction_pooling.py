@@ -42,7 +42,7 @@ def test_without_prepared_statements_clients_share_it(one_server_connection):
 def test_the_apps_engines_never_prepare_behind_pgbouncer(app):
     from backend.models import db
 
-    config = app.extensions["paygate.config"]
+    config = app.runtime.config
     assert config.behind_pgbouncer
     assert "options" not in database.connect_args(config)  # PgBouncer would drop it: nothing relies on it
     with app.app_context():
