@@ -19,7 +19,7 @@ from backend.config import get_config
 from backend.domain.clock import as_utc, iso
 from backend.domain.errors import FAILURE_REASONS
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
-from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentWait
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentStatus, PaymentWait, values
 from backend.domain.validation import VPA_PATTERN
 from backend.domain.webhook_urls import MAX_URL_LENGTH as MAX_WEBHOOK_URL_LENGTH
 from backend.processors.test_values import TEST_OTP, openapi_summary
@@ -166,7 +166,7 @@ class PageQuery(BaseModel):
 
 
 class PaymentQuery(PageQuery):
-    status: Optional[Literal["pending", "success", "failed"]] = None
+    status: Optional[Literal[values(PaymentStatus)]] = None  # type: ignore[valid-type]
     error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
     method: Optional[Literal["upi", "card"]] = None
     order_id: Optional[str] = Field(None, max_length=64)

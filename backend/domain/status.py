@@ -44,6 +44,25 @@ class WebhookStatus(str, Enum):
     FAILED = "failed"
 
 
+# Payments, refunds and deliveries all start pending, under one word: what code handling any of the three
+# reads (a job's claim, the sweeper's scans, the partial indexes of the pending rows).
+PENDING = PaymentStatus.PENDING.value
+assert PENDING == RefundStatus.PENDING.value == WebhookStatus.PENDING.value
+
+
+class JobState(str, Enum):
+    """The states /api/v1/test/jobs/status counts jobs in (over payments, refunds and deliveries)."""
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+def values(enum: type[Enum]) -> tuple[str, ...]:
+    """The enum's values in declaration order: what a pydantic `Literal` or an SQL condition is built from."""
+    return tuple(member.value for member in enum)
+
+
 _ALLOWED: dict[type[Enum], dict[Enum, set[Enum]]] = {
     OrderStatus: {
         OrderStatus.CREATED: {OrderStatus.ATTEMPTED, OrderStatus.PAID},

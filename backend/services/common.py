@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, scoped_session
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
+from backend.domain.status import PENDING
 from backend.services import jobs
 
 T = TypeVar("T")
@@ -66,7 +67,7 @@ def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, 
     parent_model, parent_key = parent
     parent_row = get_for_update(session, parent_model, id=getattr(found, parent_key))
     row = get_for_update(session, model, id=object_id)
-    if row.status != "pending":
+    if row.status != PENDING:
         session.rollback()
         return "skipped"
     if jobs.reschedule_if_early(session, kind, object_id, row.ready_at, utcnow()):

@@ -164,7 +164,7 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
 
 # ---------- waits for the shopper (beyond the contract) ----------
 
-def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait, what: str) -> Payment:
+def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait) -> Payment:
     """The payment, locked after its order (one lock order everywhere), if it waits for `wait` and the wait
     has not expired. An expired wait is applied here and then refused, as the sweeper would apply it."""
     found = owned(session, Payment, payment_id, None, "Payment")
@@ -172,11 +172,11 @@ def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait, what: st
     payment = get_for_update(session, Payment, id=payment_id)
     if payment.status != PaymentStatus.PENDING.value or payment.waiting_for != wait.value:
         session.rollback()
-        raise bad_request(f"Payment is not awaiting {what}")
+        raise bad_request(f"Payment is not awaiting {wait.value}")
     now = utcnow()
     if payment.ready_at is not None and payment.ready_at <= now:
         _failed_now(session, payment, _expiry_reason(wait.value))
-        raise bad_request(f"The {what} request has expired")
+        raise bad_request(f"The {wait.value} request has expired")
     return payment
 
 
@@ -203,7 +203,7 @@ def _failed_now(session: Session, payment: Payment, reason: str) -> Payment:
 def authenticate(session: Session, processor: Processor, payment_id: str, otp: str) -> Payment:
     """The shopper's 3-D Secure one-time password: right -> on to the bank; wrong -> another try, until
     AUTHENTICATION_ATTEMPTS wrong ones fail the payment (authentication_failed)."""
-    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION)
     answer = processor.authenticate(payment.processor_ref or "", otp)
     if answer.accepted:
         return _answered(session, payment, PaymentWait.AUTHENTICATION, answer)
@@ -216,13 +216,13 @@ def authenticate(session: Session, processor: Processor, payment_id: str, otp: s
 
 
 def cancel_authentication(session: Session, payment_id: str) -> Payment:
-    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION)
     return _failed_now(session, payment, errors.AUTHENTICATION_CANCELLED)
 
 
 def answer_collect(session: Session, processor: Processor, payment_id: str, approved: bool) -> Payment:
     """The shopper's answer to a UPI collect request, from the (simulated) UPI app."""
-    payment = _lock_waiting(session, payment_id, PaymentWait.APPROVAL, "approval")
+    payment = _lock_waiting(session, payment_id, PaymentWait.APPROVAL)
     answer = processor.answer_collect(payment.processor_ref or "", approved)
     if answer is None:
         session.rollback()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
+from backend.domain.status import PENDING
 from backend.models import Payment, Refund, WebhookLog
 from backend.services import jobs, retention, totals
 
@@ -34,7 +35,7 @@ def claim(session: Session, model, due_column, cutoff, now, batch: int = BATCH) 
 
 
 def claim_query(model, due_column, cutoff, batch: int = BATCH) -> Select:
-    return (select(model.id).where(model.status == "pending", due_column < cutoff)
+    return (select(model.id).where(model.status == PENDING, due_column < cutoff)
             .order_by(due_column).limit(batch).with_for_update(skip_locked=True))
 
 

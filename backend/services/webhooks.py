@@ -32,7 +32,7 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError, bad_request
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
-from backend.domain.status import WebhookStatus, move
+from backend.domain.status import PaymentStatus, WebhookStatus, move
 from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
 from backend.services import events, jobs
@@ -297,7 +297,7 @@ def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
 
 SAMPLE_PAYMENT = {
     "id": "pay_TestWebhook00001", "order_id": "order_TestWebhook0001", "amount": 50000, "currency": "INR",
-    "method": "upi", "vpa": "success@test", "status": "success", "captured": False, "error_code": None,
+    "method": "upi", "vpa": "success@test", "status": PaymentStatus.SUCCESS.value, "captured": False, "error_code": None,
     "error_description": None, "created_at": "2024-01-15T10:31:00Z", "updated_at": "2024-01-15T10:31:05Z",
 }
 
