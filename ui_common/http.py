@@ -9,6 +9,8 @@ from typing import Any
 
 import httpx
 
+from backend.domain import errors
+
 # One TLS context per process: httpx would otherwise build one, reading certifi's bundle, for every
 # request's client (milliseconds of CPU and memory churn on each checkout load and status poll).
 _TLS = httpx.create_ssl_context()
@@ -42,7 +44,8 @@ class ApiClient:
                 response = await client.request(method, path, json=json, params=params,
                                                 headers={**self.headers, **(headers or {})})
         except httpx.HTTPError as exc:
-            raise ApiError(503, "UNAVAILABLE", "The payment service is unreachable, please try again") from exc
+            raise ApiError(errors.HTTP_STATUS[errors.API_UNREACHABLE], errors.API_UNREACHABLE,
+                           "The payment service is unreachable, please try again") from exc
         try:
             body = response.json()
         except ValueError:
@@ -51,7 +54,7 @@ class ApiClient:
         if not 200 <= response.status_code < 300 or body is None:
             err = body.get("error", {}) if isinstance(body, dict) else {}
             err = err if isinstance(err, dict) else {}
-            raise ApiError(response.status_code, err.get("code", "UNKNOWN"),
+            raise ApiError(response.status_code, err.get("code", errors.UNKNOWN_ERROR),
                            err.get("description", f"HTTP {response.status_code}"))
         return body
 

@@ -41,8 +41,7 @@ def page_response(model: type, page: Any, **extra: Any) -> Response:
 
 
 def error_response(code: str, description: str, status: int | None = None) -> Response:
-    return json_response({"error": {"code": code, "description": description}},
-                         status or errors.HTTP_STATUS[code])
+    return json_response(errors.error_body(code, description), status or errors.HTTP_STATUS[code])
 
 
 # ---------- request checks ----------
@@ -195,12 +194,6 @@ def register_exact_paths(app: Flask) -> None:
 
 # ---------- error handlers ----------
 
-_HTTP_CODES = {404: (errors.NOT_FOUND_ERROR, "The requested resource was not found"),
-               405: (errors.METHOD_NOT_ALLOWED, "Method not allowed for this endpoint"),
-               413: (errors.PAYLOAD_TOO_LARGE, "Request body must be at most 1 MB"),
-               429: (errors.RATE_LIMIT_ERROR, "Too many requests, slow down")}
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(GatewayError)
     def _gateway_error(exc: GatewayError) -> Response:
@@ -212,7 +205,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if exc.response is not None:  # already in our format (validation errors)
             return exc.response
-        code, description = _HTTP_CODES.get(exc.code or 500, (errors.BAD_REQUEST_ERROR, exc.description or ""))
+        code, description = errors.HTTP_REFUSALS.get(exc.code or 500,
+                                                     (errors.BAD_REQUEST_ERROR, exc.description or ""))
         if exc.code and exc.code >= 500:
             code, description = errors.INTERNAL_ERROR, "Internal error"
         response = error_response(code, description, exc.code)
