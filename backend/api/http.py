@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 from functools import wraps
 from typing import Any, Callable
 
@@ -15,7 +14,7 @@ from werkzeug.routing import RequestRedirect
 
 from backend import database
 from backend.api.responses import mark_idempotent
-from backend.domain import errors
+from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
 from backend.keyring import keyring
 from backend.models import Merchant, db
@@ -169,7 +168,7 @@ def register_request_ids(app: Flask) -> None:
     def _assign() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         ok = 0 < len(incoming) <= 128 and incoming.isascii() and incoming.isprintable()
-        g.request_id = incoming if ok else "req_" + secrets.token_hex(16)
+        g.request_id = incoming if ok else ids.new_request_id()
 
     @app.after_request
     def _echo(response: Response) -> Response:

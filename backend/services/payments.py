@@ -25,7 +25,7 @@ from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, totals
-from backend.services.common import Page, PageRequest, get_for_update, lock_due, owned, paginate, unique_id
+from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +77,14 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
     if waiting_for is not None:
         ready_at = now + _wait_timeout(waiting_for, config)
     payment = Payment(
-        id=unique_id(session, Payment, ids.PAYMENT), order_id=order.id, merchant_id=order.merchant_id,
+        order_id=order.id, merchant_id=order.merchant_id,
         amount=order.amount, currency=order.currency, method=method, status=PaymentStatus.PENDING.value,
         vpa=vpa, card_network=card_network, card_last4=card_last4, captured=False,
         processor_ref=submission.reference, ready_at=ready_at, created_at=now, updated_at=now,
         waiting_for=waiting_for and waiting_for.value, authentication_attempts=0, return_url=return_url,
         card_issuer=submission.issuer if method == "card" else None,
     )
-    session.add(payment)
+    add_with_fresh_id(session, payment, ids.PAYMENT)
     if order.status == OrderStatus.CREATED.value:
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now

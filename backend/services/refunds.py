@@ -13,7 +13,7 @@ from backend.domain.status import PaymentStatus, RefundStatus, move
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs, totals
-from backend.services.common import Page, PageRequest, lock_due, owned, paginate, unique_id
+from backend.services.common import Page, PageRequest, add_with_fresh_id, lock_due, owned, paginate
 
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
@@ -37,10 +37,9 @@ def create_refund(session: Session, processor: Processor, merchant_id: str, paym
         raise bad_request("Refund amount exceeds available amount")
     now = utcnow()
     delay = processor.refund_delay_ms()
-    refund = Refund(id=unique_id(session, Refund, ids.REFUND), payment_id=payment.id, merchant_id=merchant_id,
-                    amount=amount, reason=reason, status=RefundStatus.PENDING.value,
-                    ready_at=now + timedelta(milliseconds=delay), created_at=now)
-    session.add(refund)
+    refund = Refund(payment_id=payment.id, merchant_id=merchant_id, amount=amount, reason=reason,
+                    status=RefundStatus.PENDING.value, ready_at=now + timedelta(milliseconds=delay), created_at=now)
+    add_with_fresh_id(session, refund, ids.REFUND)
     merchant = session.get(Merchant, merchant_id)
     events.record_refund(session, merchant, events.REFUND_CREATED, refund, payment)
     jobs.defer(session, jobs.PROCESS_REFUND, refund.id, eta=refund.ready_at if delay > 0 else None)

@@ -96,3 +96,55 @@ def test_an_order_made_through_a_plain_session_is_kept(app, client, merchant_hea
         engine.dispose()
     fetched = client.get(f"/api/v1/orders/{row['id']}", headers=merchant_headers)
     assert fetched.status_code == 200 and fetched.get_json()["receipt"] == "from a script"
+
+
+
+def _settled_payment(app, client, headers, amount: int) -> dict:
+    """A successful payment, its outcome applied here rather than by a worker."""
+    from backend.domain.clock import utcnow
+    from backend.models import Payment, db
+    from backend.processors.simulated import SimulatedProcessor
+    from backend.services.payments import process_payment
+
+    order = client.post("/api/v1/orders", json={"amount": amount}, headers=headers).get_json()
+    payment = client.post("/api/v1/payments", json={"order_id": order["id"], "method": "upi", "vpa": "success@test"},
+                          headers=headers).get_json()
+    with app.app_context():
+        db.session.get(Payment, payment["id"]).ready_at = utcnow()
+        db.session.commit()
+        assert process_payment(db.session, SimulatedProcessor(app.extensions["paygate.config"]), payment["id"]) \
+            == "success"
+    return payment
+
+
+def test_a_colliding_id_is_drawn_again_for_orders_payments_and_refunds(app, client, merchant_headers, monkeypatch):
+    """The one collision rule (services.common.with_fresh_id): the primary key refuses the taken id and a
+    new one is drawn, inside the caller's transaction for a payment or a refund (its locks kept)."""
+    from backend.domain import ids
+    from backend.services import common
+
+    payment = _settled_payment(app, client, merchant_headers, 50000)
+    refund = client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 100},
+                         headers=merchant_headers).get_json()
+    taken = {ids.ORDER: payment["order_id"], ids.PAYMENT: payment["id"], ids.REFUND: refund["id"]}
+    drawn: list[str] = []
+    real = ids.new_id
+
+    def first_taken(prefix: str) -> str:  # the first draw for each prefix repeats an existing id
+        value = taken.pop(prefix, None) or real(prefix)
+        drawn.append(value)
+        return value
+
+    monkeypatch.setattr(common, "new_id", first_taken)
+    order = client.post("/api/v1/orders", json={"amount": 60000}, headers=merchant_headers)
+    assert order.status_code == 201 and order.get_json()["id"] != payment["order_id"]
+    second = client.post("/api/v1/payments", json={"order_id": order.get_json()["id"], "method": "upi",
+                                                   "vpa": "success@test"}, headers=merchant_headers)
+    assert second.status_code == 201 and second.get_json()["id"] != payment["id"]
+    again = client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 200}, headers=merchant_headers)
+    assert again.status_code == 201 and again.get_json()["id"] != refund["id"]
+    assert drawn[0::2] == [payment["order_id"], payment["id"], refund["id"]]  # each refused, then a new draw
+    fetched = client.get(f"/api/v1/payments/{second.get_json()['id']}", headers=merchant_headers).get_json()
+    assert fetched["order_id"] == order.get_json()["id"]
+    refunds = client.get(f"/api/v1/payments/{payment['id']}/refunds", headers=merchant_headers).get_json()
+    assert sorted(r["amount"] for r in refunds["data"]) == [100, 200]

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from backend.domain.clock import utcnow
+from backend.domain.ids import TEST_MERCHANT_ID
 
 
 def key():
@@ -65,7 +66,7 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
     k = key()
     with app.app_context():  # as if the first request were still running
         fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=keyring().fingerprint_key)
-        row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
+        row = IdempotencyKey(key=k, merchant_id=TEST_MERCHANT_ID, request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
         db.session.commit()
@@ -75,7 +76,7 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
     h = {**merchant_headers, "Idempotency-Key": key()}
     first = client.post("/api/v1/orders", json={"amount": 500}, headers=h).get_json()
     with app.app_context():
-        stored = db.session.get(IdempotencyKey, (h["Idempotency-Key"], "550e8400-e29b-41d4-a716-446655440000"))
+        stored = db.session.get(IdempotencyKey, (h["Idempotency-Key"], TEST_MERCHANT_ID))
         assert stored.expires_at - utcnow() > timedelta(hours=23, minutes=59)
         stored.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -89,7 +90,7 @@ def test_purge_deletes_expired_keys(app):
     from backend.services.retention import purge_idempotency_keys
 
     with app.app_context():
-        db.session.add(IdempotencyKey(key=key(), merchant_id="550e8400-e29b-41d4-a716-446655440000",
+        db.session.add(IdempotencyKey(key=key(), merchant_id=TEST_MERCHANT_ID,
                                       request_hash="x", response={"status": 201, "body": "{}"},
                                       created_at=utcnow() - timedelta(days=2), expires_at=utcnow() - timedelta(days=1)))
         db.session.commit()
@@ -166,7 +167,7 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
     from backend.services import idempotency
     from backend.services.idempotency import request_fingerprint
 
-    merchant_id = "550e8400-e29b-41d4-a716-446655440000"
+    merchant_id = TEST_MERCHANT_ID
     body = {"amount": 600}
 
     def plant_stale(k: str):
