@@ -153,6 +153,9 @@ class Payment(db.Model):
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Not a column: what the services compute (services.refunds.with_refundable) for the API's field; left
+    # None, serialising the payment fails instead of saying a wrong amount.
+    amount_refundable = None
 
 
 class Refund(db.Model):

@@ -244,6 +244,10 @@ class NextAction(BaseModel):
     url: str
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class _Waits(_Out):
     """Beyond the contract: failure reasons, and what a pending payment waits for, with its deadline."""
     error_reason: Optional[str] = Field(None, description=_REASON_DOC)
@@ -294,6 +298,11 @@ class PaymentOut(_MethodFields, _Waits):
     return_url: Optional[str] = None
     status: str
     captured: bool
+    # Required of the server (None fails), optional in the document: deliveries of events recorded before
+    # the field existed are resent as they were stored.
+    amount_refundable: int = Field(None, json_schema_extra=_no_default, description=(  # type: ignore[assignment]
+        "Beyond: paise still refundable: a successful payment's amount less its pending and processed "
+        "refunds; 0 unless success"))
     error_code: Optional[str]
     error_description: Optional[str]
     created_at: Timestamp

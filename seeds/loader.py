@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
+from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus, refundable
 from backend.domain.errors import (CARD_DECLINED, FAILURE_REASONS, PAYMENT_DECLINED, PAYMENT_FAILED,
                                    PAYMENT_FAILED_DESCRIPTION, FailureReason)
 from backend.models import Merchant, db
@@ -78,7 +78,9 @@ def _payment_json(p: dict[str, Any]) -> dict[str, Any]:
         out["vpa"] = p["vpa"]
     else:
         out["card_network"], out["card_last4"] = p["card_network"], p["card_last4"]
-    out.update(status=p["status"], captured=p["captured"], error_code=p["error_code"],
+    out.update(status=p["status"], captured=p["captured"],
+               amount_refundable=refundable(p["status"], p["amount"], p.get("refunded", 0)),
+               error_code=p["error_code"],
                error_description=p["error_description"], **{name: p[name] for name in REASON_FIELDS},
                created_at=_iso(p["created_at"]),
                updated_at=_iso(p["updated_at"]))
@@ -143,7 +145,8 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
         batch.count(totals.PAYMENT, p["created_at"].date(), p["method"], p["status"], amount)
         if webhooks is not None and p["created_at"] >= webhooks:
             final = _payment_json(p)
-            pending = _json({"payment": {**final, "status": PaymentStatus.PENDING.value, "captured": False, "error_code": None,
+            pending = _json({"payment": {**final, "status": PaymentStatus.PENDING.value, "captured": False,
+                                         "amount_refundable": 0, "error_code": None,
                                          "error_description": None, **_reason(None),
                                          "updated_at": final["created_at"]}})
             _log(batch, merchant_id, payment_id, events.PAYMENT_CREATED, p["created_at"], pending)
@@ -169,7 +172,7 @@ def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: da
     if webhooks is not None and created >= webhooks:
         refund = {"id": refund_id, "payment_id": p["id"], "amount": amount, "reason": "Customer requested refund",
                   "status": RefundStatus.PENDING.value, "created_at": _iso(created), "processed_at": None}
-        payment = _payment_json(p)
+        payment = _payment_json({**p, "refunded": amount})
         _log(batch, merchant_id, p["id"], events.REFUND_CREATED, created, _json({"refund": refund, "payment": payment}))
         _log(batch, merchant_id, p["id"], events.REFUND_PROCESSED, processed,
              _json({"refund": {**refund, "status": RefundStatus.PROCESSED.value, "processed_at": _iso(processed)}, "payment": payment}))

@@ -19,12 +19,13 @@ from backend.domain.clock import utcnow
 from backend.config import Config
 from backend.domain import errors
 from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request
-from backend.domain.status import AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move
+from backend.domain.status import (AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move,
+                                   refundable)
 from backend.domain.validation import validate_card, validate_vpa
 from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
-from backend.services import events, jobs, totals
+from backend.services import events, jobs, refunds, totals
 from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
         card_issuer=submission.issuer if method == "card" else None,
     )
     add_with_fresh_id(session, payment, ids.PAYMENT)
+    payment.amount_refundable = refundable(payment.status, payment.amount, held=0)  # pending: none
     if order.status == OrderStatus.CREATED.value:
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now
@@ -129,6 +131,8 @@ def _record_final(session: Session, payment: Payment) -> None:
     before COMMIT, so the counter row's lock is the shortest held)."""
     merchant = session.get(Merchant, payment.merchant_id)
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
+    # Refunds need a successful payment, and this one was pending under its lock until now: none yet.
+    payment.amount_refundable = refundable(payment.status, payment.amount, held=0)
     events.record_payment(session, merchant, event, payment)
     totals.bump(session, totals.moved(totals.PAYMENT, payment, PaymentStatus.PENDING.value, payment.method))
 
@@ -233,7 +237,8 @@ def answer_collect(session: Session, processor: Processor, payment_id: str, appr
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
-    return owned(session, Payment, payment_id, merchant_id, "Payment")
+    payment = owned(session, Payment, payment_id, merchant_id, "Payment")
+    return refunds.with_refundable(session, [payment])[0] if merchant_id is not None else payment
 
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:
@@ -249,6 +254,7 @@ def capture_payment(session: Session, merchant_id: str, payment_id: str, amount:
         raise bad_request("Capture amount must equal the payment amount")
     payment.captured = True
     payment.updated_at = utcnow()
+    refunds.with_refundable(session, [payment])
     session.commit()
     return payment
 
@@ -274,4 +280,6 @@ def list_payments(session: Session, merchant_id: str, page: PageRequest, *, stat
     if not order_id and not error_reason and days is not None:  # the totals know status, method, whole UTC days
         by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method,
                                          since=days[0], until=days[1])[0]
-    return paginate(session, Payment, stmt, merchant_id, page, total=by_totals)
+    found = paginate(session, Payment, stmt, merchant_id, page, total=by_totals)
+    refunds.with_refundable(session, found.items)
+    return found

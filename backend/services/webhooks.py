@@ -297,8 +297,9 @@ def retry(session: Session, merchant_id: str, log_id: str) -> WebhookLog:
 
 SAMPLE_PAYMENT = {
     "id": "pay_TestWebhook00001", "order_id": "order_TestWebhook0001", "amount": 50000, "currency": "INR",
-    "method": "upi", "vpa": "success@test", "status": PaymentStatus.SUCCESS.value, "captured": False, "error_code": None,
-    "error_description": None, "created_at": "2024-01-15T10:31:00Z", "updated_at": "2024-01-15T10:31:05Z",
+    "method": "upi", "vpa": "success@test", "status": PaymentStatus.SUCCESS.value, "captured": False,
+    "amount_refundable": 50000, "error_code": None, "error_description": None,
+    "created_at": "2024-01-15T10:31:00Z", "updated_at": "2024-01-15T10:31:05Z",
 }
 
 
