@@ -19,10 +19,10 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
 from backend.domain.ids import (SESSION_TOKEN, TEST_KEY, TEST_MERCHANT_ID, new_api_key, new_api_secret,
                                 new_session_token, new_uuid, new_webhook_secret)
-from backend.domain.webhook_urls import check_webhook_url
 from backend.keyring import InvalidToken, keyring
 from backend.models import Merchant, MerchantSession
 from backend.services import credential_events
+from backend.services.webhook_urls import check_webhook_url
 
 TEST_MERCHANT_NAME = "Test Merchant"
 

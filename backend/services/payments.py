@@ -22,11 +22,11 @@ from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, ba
 from backend.domain.status import (AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move,
                                    refundable)
 from backend.domain.validation import validate_card, validate_vpa
-from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, refunds, totals
 from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate
+from backend.services.webhook_urls import check_webhook_url
 
 log = logging.getLogger(__name__)
 

@@ -33,10 +33,10 @@ from backend.domain.errors import GatewayError, bad_request
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
 from backend.domain.status import PaymentStatus, WebhookStatus, move
-from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.models import Merchant, WebhookLog
 from backend.services import events, jobs
 from backend.services.common import Page, PageRequest, get_for_update, owned, paginate
+from backend.services.webhook_urls import check_webhook_url, public_addresses, resolve
 
 log = logging.getLogger(__name__)
 
