@@ -83,20 +83,20 @@ def check_json_body() -> None:
         raise bad_request("Request body must not contain NUL characters")
 
 
-SESSION_SCHEME = "Bearer "
+BEARER_SCHEME = "Bearer "
 
 
-def session_token() -> str | None:
-    """The dashboard's session token, sent as `Authorization: Bearer sess_...`."""
+def bearer_token() -> str | None:
+    """The token of `Authorization: Bearer <token>` (a dashboard session, a metrics scraper's), else None."""
     header = request.headers.get("Authorization", "")
-    return header[len(SESSION_SCHEME):].strip() if header.startswith(SESSION_SCHEME) else None
+    return header[len(BEARER_SCHEME):].strip() if header.startswith(BEARER_SCHEME) else None
 
 
 def authenticate_merchant() -> None:
     """X-Api-Key + X-Api-Secret (the contract), or beyond it a dashboard session token."""
     api_key = request.headers.get("X-Api-Key")
     if api_key is None and "Authorization" in request.headers:
-        g.merchant_id = merchants.authenticate_token(db.session, session_token())
+        g.merchant_id = merchants.authenticate_token(db.session, bearer_token())
         return
     g.merchant_id = merchants.authenticate(db.session, current_app.extensions["paygate.config"], api_key,
                                            request.headers.get("X-Api-Secret"))
