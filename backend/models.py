@@ -14,6 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from backend.domain.clock import as_utc, utcnow
+from backend.domain.status import PENDING, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
 from backend.keyring import keyring
 
 
@@ -41,7 +42,7 @@ class Base(DeclarativeBase):
 # (Locked reads refresh explicitly: services.common.get_for_update.)
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
-_PENDING = text("status = 'pending'")
+_PENDING = text(f"status = '{PENDING}'")  # the partial indexes' condition: the rows the sweeper scans
 
 
 class Merchant(db.Model):
@@ -105,7 +106,7 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="INR")
     receipt: Mapped[str | None] = mapped_column(String(255))
     notes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(20), default="created")
+    status: Mapped[str] = mapped_column(String(20), default=OrderStatus.CREATED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -129,7 +130,7 @@ class Payment(db.Model):
     amount: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     method: Mapped[str] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=PaymentStatus.PENDING.value, index=True)
     vpa: Mapped[str | None] = mapped_column(String(255))
     card_network: Mapped[str | None] = mapped_column(String(20))
     card_last4: Mapped[str | None] = mapped_column(String(4))
@@ -152,6 +153,9 @@ class Payment(db.Model):
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Not a column: what the services compute (services.refunds.with_refundable) for the API's field; left
+    # None, serialising the payment fails instead of saying a wrong amount.
+    amount_refundable = None
 
 
 class Refund(db.Model):
@@ -167,7 +171,7 @@ class Refund(db.Model):
     merchant_id: Mapped[str] = mapped_column(ForeignKey("merchants.id"))
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str | None] = mapped_column(String(255))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=RefundStatus.PENDING.value, index=True)
     ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -245,7 +249,7 @@ class WebhookDelivery(db.Model):
     endpoint_id: Mapped[str | None] = mapped_column(String(32))
     # Only on rows made before events existed; a delivery of an event sends the event's payload.
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=WebhookStatus.PENDING.value, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -21,7 +21,7 @@ from backend.domain.errors import FAILURE_REASONS
 from backend.domain.events import MAX_PATTERNS as MAX_EVENT_PATTERNS, TYPES as EVENT_TYPES
 from backend.domain.ids import PRIMARY_ENDPOINT
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
-from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentWait
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentStatus, PaymentWait, values
 from backend.domain.validation import VPA_PATTERN
 from backend.domain.webhook_urls import MAX_URL_LENGTH as MAX_WEBHOOK_URL_LENGTH
 from backend.processors.test_values import TEST_OTP, openapi_summary
@@ -198,7 +198,7 @@ class _CreatedRange(PageQuery):
 
 
 class PaymentQuery(_CreatedRange):
-    status: Optional[Literal["pending", "success", "failed"]] = None
+    status: Optional[Literal[values(PaymentStatus)]] = None  # type: ignore[valid-type]
     error_reason: Optional[Literal[tuple(FAILURE_REASONS)]] = None  # type: ignore[valid-type]
     method: Optional[Literal["upi", "card"]] = None
     order_id: Optional[str] = Field(None, max_length=64)
@@ -281,6 +281,10 @@ class NextAction(BaseModel):
     url: str
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
 class _Waits(_Out):
     """Beyond the contract: failure reasons, and what a pending payment waits for, with its deadline."""
     error_reason: Optional[str] = Field(None, description=_REASON_DOC)
@@ -331,6 +335,11 @@ class PaymentOut(_MethodFields, _Waits):
     return_url: Optional[str] = None
     status: str
     captured: bool
+    # Required of the server (None fails), optional in the document: deliveries of events recorded before
+    # the field existed are resent as they were stored.
+    amount_refundable: int = Field(None, json_schema_extra=_no_default, description=(  # type: ignore[assignment]
+        "Beyond: paise still refundable: a successful payment's amount less its pending and processed "
+        "refunds; 0 unless success"))
     error_code: Optional[str]
     error_description: Optional[str]
     created_at: Timestamp

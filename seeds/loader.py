@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
+from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus, refundable
 from backend.domain.errors import (CARD_DECLINED, FAILURE_REASONS, PAYMENT_DECLINED, PAYMENT_FAILED,
                                    PAYMENT_FAILED_DESCRIPTION, FailureReason)
 from backend.models import Merchant, WebhookLog, db
@@ -76,7 +77,9 @@ def _payment_json(p: dict[str, Any]) -> dict[str, Any]:
         out["vpa"] = p["vpa"]
     else:
         out["card_network"], out["card_last4"] = p["card_network"], p["card_last4"]
-    out.update(status=p["status"], captured=p["captured"], error_code=p["error_code"],
+    out.update(status=p["status"], captured=p["captured"],
+               amount_refundable=refundable(p["status"], p["amount"], p.get("refunded", 0)),
+               error_code=p["error_code"],
                error_description=p["error_description"], **{name: p[name] for name in REASON_FIELDS},
                created_at=_iso(p["created_at"]),
                updated_at=_iso(p["updated_at"]))
@@ -95,7 +98,7 @@ def _iso(value: datetime) -> str:
 def _log(batch: Batch, merchant_id: str, payment_id: str, event: str, at: datetime, data_json: str) -> None:
     # The event envelope of services/events.py, around data already serialised once per object.
     payload = f'{{"event":"{event}","timestamp":{int(at.timestamp())},"data":{data_json}}}'
-    batch.rows["webhook_logs"].append((ids.new_time_uuid(at), merchant_id, payment_id, event, payload, "success", 1,
+    batch.rows["webhook_logs"].append((ids.new_time_uuid(at), merchant_id, payment_id, event, payload, WebhookStatus.SUCCESS.value, 1,
                                        at + timedelta(seconds=1), None, 200, "ok", at))
 
 
@@ -116,11 +119,11 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
         order_id, payment_id = ids.new_id(ids.ORDER), ids.new_id(ids.PAYMENT)
         paid_at = created + timedelta(seconds=rng.uniform(5, 10))
         batch.rows["orders"].append((order_id, merchant_id, amount, "INR", f"rcpt_{order_id[-8:]}", "{}",
-                                     "paid" if success else "attempted", created, paid_at))
+                                     (OrderStatus.PAID if success else OrderStatus.ATTEMPTED).value, created, paid_at))
         batch.count(totals.ORDER, created.date(), "", "", amount)
         network = rng.choices([c for c, _ in CARDS], [w for _, w in CARDS])[0] if not upi else None
         p = {"id": payment_id, "order_id": order_id, "amount": amount, "method": "upi" if upi else "card",
-             "status": "success" if success else "failed", "vpa": rng.choice(VPAS) if upi else None,
+             "status": (PaymentStatus.SUCCESS if success else PaymentStatus.FAILED).value, "vpa": rng.choice(VPAS) if upi else None,
              "card_network": network, "card_last4": None if upi else f"{rng.randrange(10000):04d}",
              "error_code": None if success else PAYMENT_FAILED,
              "error_description": None if success else PAYMENT_FAILED_DESCRIPTION,
@@ -135,7 +138,8 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
         batch.count(totals.PAYMENT, p["created_at"].date(), p["method"], p["status"], amount)
         if webhooks is not None and p["created_at"] >= webhooks:
             final = _payment_json(p)
-            pending = _json({"payment": {**final, "status": "pending", "captured": False, "error_code": None,
+            pending = _json({"payment": {**final, "status": PaymentStatus.PENDING.value, "captured": False,
+                                         "amount_refundable": 0, "error_code": None,
                                          "error_description": None, **_reason(None),
                                          "updated_at": final["created_at"]}})
             _log(batch, merchant_id, payment_id, events.PAYMENT_CREATED, p["created_at"], pending)
@@ -156,15 +160,15 @@ def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: da
         created, processed = created - timedelta(seconds=10), processed - timedelta(seconds=10)
     refund_id = ids.new_id(ids.REFUND)
     batch.rows["refunds"].append((refund_id, p["id"], merchant_id, amount, "Customer requested refund",
-                                  "processed", processed, created, processed))
-    batch.count(totals.REFUND, created.date(), "", "processed", amount)
+                                  RefundStatus.PROCESSED.value, processed, created, processed))
+    batch.count(totals.REFUND, created.date(), "", RefundStatus.PROCESSED.value, amount)
     if webhooks is not None and created >= webhooks:
         refund = {"id": refund_id, "payment_id": p["id"], "amount": amount, "reason": "Customer requested refund",
-                  "status": "pending", "created_at": _iso(created), "processed_at": None}
-        payment = _payment_json(p)
+                  "status": RefundStatus.PENDING.value, "created_at": _iso(created), "processed_at": None}
+        payment = _payment_json({**p, "refunded": amount})
         _log(batch, merchant_id, p["id"], events.REFUND_CREATED, created, _json({"refund": refund, "payment": payment}))
         _log(batch, merchant_id, p["id"], events.REFUND_PROCESSED, processed,
-             _json({"refund": {**refund, "status": "processed", "processed_at": _iso(processed)}, "payment": payment}))
+             _json({"refund": {**refund, "status": RefundStatus.PROCESSED.value, "processed_at": _iso(processed)}, "payment": payment}))
 
 
 def _totals_rows(merchant_id: str, deltas: dict[tuple, list[int]]) -> list[dict[str, Any]]:

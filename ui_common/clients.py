@@ -24,11 +24,12 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from nicegui import Client, app
 
+from backend.domain.visitor import is_loopback
+
 WAIT_SECONDS = 20.0
 MAX_WAITING = 50  # about 130 KB each (a page's element tree)
 INTERVAL_SECONDS = 0.5
 DIAGNOSTICS_PATH = "/_paygate/clients"
-LOOPBACK = frozenset({"127.0.0.1", "::1"})
 PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 
 _connected_once: set[str] = set()
@@ -83,7 +84,7 @@ class _PruneAfterRequests:
 
 
 async def _diagnostics(request: Request) -> JSONResponse:
-    local = request.client is not None and request.client.host in LOOPBACK
+    local = request.client is not None and is_loopback(request.client.host)
     if not local or any(h in request.headers for h in PROXY_HEADERS):
         return JSONResponse({"detail": "Not Found"}, status_code=404)
     return JSONResponse(counts(), headers={"Cache-Control": "no-store"})

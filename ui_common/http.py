@@ -14,6 +14,8 @@ from urllib.parse import quote
 
 import httpx
 
+from backend.domain import errors
+
 _shared: tuple[asyncio.AbstractEventLoop, httpx.AsyncClient] | None = None
 
 
@@ -74,7 +76,8 @@ class ApiClient:
             response = await _http().request(method, self.base_url + path, json=json, params=params,
                                              headers={**self.headers, **(headers or {})}, timeout=self.timeout)
         except httpx.HTTPError as exc:
-            raise ApiError(503, "UNAVAILABLE", "The payment service is unreachable, please try again") from exc
+            raise ApiError(errors.HTTP_STATUS[errors.API_UNREACHABLE], errors.API_UNREACHABLE,
+                           "The payment service is unreachable, please try again") from exc
         try:
             body = response.json()
         except ValueError:
@@ -83,7 +86,7 @@ class ApiClient:
         if not 200 <= response.status_code < 300 or body is None:
             err = body.get("error", {}) if isinstance(body, dict) else {}
             err = err if isinstance(err, dict) else {}
-            raise ApiError(response.status_code, err.get("code", "UNKNOWN"),
+            raise ApiError(response.status_code, err.get("code", errors.UNKNOWN_ERROR),
                            err.get("description", f"HTTP {response.status_code}"))
         return body
 

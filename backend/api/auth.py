@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, public_blueprint
-from backend.api.http import json_response, session_token
+from backend.api.http import bearer_token, json_response
 from backend.api.limits import (limited, login_address_key, login_address_limit, login_failed, login_key, login_limit,
                                 signup_key, signup_limit)
 from backend.api.responses import error
@@ -40,5 +40,5 @@ def login(body: LoginIn):
          security=[{"SessionToken": []}],
          summary="Revoke the dashboard session token sent as `Authorization: Bearer <token>`")
 def logout():
-    merchants.close_session(db.session, session_token())
+    merchants.close_session(db.session, bearer_token())
     return json_response({"revoked": True})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import signal
 from datetime import timedelta
 from functools import wraps
@@ -18,7 +17,7 @@ from werkzeug.routing import RequestRedirect
 
 from backend import database
 from backend.api.responses import mark_idempotent
-from backend.domain import errors
+from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
 from backend.keyring import keyring
 from backend.models import Merchant, db
@@ -44,8 +43,7 @@ def page_response(model: type, page: Any, **extra: Any) -> Response:
 
 
 def error_response(code: str, description: str, status: int | None = None) -> Response:
-    return json_response({"error": {"code": code, "description": description}},
-                         status or errors.HTTP_STATUS[code])
+    return json_response(errors.error_body(code, description), status or errors.HTTP_STATUS[code])
 
 
 # ---------- request checks ----------
@@ -88,20 +86,20 @@ def check_json_body() -> None:
         raise bad_request("Request body must not contain NUL characters")
 
 
-SESSION_SCHEME = "Bearer "
+BEARER_SCHEME = "Bearer "
 
 
-def session_token() -> str | None:
-    """The dashboard's session token, sent as `Authorization: Bearer sess_...`."""
+def bearer_token() -> str | None:
+    """The token of `Authorization: Bearer <token>` (a dashboard session, a metrics scraper's), else None."""
     header = request.headers.get("Authorization", "")
-    return header[len(SESSION_SCHEME):].strip() if header.startswith(SESSION_SCHEME) else None
+    return header[len(BEARER_SCHEME):].strip() if header.startswith(BEARER_SCHEME) else None
 
 
 def authenticate_merchant() -> None:
     """X-Api-Key + X-Api-Secret (the contract), or beyond it a dashboard session token."""
     api_key = request.headers.get("X-Api-Key")
     if api_key is None and "Authorization" in request.headers:
-        g.merchant_id = merchants.authenticate_token(db.session, session_token())
+        g.merchant_id = merchants.authenticate_token(db.session, bearer_token())
         return
     credentials = current_app.runtime.credentials  # type: ignore[attr-defined]  (backend.app.PayGateApp)
     g.merchant_id = merchants.authenticate(db.session, credentials, api_key, request.headers.get("X-Api-Secret"))
@@ -173,7 +171,7 @@ def register_request_ids(app: Flask) -> None:
     def _assign() -> None:
         incoming = request.headers.get("X-Request-Id", "")
         ok = 0 < len(incoming) <= 128 and incoming.isascii() and incoming.isprintable()
-        g.request_id = incoming if ok else "req_" + secrets.token_hex(16)
+        g.request_id = incoming if ok else ids.new_request_id()
 
     @app.after_request
     def _echo(response: Response) -> Response:
@@ -198,12 +196,6 @@ def register_exact_paths(app: Flask) -> None:
 
 # ---------- error handlers ----------
 
-_HTTP_CODES = {404: (errors.NOT_FOUND_ERROR, "The requested resource was not found"),
-               405: (errors.METHOD_NOT_ALLOWED, "Method not allowed for this endpoint"),
-               413: (errors.PAYLOAD_TOO_LARGE, "Request body must be at most 1 MB"),
-               429: (errors.RATE_LIMIT_ERROR, "Too many requests, slow down")}
-
-
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(GatewayError)
     def _gateway_error(exc: GatewayError) -> Response:
@@ -215,7 +207,8 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         if exc.response is not None:  # already in our format (validation errors)
             return exc.response
-        code, description = _HTTP_CODES.get(exc.code or 500, (errors.BAD_REQUEST_ERROR, exc.description or ""))
+        code, description = errors.HTTP_REFUSALS.get(exc.code or 500,
+                                                     (errors.BAD_REQUEST_ERROR, exc.description or ""))
         if exc.code and exc.code >= 500:
             code, description = errors.INTERNAL_ERROR, "Internal error"
         response = error_response(code, description, exc.code)

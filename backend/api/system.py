@@ -1,15 +1,15 @@
 from __future__ import annotations
 
 import hmac
-import ipaddress
 
 from flask import Response, redirect, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from backend.api import deps, public_blueprint
-from backend.api.http import json_response
+from backend.api.http import bearer_token, json_response
 from backend.api.responses import error
 from backend.domain.errors import not_found
+from backend.domain.visitor import is_loopback
 from backend.models import db
 from backend.schemas import HealthOut, JobsStatusOut, TestMerchantOut
 from backend.services import merchants, outages, system
@@ -36,20 +36,13 @@ def metrics():
     # Behind TRUSTED_PROXIES proxies remote_addr is the client they report, so a proxy on this host does
     # not make every client loopback.
     token = deps.config().metrics_token
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    allowed = hmac.compare_digest(given.encode(), token.encode()) if token else _is_loopback(request.remote_addr)
+    given = bearer_token() or ""
+    allowed = hmac.compare_digest(given.encode(), token.encode()) if token else is_loopback(request.remote_addr)
     if not allowed:
         raise not_found("Resource")
     registry = CollectorRegistry()
     registry.register(GatewayCollector(lambda: db.session, deps.config()))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
-
-
-def _is_loopback(address: str | None) -> bool:
-    try:
-        return ipaddress.ip_address(address or "").is_loopback
-    except ValueError:
-        return False
 
 
 @bp.get("/test/merchant", summary="The seeded test merchant",

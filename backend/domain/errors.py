@@ -20,6 +20,10 @@ METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # a store is unreachable: retry after Retry-After seconds
 INTERNAL_ERROR = "INTERNAL_ERROR"
+# The UIs' API client's own (ui_common/http.py), never in an API answer: the API unreachable, and an error
+# answer without the contract's body (a proxy's page).
+API_UNREACHABLE = "UNAVAILABLE"
+UNKNOWN_ERROR = "UNKNOWN"
 
 HTTP_STATUS: dict[str, int] = {
     AUTHENTICATION_ERROR: 401,
@@ -34,6 +38,21 @@ HTTP_STATUS: dict[str, int] = {
     PAYLOAD_TOO_LARGE: 413,
     SERVICE_UNAVAILABLE: 503,
     INTERNAL_ERROR: 500,
+    API_UNREACHABLE: 503,
+}
+
+
+def error_body(code: str, description: str) -> dict:
+    """The contract's error body, the one place it is built (docs/api.md §1)."""
+    return {"error": {"code": code, "description": description}}
+
+
+# What the app answers for the HTTP errors its framework raises (an unknown route, a wrong method, ...).
+HTTP_REFUSALS: dict[int, tuple[str, str]] = {
+    404: (NOT_FOUND_ERROR, "The requested resource was not found"),
+    405: (METHOD_NOT_ALLOWED, "Method not allowed for this endpoint"),
+    413: (PAYLOAD_TOO_LARGE, "Request body must be at most 1 MB"),
+    429: (RATE_LIMIT_ERROR, "Too many requests, slow down"),
 }
 
 
@@ -51,8 +70,7 @@ SERVER_REFUSALS: dict[int, tuple[str, str]] = {
 
 
 def server_refusal_body(status: int) -> dict:
-    code, description = SERVER_REFUSALS.get(status, (INTERNAL_ERROR, "Internal error"))
-    return {"error": {"code": code, "description": description}}
+    return error_body(*SERVER_REFUSALS.get(status, (INTERNAL_ERROR, "Internal error")))
 
 
 class GatewayError(Exception):
@@ -62,13 +80,6 @@ class GatewayError(Exception):
         super().__init__(f"{code}: {description}")
         self.code = code
         self.description = description
-
-    @property
-    def http_status(self) -> int:
-        return HTTP_STATUS[self.code]
-
-    def body(self) -> dict:
-        return {"error": {"code": self.code, "description": self.description}}
 
 
 def bad_request(description: str) -> GatewayError:

@@ -1,4 +1,5 @@
-"""Public identifiers: a prefix and 16 characters of [A-Za-z0-9] from `secrets`."""
+"""Identifiers and credentials, one place: public object ids (a prefix and 16 characters of [A-Za-z0-9]
+from `secrets`), merchant and event UUIDs, request ids, API keys and secrets, session tokens."""
 from __future__ import annotations
 
 import os
@@ -81,6 +82,36 @@ def uuid_time(value: str) -> datetime | None:
 
 _ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND, ENDPOINT)}
 _ID_RE[EVENT] = re.compile(re.escape(EVENT) + r"[A-Za-z0-9]{24}\Z")
+TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"  # the sandbox merchant (docs/api.md §9)
+
+REQUEST = "req_"
+TEST_KEY = "key_test_"  # a sandbox key: the checkout shows its test-mode banner
+TEST_SECRET = "secret_test_"
+WEBHOOK_SECRET = "whsec_"
+SESSION_TOKEN = "sess_"
+
+
+def new_request_id() -> str:
+    return REQUEST + secrets.token_hex(16)
+
+
+def new_api_key() -> str:
+    return TEST_KEY + secrets.token_hex(8)
+
+
+def new_api_secret() -> str:
+    return TEST_SECRET + secrets.token_hex(16)
+
+
+def new_webhook_secret() -> str:
+    return WEBHOOK_SECRET + secrets.token_hex(16)
+
+
+def new_session_token() -> str:
+    return SESSION_TOKEN + secrets.token_urlsafe(32)
+
+
+_ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND)}
 
 
 def looks_like(prefix: str, value: str) -> bool:

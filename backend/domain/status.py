@@ -48,6 +48,33 @@ class EndpointStatus(str, Enum):
     """A webhook endpoint (beyond): a disabled one is kept, with its secret, and gets no new deliveries."""
     ENABLED = "enabled"
     DISABLED = "disabled"
+# Payments, refunds and deliveries all start pending, under one word: what code handling any of the three
+# reads (a job's claim, the sweeper's scans, the partial indexes of the pending rows).
+PENDING = PaymentStatus.PENDING.value
+assert PENDING == RefundStatus.PENDING.value == WebhookStatus.PENDING.value
+
+
+# Refunds that take from what a payment has left to refund: a failed one gives its amount back.
+REFUND_HOLDS = (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value)
+
+
+def refundable(payment_status: str, amount: int, held: int) -> int:
+    """What can still be refunded of a payment (docs/api.md §2.4): a successful payment's amount less its
+    holding refunds (REFUND_HOLDS); nothing of a pending or failed one."""
+    return max(0, amount - held) if payment_status == PaymentStatus.SUCCESS.value else 0
+
+
+class JobState(str, Enum):
+    """The states /api/v1/test/jobs/status counts jobs in (over payments, refunds and deliveries)."""
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+def values(enum: type[Enum]) -> tuple[str, ...]:
+    """The enum's values in declaration order: what a pydantic `Literal` or an SQL condition is built from."""
+    return tuple(member.value for member in enum)
 
 
 _ALLOWED: dict[type[Enum], dict[Enum, set[Enum]]] = {

@@ -18,6 +18,14 @@ MAX_AGE = 300  # seconds a signed address is believed; generous for clock skew b
 IPV6_PREFIX = 64
 
 
+def is_loopback(address: str | None) -> bool:
+    """The peer is this host (127.0.0.0/8 or ::1): what the metrics and the UIs' diagnostics answer to."""
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
 def _mac(secret: str, address: str, timestamp: int) -> str:
     return hmac.new(secret.encode(), f"{address} {timestamp}".encode(), hashlib.sha256).hexdigest()
 

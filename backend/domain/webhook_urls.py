@@ -1,11 +1,10 @@
-"""Which webhook URLs we accept, and (optionally) refusing ones that point into private networks.
-
-Checked when a merchant saves the URL and again before each delivery, since DNS can change in between.
+"""Which webhook URLs we accept, and which addresses count as private networks: pure rules over a URL
+and over the addresses its host resolved to. The resolving (DNS, I/O) is services/webhook_urls.py's, which
+checks when a merchant saves the URL and again before each delivery, since DNS can change in between.
 """
 from __future__ import annotations
 
 import ipaddress
-import socket
 from urllib.parse import urlsplit
 
 from urllib3.exceptions import LocationParseError
@@ -42,16 +41,9 @@ def _blocked(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
             or ip.is_unspecified or str(ip) in _METADATA or ip in ipaddress.ip_network("100.64.0.0/10"))
 
 
-def resolve(host: str) -> list[str]:
-    try:
-        return sorted({info[4][0] for info in socket.getaddrinfo(host, None)})
-    except (socket.gaierror, UnicodeError, OSError):
-        return []
-
-
-def check_webhook_url(url: str, block_private: bool, resolver=resolve, field: str = "webhook_url") -> str:
-    """The URL if acceptable; otherwise a BAD_REQUEST_ERROR saying why (naming `field`: a payment's
-    return_url is checked by the same rules)."""
+def check_shape(url: str, field: str = "webhook_url") -> str:
+    """The URL's host if the URL is acceptable; otherwise a BAD_REQUEST_ERROR saying why (naming `field`:
+    a payment's return_url is checked by the same rules)."""
     if len(url) > MAX_URL_LENGTH:
         raise bad_request(f"{field} must be at most {MAX_URL_LENGTH} characters")
     try:
@@ -73,15 +65,11 @@ def check_webhook_url(url: str, block_private: bool, resolver=resolve, field: st
         sent_to = ""
     if sent_to != host.lower():  # the parser that sends must agree with the one that checked
         raise bad_request(f"{field} must be a valid http or https URL")
-    if block_private:
-        public_addresses(host, resolver)
-    return url
+    return host
 
 
-def public_addresses(host: str, resolver=resolve) -> list[str]:
-    """The host's addresses, all of them public; else BAD_REQUEST_ERROR. Delivery connects to one of
-    these very addresses, so a DNS answer that changes after the check (rebinding) cannot redirect it."""
-    addresses = resolver(host)
+def public_only(addresses: list[str]) -> list[str]:
+    """A host's resolved addresses, if there are some and all of them are public; else BAD_REQUEST_ERROR."""
     if not addresses:
         raise bad_request("webhook_url host does not resolve")
     for address in addresses:

@@ -31,21 +31,23 @@ class TestValue:
         return " ".join(self.value[i:i + 4] for i in range(0, len(self.value), 4))
 
 
+_SUCCESS, _FAILED = PaymentStatus.SUCCESS.value, PaymentStatus.FAILED.value
+
 TEST_VALUES: tuple[TestValue, ...] = (
-    TestValue("upi", "success@test", DIRECT, SUCCEED, "success"),
-    TestValue("upi", "failure@test", DIRECT, errors.PAYMENT_DECLINED, "failed", (errors.PAYMENT_DECLINED,)),
+    TestValue("upi", "success@test", DIRECT, SUCCEED, _SUCCESS),
+    TestValue("upi", "failure@test", DIRECT, errors.PAYMENT_DECLINED, _FAILED, (errors.PAYMENT_DECLINED,)),
     TestValue("upi", "approve@test", APPROVED, SUCCEED,
               "waits for the shopper to approve or decline in the simulated UPI app",
               (errors.PAYMENT_DECLINED, errors.PAYMENT_TIMEOUT)),
     TestValue("upi", "timeout@test", NEVER, errors.PAYMENT_TIMEOUT,
               "no answer; failed when the collect request expires", (errors.PAYMENT_TIMEOUT,)),
-    TestValue("card", "4242424242424242", DIRECT, SUCCEED, "success"),
-    TestValue("card", "4000000000000002", DIRECT, errors.CARD_DECLINED, "failed", (errors.CARD_DECLINED,)),
-    TestValue("card", "4000000000009995", DIRECT, errors.INSUFFICIENT_FUNDS, "failed",
+    TestValue("card", "4242424242424242", DIRECT, SUCCEED, _SUCCESS),
+    TestValue("card", "4000000000000002", DIRECT, errors.CARD_DECLINED, _FAILED, (errors.CARD_DECLINED,)),
+    TestValue("card", "4000000000009995", DIRECT, errors.INSUFFICIENT_FUNDS, _FAILED,
               (errors.INSUFFICIENT_FUNDS,)),
-    TestValue("card", "4000000000000069", DIRECT, errors.CARD_EXPIRED, "failed", (errors.CARD_EXPIRED,)),
-    TestValue("card", "4000000000000127", DIRECT, errors.INCORRECT_CVC, "failed", (errors.INCORRECT_CVC,)),
-    TestValue("card", "4000000000000119", DIRECT, errors.PROCESSING_ERROR, "failed", (errors.PROCESSING_ERROR,)),
+    TestValue("card", "4000000000000069", DIRECT, errors.CARD_EXPIRED, _FAILED, (errors.CARD_EXPIRED,)),
+    TestValue("card", "4000000000000127", DIRECT, errors.INCORRECT_CVC, _FAILED, (errors.INCORRECT_CVC,)),
+    TestValue("card", "4000000000000119", DIRECT, errors.PROCESSING_ERROR, _FAILED, (errors.PROCESSING_ERROR,)),
     TestValue("card", "4000002760003184", AUTHENTICATED, SUCCEED,
               "3-D Secure: success after the right OTP (123456)",
               (errors.AUTHENTICATION_FAILED, errors.AUTHENTICATION_TIMEOUT, errors.AUTHENTICATION_CANCELLED)),

@@ -5,22 +5,45 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
 from sqlalchemy import Select, func, literal_column, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
+from backend.domain.status import PENDING
 from backend.services import jobs, retention
 
 T = TypeVar("T")
 
 
-def unique_id(session: Session, model: type, prefix: str) -> str:
-    """A fresh public id; on the astronomically rare collision, draw again."""
-    while True:
-        candidate = new_id(prefix)
-        if session.get(model, candidate) is None:
-            return candidate
+ID_ATTEMPTS = 3
+
+
+def with_fresh_id(prefix: str, insert: Callable[[str], T], undo: Callable[[], None] = lambda: None) -> T:
+    """The one collision rule for public ids: the primary key decides. `insert` writes under a new id; on
+    an IntegrityError (a collision of 95 random bits, or a concurrent twin) `undo` and draw again, up to
+    ID_ATTEMPTS times. A look-up before the insert would cost a query and still race."""
+    for attempt in range(ID_ATTEMPTS):
+        try:
+            return insert(new_id(prefix))
+        except IntegrityError:
+            undo()
+            if attempt == ID_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def add_with_fresh_id(session: Session, row: Any, prefix: str) -> None:
+    """Insert an ORM row under a fresh id (with_fresh_id), in a savepoint: a collision undoes only the
+    insert, never the caller's transaction and the row locks it holds."""
+
+    def insert(candidate: str) -> None:
+        row.id = candidate
+        with session.begin_nested():
+            session.add(row)
+
+    with_fresh_id(prefix, insert)
 
 
 def commit_if_open(session: Session) -> None:
@@ -75,7 +98,7 @@ def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, 
     parent_model, parent_key = parent
     parent_row = get_for_update(session, parent_model, id=getattr(found, parent_key))
     row = get_for_update(session, model, id=object_id)
-    if row.status != "pending":
+    if row.status != PENDING:
         session.rollback()
         return "skipped"
     if jobs.reschedule_if_early(session, kind, object_id, row.ready_at, utcnow()):

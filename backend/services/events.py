@@ -17,7 +17,7 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
 from backend.domain.events import EventType
 from backend.domain.ids import EVENT, PRIMARY_ENDPOINT, new_time_ordered_id, new_time_uuid
-from backend.domain.status import WebhookStatus
+from backend.domain.status import PaymentStatus, WebhookStatus
 from backend.models import Event, Merchant, Payment, Refund, WebhookDelivery
 from backend.schemas import PaymentOut, RefundOut, dump
 from backend.services import endpoints, jobs
@@ -81,7 +81,8 @@ def sample_payment() -> dict[str, Any]:
     field a real payment event does."""
     return dump(PaymentOut, {
         "id": "pay_TestWebhook00001", "order_id": "order_TestWebhook0001", "amount": 50000, "currency": "INR",
-        "method": "upi", "vpa": "success@test", "status": "success", "captured": False, "error_code": None,
+        "method": "upi", "vpa": "success@test", "status": PaymentStatus.SUCCESS.value, "captured": False,
+        "amount_refundable": 50000, "error_code": None,
         "error_description": None, "created_at": _sample_time(31, 0), "updated_at": _sample_time(31, 5)})
 
 

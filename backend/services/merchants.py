@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -18,34 +17,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from backend.config import Config
 from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
-from backend.domain.ids import new_uuid
-from backend.domain.webhook_urls import check_webhook_url
+from backend.domain.ids import (SESSION_TOKEN, TEST_KEY, TEST_MERCHANT_ID, new_api_key, new_api_secret,
+                                new_session_token, new_uuid, new_webhook_secret)
 from backend.keyring import InvalidToken, keyring
 from backend.models import Merchant, MerchantSession, WebhookEndpoint
 from backend.services import credential_events
+from backend.services.webhook_urls import check_webhook_url
 
-TEST_MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
 TEST_MERCHANT_NAME = "Test Merchant"
-SESSION_TOKEN_PREFIX = "sess_"
-
-
-TEST_KEY_PREFIX = "key_test_"  # a sandbox key: the checkout shows its test-mode banner
 
 
 def is_test_key(api_key: str) -> bool:
-    return api_key.startswith(TEST_KEY_PREFIX)
-
-
-def new_webhook_secret() -> str:
-    return "whsec_" + secrets.token_hex(16)
-
-
-def new_api_key() -> str:
-    return TEST_KEY_PREFIX + secrets.token_hex(8)
-
-
-def new_api_secret() -> str:
-    return "secret_test_" + secrets.token_hex(16)
+    return api_key.startswith(TEST_KEY)
 
 
 def seed_test_merchant(session: Session, config: Config) -> bool:
@@ -154,7 +137,7 @@ def _token_hash(token: str) -> str:
 
 def open_session(session: Session, config: Config, merchant: Merchant) -> tuple[str, datetime]:
     """A new revocable session token for the dashboard (stored only as its hash); expired ones are purged."""
-    token = SESSION_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = new_session_token()
     now = utcnow()
     expires_at = now + timedelta(seconds=config.session_token_ttl)
     session.execute(delete(MerchantSession).where(MerchantSession.expires_at <= now))
@@ -166,7 +149,7 @@ def open_session(session: Session, config: Config, merchant: Merchant) -> tuple[
 
 def authenticate_token(session: Session, token: str | None) -> str:
     """The merchant of a live session token. Not cached: a revoked token is refused at once everywhere."""
-    if not token or not token.startswith(SESSION_TOKEN_PREFIX) or len(token) > 128:
+    if not token or not token.startswith(SESSION_TOKEN) or len(token) > 128:
         raise invalid_credentials()
     row = session.execute(select(MerchantSession.merchant_id, Merchant.is_active)
                           .join(Merchant, Merchant.id == MerchantSession.merchant_id)

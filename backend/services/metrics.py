@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backend.config import Config
+from backend.domain.status import JobState
 from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import system
 
@@ -46,8 +47,8 @@ class GatewayCollector(Collector):
                 webhooks.add_metric([status], count)
             jobs = system.job_counts(session, self.config)
             queue = GaugeMetricFamily("paygate_jobs", "Jobs over all kinds, by state", labels=["state"])
-            for state in ("pending", "processing", "completed", "failed"):
-                queue.add_metric([state], jobs[state])
+            for state in JobState:
+                queue.add_metric([state.value], jobs[state.value])
             up = GaugeMetricFamily("paygate_worker_up", "1 when a worker heartbeat is fresh")
             up.add_metric([], 1 if jobs["worker_status"] == "running" else 0)
             yield from (payments, volume, refunds, webhooks, queue, up)

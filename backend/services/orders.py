@@ -6,7 +6,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backend import database
@@ -15,7 +14,7 @@ from backend.domain.clock import utcnow
 from backend.domain.status import OrderStatus
 from backend.models import Order
 from backend.services import totals
-from backend.services.common import Page, PageRequest, commit_if_open, owned, paginate
+from backend.services.common import Page, PageRequest, commit_if_open, owned, paginate, with_fresh_id
 
 _ORDER_COLUMNS = ("id", "merchant_id", "amount", "currency", "receipt", "notes", "status", "created_at",
                   "updated_at")
@@ -44,32 +43,28 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
     Skips the unit of work and the ORM object, the hot path's largest costs (bench/). On PostgreSQL the row
     and its running total go out as one autocommit statement (one round trip, not BEGIN/INSERT/COMMIT); on
     SQLite, where a CTE cannot insert, as one BEGIN IMMEDIATE transaction of two statements on the local
-    file. The primary key catches the (95-bit) id collision: draw again. Like every service that writes, it
+    file. A collision of ids is common.with_fresh_id's to handle. Like every service that writes, it
     commits the session first: the caller must not leave uncommitted work in it."""
     commit_if_open(session)  # a transaction left open (on SQLite) would hold the write lock this insert needs
     with database.autocommit(session).connect() as conn:
         postgres = conn.dialect.name == "postgresql"
-        for attempt in range(3):
+
+        def insert(order_id: str) -> dict[str, Any]:
             now = utcnow()
-            values = {"id": ids.new_id(ids.ORDER), "merchant_id": merchant_id, "amount": amount,
+            values = {"id": order_id, "merchant_id": merchant_id, "amount": amount,
                       "currency": currency, "receipt": receipt, "notes": notes or {},
                       "status": OrderStatus.CREATED.value, "created_at": now, "updated_at": now}
             [counter] = totals.rows([totals.Delta(merchant_id, totals.ORDER, now, amount=amount)],
                                     totals.shard_of(conn.connection.dbapi_connection))
-            try:
-                if postgres:
-                    conn.exec_driver_sql(_PG_INSERT, {**values, "notes": json.dumps(values["notes"]),
-                                                      **{f"t_{k}": v for k, v in counter.items()}})
-                else:
-                    _sqlite_transaction(conn, values, counter)
-                conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
-            except IntegrityError:
-                conn.rollback()
-                if attempt == 2:
-                    raise
-                continue
+            if postgres:
+                conn.exec_driver_sql(_PG_INSERT, {**values, "notes": json.dumps(values["notes"]),
+                                                  **{f"t_{k}": v for k, v in counter.items()}})
+            else:
+                _sqlite_transaction(conn, values, counter)
+            conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
             return values
-    raise AssertionError("unreachable")
+
+        return with_fresh_id(ids.ORDER, insert, undo=conn.rollback)
 
 
 def _sqlite_transaction(conn, values: dict[str, Any], counter: dict[str, Any]) -> None:

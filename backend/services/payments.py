@@ -19,13 +19,14 @@ from backend.domain.clock import utcnow
 from backend.config import Config
 from backend.domain import errors
 from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request
-from backend.domain.status import AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move
+from backend.domain.status import (AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move,
+                                   refundable)
 from backend.domain.validation import validate_card, validate_vpa
-from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
-from backend.services import events, jobs, totals
-from backend.services.common import Page, PageRequest, get_for_update, lock_due, owned, paginate, unique_id
+from backend.services import events, jobs, refunds, totals
+from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate
+from backend.services.webhook_urls import check_webhook_url
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +78,15 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
     if waiting_for is not None:
         ready_at = now + _wait_timeout(waiting_for, config)
     payment = Payment(
-        id=unique_id(session, Payment, ids.PAYMENT), order_id=order.id, merchant_id=order.merchant_id,
+        order_id=order.id, merchant_id=order.merchant_id,
         amount=order.amount, currency=order.currency, method=method, status=PaymentStatus.PENDING.value,
         vpa=vpa, card_network=card_network, card_last4=card_last4, captured=False,
         processor_ref=submission.reference, ready_at=ready_at, created_at=now, updated_at=now,
         waiting_for=waiting_for and waiting_for.value, authentication_attempts=0, return_url=return_url,
         card_issuer=submission.issuer if method == "card" else None,
     )
-    session.add(payment)
+    add_with_fresh_id(session, payment, ids.PAYMENT)
+    payment.amount_refundable = refundable(payment.status, payment.amount, held=0)  # pending: none
     if order.status == OrderStatus.CREATED.value:
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now
@@ -129,6 +131,8 @@ def _record_final(session: Session, payment: Payment) -> None:
     before COMMIT, so the counter row's lock is the shortest held)."""
     merchant = session.get(Merchant, payment.merchant_id)
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
+    # Refunds need a successful payment, and this one was pending under its lock until now: none yet.
+    payment.amount_refundable = refundable(payment.status, payment.amount, held=0)
     events.record_payment(session, merchant, event, payment)
     totals.bump(session, totals.moved(totals.PAYMENT, payment, PaymentStatus.PENDING.value, payment.method))
 
@@ -164,7 +168,7 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
 
 # ---------- waits for the shopper (beyond the contract) ----------
 
-def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait, what: str) -> Payment:
+def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait) -> Payment:
     """The payment, locked after its order (one lock order everywhere), if it waits for `wait` and the wait
     has not expired. An expired wait is applied here and then refused, as the sweeper would apply it."""
     found = owned(session, Payment, payment_id, None, "Payment")
@@ -172,11 +176,11 @@ def _lock_waiting(session: Session, payment_id: str, wait: PaymentWait, what: st
     payment = get_for_update(session, Payment, id=payment_id)
     if payment.status != PaymentStatus.PENDING.value or payment.waiting_for != wait.value:
         session.rollback()
-        raise bad_request(f"Payment is not awaiting {what}")
+        raise bad_request(f"Payment is not awaiting {wait.value}")
     now = utcnow()
     if payment.ready_at is not None and payment.ready_at <= now:
         _failed_now(session, payment, _expiry_reason(wait.value))
-        raise bad_request(f"The {what} request has expired")
+        raise bad_request(f"The {wait.value} request has expired")
     return payment
 
 
@@ -203,7 +207,7 @@ def _failed_now(session: Session, payment: Payment, reason: str) -> Payment:
 def authenticate(session: Session, processor: Processor, payment_id: str, otp: str) -> Payment:
     """The shopper's 3-D Secure one-time password: right -> on to the bank; wrong -> another try, until
     AUTHENTICATION_ATTEMPTS wrong ones fail the payment (authentication_failed)."""
-    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION)
     answer = processor.authenticate(payment.processor_ref or "", otp)
     if answer.accepted:
         return _answered(session, payment, PaymentWait.AUTHENTICATION, answer)
@@ -216,13 +220,13 @@ def authenticate(session: Session, processor: Processor, payment_id: str, otp: s
 
 
 def cancel_authentication(session: Session, payment_id: str) -> Payment:
-    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION, "authentication")
+    payment = _lock_waiting(session, payment_id, PaymentWait.AUTHENTICATION)
     return _failed_now(session, payment, errors.AUTHENTICATION_CANCELLED)
 
 
 def answer_collect(session: Session, processor: Processor, payment_id: str, approved: bool) -> Payment:
     """The shopper's answer to a UPI collect request, from the (simulated) UPI app."""
-    payment = _lock_waiting(session, payment_id, PaymentWait.APPROVAL, "approval")
+    payment = _lock_waiting(session, payment_id, PaymentWait.APPROVAL)
     answer = processor.answer_collect(payment.processor_ref or "", approved)
     if answer is None:
         session.rollback()
@@ -233,7 +237,8 @@ def answer_collect(session: Session, processor: Processor, payment_id: str, appr
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
-    return owned(session, Payment, payment_id, merchant_id, "Payment")
+    payment = owned(session, Payment, payment_id, merchant_id, "Payment")
+    return refunds.with_refundable(session, [payment])[0] if merchant_id is not None else payment
 
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:
@@ -249,6 +254,7 @@ def capture_payment(session: Session, merchant_id: str, payment_id: str, amount:
         raise bad_request("Capture amount must equal the payment amount")
     payment.captured = True
     payment.updated_at = utcnow()
+    refunds.with_refundable(session, [payment])
     session.commit()
     return payment
 
@@ -274,4 +280,6 @@ def list_payments(session: Session, merchant_id: str, page: PageRequest, *, stat
     if not order_id and not error_reason and days is not None:  # the totals know status, method, whole UTC days
         by_totals = lambda: totals.total(session, merchant_id, totals.PAYMENT, status=status, method=method,
                                          since=days[0], until=days[1])[0]
-    return paginate(session, Payment, stmt, merchant_id, page, total=by_totals)
+    found = paginate(session, Payment, stmt, merchant_id, page, total=by_totals)
+    refunds.with_refundable(session, found.items)
+    return found

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from backend.domain import ids
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
-from backend.domain.status import PaymentStatus, RefundStatus, move
+from backend.domain.status import REFUND_HOLDS, PaymentStatus, RefundStatus, move, refundable
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs, totals
-from backend.services.common import Page, PageRequest, lock_due, owned, paginate, unique_id
+from backend.services.common import Page, PageRequest, add_with_fresh_id, lock_due, owned, paginate
 
 
 def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], exclude: str | None = None) -> int:
@@ -24,23 +24,36 @@ def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], excl
     return int(session.execute(stmt).scalar_one())
 
 
+def with_refundable(session: Session, payments: list[Payment]) -> list[Payment]:
+    """Sets each payment's `amount_refundable` (the API's field) by the one rule, domain.status.refundable:
+    one grouped query over the successful ones (a page holds at most 100), none when there are none."""
+    settled = [p.id for p in payments if p.status == PaymentStatus.SUCCESS.value]
+    held: dict[str, int] = {}
+    if settled:
+        held = {payment_id: int(total) for payment_id, total in session.execute(
+            select(Refund.payment_id, func.sum(Refund.amount))
+            .where(Refund.payment_id.in_(settled), Refund.status.in_(REFUND_HOLDS)).group_by(Refund.payment_id))}
+    for payment in payments:
+        payment.amount_refundable = refundable(payment.status, payment.amount, held.get(payment.id, 0))
+    return payments
+
+
 def create_refund(session: Session, processor: Processor, merchant_id: str, payment_id: str, amount: int,
                   reason: str | None) -> Refund:
     payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
     if payment.status != PaymentStatus.SUCCESS.value:
         session.rollback()
         raise bad_request("Payment not in refundable state")
-    available = payment.amount - _refunded(session, payment.id,
-                                           (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value))
-    if amount > available:
+    held = _refunded(session, payment.id, REFUND_HOLDS)
+    if amount > refundable(payment.status, payment.amount, held):
         session.rollback()
         raise bad_request("Refund amount exceeds available amount")
     now = utcnow()
     delay = processor.refund_delay_ms()
-    refund = Refund(id=unique_id(session, Refund, ids.REFUND), payment_id=payment.id, merchant_id=merchant_id,
-                    amount=amount, reason=reason, status=RefundStatus.PENDING.value,
-                    ready_at=now + timedelta(milliseconds=delay), created_at=now)
-    session.add(refund)
+    refund = Refund(payment_id=payment.id, merchant_id=merchant_id, amount=amount, reason=reason,
+                    status=RefundStatus.PENDING.value, ready_at=now + timedelta(milliseconds=delay), created_at=now)
+    add_with_fresh_id(session, refund, ids.REFUND)
+    payment.amount_refundable = refundable(payment.status, payment.amount, held + amount)
     merchant = session.get(Merchant, merchant_id)
     events.record_refund(session, merchant, events.REFUND_CREATED, refund, payment)
     jobs.defer(session, jobs.PROCESS_REFUND, refund.id, eta=refund.ready_at if delay > 0 else None)
@@ -66,6 +79,7 @@ def process_refund(session: Session, refund_id: str) -> str:
     refund.status = move(refund.status, RefundStatus.PROCESSED)
     refund.processed_at = now
     merchant = session.get(Merchant, refund.merchant_id)
+    with_refundable(session, [payment])
     events.record_refund(session, merchant, events.REFUND_PROCESSED, refund, payment)
     totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))
     session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
+from backend.domain.status import PENDING
 from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import jobs, retention, totals
 
@@ -38,7 +39,7 @@ def claim(session: Session, model, due_column, cutoff, now, batch: int = BATCH) 
 
 
 def claim_query(model, due_column, cutoff, batch: int = BATCH) -> Select:
-    return (select(model.id, model.created_at).where(model.status == "pending", due_column < cutoff)
+    return (select(model.id, model.created_at).where(model.status == PENDING, due_column < cutoff)
             .order_by(due_column).limit(batch).with_for_update(skip_locked=True))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from backend import database
 from backend.config import Config
 from backend.domain.clock import iso, utcnow
+from backend.domain.status import PENDING, JobState, PaymentStatus, RefundStatus, WebhookStatus
 from backend.models import Payment, Refund, WebhookDelivery
 from backend.services import jobs, outages
 
@@ -66,13 +67,16 @@ def job_counts(session: Session, config: Config) -> dict:
     session.rollback()
     beat = _heartbeat(config, jobs.queue_of(session))
     processing = int(beat.get("executing", 0)) if beat else 0
-    pending = payments.get("pending", 0) + refunds.get("pending", 0) + webhooks.get("pending", 0)
+    pending = sum(counts.get(PENDING, 0) for counts in (payments, refunds, webhooks))
     return {
-        "pending": max(pending - processing, 0),
-        "processing": processing,
-        "completed": payments.get("success", 0) + payments.get("failed", 0) + refunds.get("processed", 0)
-        + webhooks.get("success", 0),
-        "failed": refunds.get("failed", 0) + webhooks.get("failed", 0),
+        JobState.PENDING.value: max(pending - processing, 0),
+        JobState.PROCESSING.value: processing,
+        # A failed payment is a completed job (the payment failed, not the work); a failed refund or delivery
+        # is a failed one.
+        JobState.COMPLETED.value: payments.get(PaymentStatus.SUCCESS.value, 0)
+        + payments.get(PaymentStatus.FAILED.value, 0) + refunds.get(RefundStatus.PROCESSED.value, 0)
+        + webhooks.get(WebhookStatus.SUCCESS.value, 0),
+        JobState.FAILED.value: refunds.get(RefundStatus.FAILED.value, 0) + webhooks.get(WebhookStatus.FAILED.value, 0),
         "worker_status": "running" if beat else "stopped",
     }
 

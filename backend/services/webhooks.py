@@ -34,11 +34,11 @@ from backend.domain.errors import GatewayError
 from backend.domain.retry import next_retry_delay
 from backend.domain.signing import canonical_body, signature_headers
 from backend.domain.status import EndpointStatus, WebhookStatus, move
-from backend.domain.webhook_urls import check_webhook_url, public_addresses, resolve
 from backend.domain.ids import PRIMARY_ENDPOINT
 from backend.models import Event, Merchant, WebhookDelivery, WebhookEndpoint
 from backend.services import events, jobs, retention
 from backend.services.common import Page, PageRequest, find, owned, paginate
+from backend.services.webhook_urls import check_webhook_url, public_addresses, resolve
 
 log = logging.getLogger(__name__)
 

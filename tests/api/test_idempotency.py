@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from backend.domain.clock import utcnow
+from backend.domain.ids import TEST_MERCHANT_ID
 
 
 def key():
@@ -65,7 +66,7 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
     k = key()
     with app.app_context():  # as if the first request were still running
         fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=keyring().fingerprint_key)
-        row = IdempotencyKey(key=k, merchant_id="550e8400-e29b-41d4-a716-446655440000", request_hash=fingerprint,
+        row = IdempotencyKey(key=k, merchant_id=TEST_MERCHANT_ID, request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
         db.session.commit()
@@ -77,7 +78,7 @@ def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers
     with app.app_context():
         stored = db.session.execute(db.select(IdempotencyKey).where(
             IdempotencyKey.key == h["Idempotency-Key"],
-            IdempotencyKey.merchant_id == "550e8400-e29b-41d4-a716-446655440000")).scalar_one()
+            IdempotencyKey.merchant_id == TEST_MERCHANT_ID)).scalar_one()
         assert stored.expires_at - utcnow() > timedelta(hours=23, minutes=59)
         stored.expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
@@ -91,7 +92,7 @@ def test_purge_deletes_expired_keys(app):
     from backend.services.retention import purge_idempotency_keys
 
     with app.app_context():
-        db.session.add(IdempotencyKey(key=key(), merchant_id="550e8400-e29b-41d4-a716-446655440000",
+        db.session.add(IdempotencyKey(key=key(), merchant_id=TEST_MERCHANT_ID,
                                       request_hash="x", response={"status": 201, "body": "{}"},
                                       created_at=utcnow() - timedelta(hours=24, seconds=1),
                                       expires_at=utcnow() - timedelta(seconds=1)))
@@ -161,7 +162,7 @@ def test_not_found_and_state_refusals_leave_the_key_free(client, merchant_header
     assert created.status_code == 201 and "Idempotent-Replayed" not in created.headers
 
 
-MERCHANT_ID = "550e8400-e29b-41d4-a716-446655440000"
+MERCHANT_ID = TEST_MERCHANT_ID
 
 
 def _plant_stale(app, k: str):
@@ -220,7 +221,8 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
     from backend.services import idempotency
     from backend.services.idempotency import request_fingerprint
 
-    merchant_id, body = MERCHANT_ID, {"amount": 600}
+    merchant_id = TEST_MERCHANT_ID
+    body = {"amount": 600}
 
     def plant_stale(k: str):
         return _plant_stale(app, k)

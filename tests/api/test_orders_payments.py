@@ -197,3 +197,85 @@ def test_stats_are_real_aggregates(client, other_merchant):
     stats = client.get("/api/v1/stats", headers=other_merchant).get_json()
     assert stats["total_transactions"] == 1 and stats["successful_transactions"] == 0 and stats["total_amount"] == 0
     assert len(stats["daily"]) == 14 and stats["daily"][-1]["date"] == utcnow().date().isoformat()
+
+
+def _settled_payment(app, client, headers, amount: int) -> dict:
+    """A successful payment, its outcome applied here rather than by a worker."""
+    from backend.domain.clock import utcnow
+    from backend.models import Payment, db
+    from backend.processors.simulated import SimulatedProcessor
+    from backend.services.payments import process_payment
+
+    order = client.post("/api/v1/orders", json={"amount": amount}, headers=headers).get_json()
+    payment = client.post("/api/v1/payments", json={"order_id": order["id"], "method": "upi", "vpa": "success@test"},
+                          headers=headers).get_json()
+    with app.app_context():
+        db.session.get(Payment, payment["id"]).ready_at = utcnow()
+        db.session.commit()
+        assert process_payment(db.session, SimulatedProcessor(app.extensions["paygate.config"]), payment["id"]) \
+            == "success"
+    return payment
+
+
+def test_a_colliding_id_is_drawn_again_for_orders_payments_and_refunds(app, client, merchant_headers, monkeypatch):
+    """The one collision rule (services.common.with_fresh_id): the primary key refuses the taken id and a
+    new one is drawn, inside the caller's transaction for a payment or a refund (its locks kept)."""
+    from backend.domain import ids
+    from backend.services import common
+
+    payment = _settled_payment(app, client, merchant_headers, 50000)
+    refund = client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 100},
+                         headers=merchant_headers).get_json()
+    taken = {ids.ORDER: payment["order_id"], ids.PAYMENT: payment["id"], ids.REFUND: refund["id"]}
+    drawn: list[str] = []
+    real = ids.new_id
+
+    def first_taken(prefix: str) -> str:  # the first draw for each prefix repeats an existing id
+        value = taken.pop(prefix, None) or real(prefix)
+        drawn.append(value)
+        return value
+
+    monkeypatch.setattr(common, "new_id", first_taken)
+    order = client.post("/api/v1/orders", json={"amount": 60000}, headers=merchant_headers)
+    assert order.status_code == 201 and order.get_json()["id"] != payment["order_id"]
+    second = client.post("/api/v1/payments", json={"order_id": order.get_json()["id"], "method": "upi",
+                                                   "vpa": "success@test"}, headers=merchant_headers)
+    assert second.status_code == 201 and second.get_json()["id"] != payment["id"]
+    again = client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 200}, headers=merchant_headers)
+    assert again.status_code == 201 and again.get_json()["id"] != refund["id"]
+    assert drawn[0::2] == [payment["order_id"], payment["id"], refund["id"]]  # each refused, then a new draw
+    fetched = client.get(f"/api/v1/payments/{second.get_json()['id']}", headers=merchant_headers).get_json()
+    assert fetched["order_id"] == order.get_json()["id"]
+    refunds = client.get(f"/api/v1/payments/{payment['id']}/refunds", headers=merchant_headers).get_json()
+    assert sorted(r["amount"] for r in refunds["data"]) == [100, 200]
+
+
+def test_the_payment_says_what_is_left_to_refund(app, client, merchant_headers):
+    """amount_refundable, by the rule of docs/api.md §2.4: 0 until success, then the amount less the pending
+    and processed refunds, in the fetch, the list, the capture and the refund's own checks."""
+    o = order(client, merchant_headers, 50000)
+    pending = client.post("/api/v1/payments", json={"order_id": o["id"], "method": "upi", "vpa": "a@b"},
+                          headers=merchant_headers).get_json()
+    assert pending["status"] == "pending" and pending["amount_refundable"] == 0
+    payment = _settled_payment(app, client, merchant_headers, 70000)
+
+    def left() -> int:
+        fetched = client.get(f"/api/v1/payments/{payment['id']}", headers=merchant_headers).get_json()
+        listed = client.get(f"/api/v1/payments?order_id={payment['order_id']}", headers=merchant_headers).get_json()
+        assert [p["amount_refundable"] for p in listed["data"]] == [fetched["amount_refundable"]]
+        return fetched["amount_refundable"]
+
+    assert left() == 70000
+    captured = client.post(f"/api/v1/payments/{payment['id']}/capture", json={"amount": 70000}, headers=merchant_headers)
+    assert captured.get_json()["amount_refundable"] == 70000
+    assert client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 30000},
+                       headers=merchant_headers).status_code == 201
+    assert left() == 40000
+    over = client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 40001}, headers=merchant_headers)
+    assert over.status_code == 400 and over.get_json()["error"]["description"] == "Refund amount exceeds available amount"
+    assert client.post(f"/api/v1/payments/{payment['id']}/refunds", json={"amount": 40000},
+                       headers=merchant_headers).status_code == 201
+    assert left() == 0
+    public = client.get(f"/api/v1/payments/{payment['id']}/public").get_json()
+    assert "amount_refundable" not in public
+

@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.stack import BIN, ROOT, Stores
+from backend.domain.ids import TEST_MERCHANT_ID
 
 BEFORE = "8bfe116cbd4d"
-ROWS = [("550e8400-e29b-41d4-a716-446655440000", "test@example.com", "key_test_abc123", "secret_test_xyz789",
+ROWS = [(TEST_MERCHANT_ID, "test@example.com", "key_test_abc123", "secret_test_xyz789",
          "whsec_test_abc123"),
         ("7d0e6f8a-0000-4000-8000-000000000001", "old@shop.test", "key_test_old", "secret_test_old_one", None)]
 

@@ -11,7 +11,7 @@ from backend.domain.signing import (WebhookVerificationError, canonical_body, si
                                     verify_webhook)
 from backend.domain.status import (IllegalTransition, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus,
                                    move)
-from backend.domain.webhook_urls import check_webhook_url
+from backend.services.webhook_urls import check_webhook_url
 from backend.domain.errors import GatewayError
 
 

@@ -40,3 +40,9 @@ def test_ipv6_addresses_share_a_budget_per_64():
     assert visitor.rate_key("2001:db8:1:2::1") == visitor.rate_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
     assert visitor.rate_key("2001:db8:1:3::1") != visitor.rate_key("2001:db8:1:2::1")
     assert visitor.rate_key("::ffff:198.51.100.1") == visitor.rate_key("198.51.100.1") == "198.51.100.1"
+
+
+def test_loopback_is_the_whole_of_127_8_and_1():
+    """One rule for the API's metrics and the UIs' diagnostics (ui_common/clients.py once knew only 127.0.0.1)."""
+    assert all(visitor.is_loopback(a) for a in ("127.0.0.1", "127.1.2.3", "::1"))
+    assert not any(visitor.is_loopback(a) for a in ("10.0.0.1", "192.168.1.1", "::2", "localhost", "", None))

@@ -11,6 +11,7 @@ from certifi import where as certifi_where
 
 from backend.domain.signing import verify_webhook
 from tests.receiver import Receiver
+from backend.domain.ids import TEST_MERCHANT_ID
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +175,7 @@ def test_private_networks_refused_at_save_and_at_delivery(app, receiver, monkeyp
 
     config = replace(get_config(), webhook_block_private_networks=True)
     with app.app_context():
-        m = db.session.get(Merchant, "550e8400-e29b-41d4-a716-446655440000")
+        m = db.session.get(Merchant, TEST_MERCHANT_ID)
         for url in ("http://127.0.0.1:9/hook", "http://127.0.0.1:9\\@1.1.1.1/hook", "http://localhost:9/"):
             with pytest.raises(GatewayError):
                 merchants.set_webhook_url(db.session, config, m, url)

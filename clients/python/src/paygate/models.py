@@ -447,6 +447,13 @@ class PaymentOut(Model):
         extra="allow",
     )
     amount: Annotated[int, Field(title="Amount")]
+    amount_refundable: Annotated[
+        int | None,
+        Field(
+            description="Beyond: paise still refundable: a successful payment's amount less its pending and processed refunds; 0 unless success",
+            title="Amount Refundable",
+        ),
+    ] = None
     captured: Annotated[bool, Field(title="Captured")]
     card_issuer: Annotated[str | None, Field(title="Card Issuer")] = None
     card_last4: Annotated[str | None, Field(title="Card Last4")] = None
