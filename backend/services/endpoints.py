@@ -18,7 +18,7 @@ from backend.domain import events as rules
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import ENDPOINT, PRIMARY_ENDPOINT
 from backend.domain.status import EndpointStatus, move
-from backend.domain.webhook_urls import check_webhook_url
+from backend.services.webhook_urls import check_webhook_url
 from backend.models import Merchant, WebhookEndpoint
 from backend.services import merchants
 from backend.services.common import unique_id
