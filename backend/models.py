@@ -14,7 +14,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from backend.domain.clock import as_utc, utcnow
-from backend.domain.status import PENDING, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
+from backend.domain.status import PENDING, EndpointStatus, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
 from backend.keyring import keyring
 
 
@@ -212,7 +212,7 @@ class WebhookEndpoint(db.Model):
     url: Mapped[str] = mapped_column(String(2048))
     description: Mapped[str | None] = mapped_column(String(255))
     enabled_events: Mapped[list[str]] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(20), default="enabled")
+    status: Mapped[str] = mapped_column(String(20), default=EndpointStatus.ENABLED.value)
     secret_encrypted: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -21,7 +21,7 @@ from backend.domain.errors import FAILURE_REASONS
 from backend.domain.events import MAX_PATTERNS as MAX_EVENT_PATTERNS, TYPES as EVENT_TYPES
 from backend.domain.ids import PRIMARY_ENDPOINT
 from backend.domain.money import MAX_AMOUNT, MIN_AMOUNT, format_decimal
-from backend.domain.status import AUTHENTICATION_ATTEMPTS, PaymentStatus, PaymentWait, values
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, EndpointStatus, PaymentStatus, PaymentWait, values
 from backend.domain.validation import VPA_PATTERN
 from backend.domain.webhook_urls import MAX_URL_LENGTH as MAX_WEBHOOK_URL_LENGTH
 from backend.processors.test_values import TEST_OTP, openapi_summary
@@ -236,7 +236,7 @@ class EndpointUpdate(_In):
     description: Optional[StrictStr] = Field(None, max_length=255, description="null clears it")
     enabled_events: Optional[list[Annotated[StrictStr, Field(json_schema_extra=EVENT_PATTERN_SCHEMA)]]] = Field(
         None, min_length=1, max_length=MAX_EVENT_PATTERNS)
-    status: Optional[Literal["enabled", "disabled"]] = None
+    status: Optional[Literal[values(EndpointStatus)]] = None  # type: ignore[valid-type]
 
 
 class IdPath(BaseModel):
@@ -435,7 +435,7 @@ class EndpointOut(_Out):
     url: str
     description: Optional[str]
     enabled_events: list[str]
-    status: Literal["enabled", "disabled"]
+    status: Literal[values(EndpointStatus)]  # type: ignore[valid-type]
     created_at: Timestamp
     primary: bool = Field(description=f"The contract's webhook_url ({PRIMARY_ENDPOINT})")
 

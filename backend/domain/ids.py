@@ -111,7 +111,6 @@ def new_session_token() -> str:
     return SESSION_TOKEN + secrets.token_urlsafe(32)
 
 
-_ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND)}
 
 
 def looks_like(prefix: str, value: str) -> bool:

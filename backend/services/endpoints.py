@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from backend.config import Config
 from backend.domain import events as rules
 from backend.domain.errors import bad_request, not_found
+from backend.domain import ids
 from backend.domain.ids import ENDPOINT, PRIMARY_ENDPOINT
 from backend.domain.status import EndpointStatus, move
 from backend.services.webhook_urls import check_webhook_url
 from backend.models import Merchant, WebhookEndpoint
 from backend.services import merchants
-from backend.services.common import unique_id
+from backend.services.common import add_with_fresh_id
 
 MAX_ENDPOINTS = 16  # besides the primary
 WHAT = "Webhook endpoint"
@@ -117,12 +118,11 @@ def create(session: Session, config: Config, merchant: Merchant, url: str, descr
                            .where(WebhookEndpoint.merchant_id == merchant.id)).scalar_one()
     if held >= MAX_ENDPOINTS:
         raise bad_request(f"At most {MAX_ENDPOINTS} webhook endpoints besides the webhook_url: delete one first")
-    secret = merchants.new_webhook_secret()
-    endpoint = WebhookEndpoint(id=unique_id(session, WebhookEndpoint, ENDPOINT), merchant_id=merchant.id, url=url,
-                               description=description, enabled_events=wanted,
-                               status=EndpointStatus.ENABLED.value)
+    secret = ids.new_webhook_secret()
+    endpoint = WebhookEndpoint(merchant_id=merchant.id, url=url, description=description,
+                               enabled_events=wanted, status=EndpointStatus.ENABLED.value)
     endpoint.secret = secret
-    session.add(endpoint)
+    add_with_fresh_id(session, endpoint, ENDPOINT)
     session.commit()
     return _view(endpoint, secret)
 
@@ -173,7 +173,7 @@ def roll_secret(session: Session, merchant: Merchant, endpoint_id: str) -> Endpo
         get(session, merchant, endpoint_id)
         return _primary(merchant, merchants.regenerate_webhook_secret(session, merchant))
     endpoint = _own(session, merchant.id, endpoint_id)
-    secret = merchants.new_webhook_secret()
+    secret = ids.new_webhook_secret()
     endpoint.secret = secret
     session.commit()
     return _view(endpoint, secret)

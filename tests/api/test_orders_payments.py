@@ -212,7 +212,7 @@ def _settled_payment(app, client, headers, amount: int) -> dict:
     with app.app_context():
         db.session.get(Payment, payment["id"]).ready_at = utcnow()
         db.session.commit()
-        assert process_payment(db.session, SimulatedProcessor(app.extensions["paygate.config"]), payment["id"]) \
+        assert process_payment(db.session, SimulatedProcessor(app.runtime.config), payment["id"]) \
             == "success"
     return payment
 
