@@ -70,7 +70,7 @@ test-embedded:
 	PAYGATE_TEST_BACKEND=embedded $(BIN)/pytest -m "not multihost"
 
 test-postgres:
-	@if $(BIN)/python -m tests.servers; then \
+	@if $(BIN)/python -m harness.servers; then \
 		echo "=== tests on PostgreSQL + Redis ==="; \
 		PAYGATE_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser and not multihost"; \
 	else \
@@ -78,7 +78,7 @@ test-postgres:
 	fi
 
 test-pgbouncer:
-	@if $(BIN)/python -m tests.servers; then \
+	@if $(BIN)/python -m harness.servers; then \
 		echo "=== tests through PgBouncer (transaction pooling) + Redis ==="; \
 		$(BIN)/python -m tests.run pgbouncer; \
 	else \

@@ -22,7 +22,7 @@ import psycopg
 import requests
 
 from bench.loadgen import ensure_wrk, run_python, run_wrk
-from tests.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
+from harness.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
 
 GROWTH_TARGET = 1.5
 THROUGHPUT_TARGET = 0.9  # create-order at the largest size, as a share of the empty database's

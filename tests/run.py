@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.servers import main as servers_answer
-from tests.stack import pgbouncer_binary
+from harness.servers import main as servers_answer
+from harness.stack import pgbouncer_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 

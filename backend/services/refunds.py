@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.domain import ids
+from backend.domain import ids, rules
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
 from backend.domain.status import PaymentStatus, RefundStatus, move
@@ -27,14 +27,13 @@ def _refunded(session: Session, payment_id: str, statuses: tuple[str, ...], excl
 def create_refund(session: Session, processor: Processor, merchant_id: str, payment_id: str, amount: int,
                   reason: str | None) -> Refund:
     payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
-    if payment.status != PaymentStatus.SUCCESS.value:
+    refunded = 0
+    if payment.status == PaymentStatus.SUCCESS.value:  # no sum to read for a refusal on state
+        refunded = _refunded(session, payment.id, (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value))
+    refused = rules.refund_refusal(payment.status, payment.amount, refunded, amount)
+    if refused:
         session.rollback()
-        raise bad_request("Payment not in refundable state")
-    available = payment.amount - _refunded(session, payment.id,
-                                           (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value))
-    if amount > available:
-        session.rollback()
-        raise bad_request("Refund amount exceeds available amount")
+        raise bad_request(refused)
     now = utcnow()
     delay = processor.refund_delay_ms()
     refund = Refund(id=unique_id(session, Refund, ids.REFUND), payment_id=payment.id, merchant_id=merchant_id,
@@ -57,7 +56,7 @@ def process_refund(session: Session, refund_id: str) -> str:
     payment, refund = locked
     now = utcnow()
     processed = _refunded(session, payment.id, (RefundStatus.PROCESSED.value,), exclude=refund.id)
-    if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
+    if not rules.refund_settles(payment.status, payment.amount, processed, refund.amount):
         refund.status = move(refund.status, RefundStatus.FAILED)
         refund.processed_at = now
         totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))

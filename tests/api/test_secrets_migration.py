@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
-from tests.stack import BIN, ROOT, Stores
+from harness.stack import BIN, ROOT, Stores
 
 BEFORE = "8bfe116cbd4d"
 ROWS = [("550e8400-e29b-41d4-a716-446655440000", "test@example.com", "key_test_abc123", "secret_test_xyz789",
