@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
 from harness.servers import main as servers_answer
 from harness.stack import pgbouncer_binary
@@ -80,11 +81,12 @@ def one_part(part: str, extra: list[str]) -> int:
     return subprocess.call(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part))
 
 
-def _background(part: str, extra: list[str]) -> tuple[subprocess.Popen, Path]:
-    log = tempfile.NamedTemporaryFile(prefix=f"paygate-test-{part}-", suffix=".log", delete=False)
+def _background(part: str, extra: list[str]) -> tuple[subprocess.Popen, IO[bytes]]:
+    # A file without a name: a clean-up of /tmp by anyone else on a shared machine cannot take it away.
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part), stdout=log,
                             stderr=subprocess.STDOUT)
-    return proc, Path(log.name)
+    return proc, log
 
 
 def main(argv: list[str]) -> int:
@@ -92,7 +94,7 @@ def main(argv: list[str]) -> int:
         return one_part(argv[1], argv[2:])
     start = time.monotonic()
     extra = argv[1:]
-    background: dict[str, tuple[subprocess.Popen, Path]] = {}
+    background: dict[str, tuple[subprocess.Popen, IO[bytes]]] = {}
     for part in ("postgres", "pgbouncer", "browser", "clients"):
         why = _unavailable(part)
         if why:
@@ -106,8 +108,9 @@ def main(argv: list[str]) -> int:
     for part, (proc, log) in background.items():
         results[part] = proc.wait()
         print(f"\n=== tests: the {part} part ===", flush=True)
-        sys.stdout.write(log.read_text(errors="replace"))
-        os.unlink(log)
+        log.seek(0)
+        sys.stdout.write(log.read().decode(errors="replace"))
+        log.close()
     print(f"\n=== make test: {', '.join(f'{k} exit {v}' for k, v in results.items())} "
           f"in {time.monotonic() - start:.0f} s ===")
     return 0 if all(code == 0 for code in results.values()) else 1
