@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app "backend:create_app(seed=False)"
 PORT ?= 8000
 export PORT
 
-.PHONY: run install migrate seed load-demo widget sdk-models test test-embedded test-postgres test-pgbouncer browser bench bench-scale demo compose-check clean
+.PHONY: run install migrate seed load-demo widget sdk-models test test-embedded test-clients test-browser test-postgres test-pgbouncer test-unit browser bench bench-scale demo compose-check clean
 
 run: install migrate seed widget-check ## create the venv, install, migrate, seed, start api, worker, dashboard, checkout
 	@mkdir -p var
@@ -60,30 +60,17 @@ browser:
 			|| echo "WARNING: could not install chromium/docker-compose/pgbouncer: those tests will be skipped"; \
 	fi
 
-# The whole suite on the embedded default and, concurrently, all but the browser tests on PostgreSQL + Redis
-# and the database suites plus the multi-host test through PgBouncer (tests/run.py).
+# Every part at once (tests/run.py): embedded, clients, browser, PostgreSQL + Redis, PgBouncer + multi-host.
 test: install browser
 	$(BIN)/python -m tests.run
 
-test-embedded:
-	@echo "=== tests on the embedded default (SQLite + Huey SQLite) ==="
-	PAYGATE_TEST_BACKEND=embedded $(BIN)/pytest -m "not multihost"
+# One part alone, in the foreground (extra pytest arguments: make test-postgres ARGS="-x -k refund").
+test-embedded test-clients test-browser test-postgres test-pgbouncer:
+	$(BIN)/python -m tests.run $(@:test-%=%) $(ARGS)
 
-test-postgres:
-	@if $(BIN)/python -m tests.servers; then \
-		echo "=== tests on PostgreSQL + Redis ==="; \
-		PAYGATE_TEST_BACKEND=postgres $(BIN)/pytest -m "not browser and not multihost"; \
-	else \
-		echo "SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer; start them to run the PostgreSQL + Redis half"; \
-	fi
-
-test-pgbouncer:
-	@if $(BIN)/python -m tests.servers; then \
-		echo "=== tests through PgBouncer (transaction pooling) + Redis ==="; \
-		$(BIN)/python -m tests.run pgbouncer; \
-	else \
-		echo "SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer"; \
-	fi
+# The pure rules, the domain and the configuration: no server, under a minute.
+test-unit:
+	$(BIN)/python -m pytest tests/unit -q $(ARGS)
 
 bench: install
 	$(BIN)/python -m bench

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 
 from bench import scaleout, scenarios, ui_memory
 from bench.loadgen import ensure_wrk
-from tests.stack import ROOT, Stores
+from harness.stack import ROOT, Stores
 
 TARGETS = {  # key: (description, comparison, target)
     "ratio_c8": ("(b) create-order / ceiling, c=8", ">=", 0.7),
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python-loadgen", action="store_true", help="use Python threads even if wrk is there")
     args = parser.parse_args(argv)
 
-    from tests.servers import main as servers_up
+    from harness.servers import main as servers_up
 
     if servers_up() != 0:
         print("PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379) must answer for the benchmark", file=sys.stderr)

@@ -12,7 +12,7 @@ import time
 
 import requests
 
-from tests.stack import TEST_KEY, TEST_SECRET, Stack, Stores
+from harness.stack import TEST_KEY, TEST_SECRET, Stack, Stores
 
 WARM_UP = 50
 

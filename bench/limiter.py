@@ -90,7 +90,7 @@ def _paygate_apps() -> tuple[dict[str, Flask], Callable[[], None]]:
 
     from backend import create_app
     from backend.config import Config
-    from tests.stack import DEFAULT_ENV, Stores
+    from harness.stack import DEFAULT_ENV, Stores
 
     stores = Stores("embedded")
     os.environ.update({**DEFAULT_ENV, **stores.env})
@@ -106,7 +106,7 @@ def _paygate_apps() -> tuple[dict[str, Flask], Callable[[], None]]:
 
 
 def _create_order_time(app: Flask, n: int) -> float:
-    from tests.stack import MERCHANT_HEADERS
+    from harness.stack import MERCHANT_HEADERS
 
     client = app.test_client()
     t0 = time.process_time()

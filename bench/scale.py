@@ -22,8 +22,8 @@ import psycopg
 import requests
 
 from bench.loadgen import ensure_wrk, run_python, run_wrk
-from tests.servers import OwnPostgres
-from tests.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
+from harness.servers import OwnPostgres
+from harness.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
 
 GROWTH_TARGET = 1.5
 THROUGHPUT_TARGET = 0.9  # create-order at the largest size, as a share of the empty database's
@@ -143,7 +143,7 @@ def _quiesce(conn: psycopg.Connection) -> None:
 
 
 def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float, own_server: bool = False) -> dict:
-    # A cluster of the run's own (tests/servers.py: fsync off) when the shared server has no connection to spare.
+    # A cluster of the run's own (harness/servers.py: fsync off) when the shared server has no connection to spare.
     server = OwnPostgres() if own_server else None
     stores = Stores("postgres", pg_admin_url=server.admin_url) if server else Stores("postgres")
     stack = None

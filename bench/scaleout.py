@@ -13,9 +13,9 @@ import time
 
 from bench.cpu import CpuMeter
 from bench.loadgen import burst
-from bench.receiver import Receiver
+from harness.receiver import Receiver
 from bench.scenarios import PRODUCTION_SWEEPER, BenchStack, _create_orders
-from tests.stack import MERCHANT_HEADERS, PG_ADMIN_URL, Stores
+from harness.stack import MERCHANT_HEADERS, PG_ADMIN_URL, Stores
 
 API_PROCESSES = (1, 2)
 WORKER_PROCESSES = (1, 2, 4)
@@ -75,7 +75,7 @@ def step_costs(stores: Stores, n: int = PAYMENTS, deliveries: int = 200) -> dict
     """CPU per step, one step at a time on 1 API + 1 worker process: payment creates with no worker
     running; then the worker alone settling them; then deliveries of queued test events to a receiver."""
     stack = ScaleStack(stores, 1, 1)
-    receiver = Receiver()
+    receiver = Receiver(keep_alive=True)
     out: dict = {}
     try:
         order_ids = _create_orders(stack, n)
@@ -96,7 +96,7 @@ def step_costs(stores: Stores, n: int = PAYMENTS, deliveries: int = 200) -> dict
         out["payment_job"] = {"count": created, "app_ms": max(0.0, app_s - idle) * 1000 / created,
                               "db_ms": db_s * 1000 / created, "worker_start_cpu_s": idle}
 
-        assert stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url}).status_code == 200
+        assert stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url + "/hook"}).status_code == 200
         stack.stop_workers()
         burst(stack.api_url, MERCHANT_HEADERS, "POST", [("/api/v1/merchant/webhook/test", None)] * deliveries, 8)
         proc = stack.start_worker(wait=False)

@@ -10,8 +10,8 @@ import psycopg
 
 from bench.cpu import CpuMeter
 from bench.loadgen import burst, run_python, run_wrk
-from bench.receiver import Receiver
-from tests.stack import MERCHANT_HEADERS, PG_ADMIN_URL, Stack, Stores, free_port
+from harness.receiver import Receiver
+from harness.stack import MERCHANT_HEADERS, PG_ADMIN_URL, Stack, Stores, free_port
 
 ORDER_BODY = {"amount": 50000, "receipt": "bench"}
 # The production sweeper (backend/config.py defaults), not the harness's fast test values.
@@ -262,10 +262,10 @@ def webhooks(stack: BenchStack, fast_n: int = 400, slow_n: int = 80, slow_delay:
 
     The events are queued while the consumer is stopped, then the consumer starts and drains the backlog,
     so the figure is the worker's delivery rate, not the API's event-creation rate."""
-    receiver = Receiver()
+    receiver = Receiver(keep_alive=True)
     out: dict = {"worker_command": stack.command("worker")}
     try:
-        r = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url})
+        r = stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": receiver.url + "/hook"})
         assert r.status_code == 200, r.text
         for label, delay, n in (("fast", 0.0, fast_n), ("slow", slow_delay, slow_n)):
             receiver.reset(delay)

@@ -16,7 +16,7 @@ import uuid
 import httpx
 
 import paygate
-from tests.stack import MERCHANT_HEADERS, TEST_KEY, TEST_SECRET, Stack, Stores
+from harness.stack import MERCHANT_HEADERS, TEST_KEY, TEST_SECRET, Stack, Stores
 
 ROUNDS, CALLS = 11, 100  # short rounds, many of them: the shared machine's load swings within seconds
 

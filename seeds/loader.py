@@ -24,7 +24,8 @@ from sqlalchemy import select
 
 from backend.domain import ids
 from backend.domain.clock import utcnow
-from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus, refundable
+from backend.domain.rules import refundable
+from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
 from backend.domain.errors import (CARD_DECLINED, FAILURE_REASONS, PAYMENT_DECLINED, PAYMENT_FAILED,
                                    PAYMENT_FAILED_DESCRIPTION, FailureReason)
 from backend.models import Merchant, WebhookLog, db

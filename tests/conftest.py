@@ -1,4 +1,4 @@
-"""Shared fixtures: real stores (SQLite or PostgreSQL + Redis, see tests/stack.py), the app in process for
+"""Shared fixtures: real stores (SQLite or PostgreSQL + Redis, see harness/stack.py), the app in process for
 fast HTTP tests through Flask's test client, and the live stack for end-to-end tests."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.stack import DEFAULT_ENV, MERCHANT_HEADERS, Stack, Stores, backend_kind
+from harness.stack import DEFAULT_ENV, MERCHANT_HEADERS, Stack, Stores, backend_kind
 
 
 def pytest_report_header(config):

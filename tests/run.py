@@ -1,10 +1,15 @@
-"""`make test`: the whole suite on the embedded default (its browser tests in a process of their own) and, at
-the same time, the API, worker, unit, client and dashboard-page suites on PostgreSQL + Redis, and the API, worker and PgBouncer suites plus the multi-host
-test through a PgBouncer in transaction pooling mode (each skipped with a message when its servers or
-tools are missing).
+"""`make test` runs every part at the same time; `python -m tests.run PART [pytest args]` runs one part alone,
+in the foreground (`make test-embedded`, `test-clients`, `test-browser`, `test-postgres`, `test-pgbouncer`).
 
-The halves share nothing (own databases, queue names, ports and namespaces), so they run concurrently:
-most of their time is spent waiting on processing delays and retry intervals, not on the CPU.
+The parts (each skipped with a message when its servers or tools are missing):
+- embedded: the API and worker suites on SQLite + Huey SQLite;
+- clients: the unit tests, the SDK and CLI, the dashboard's pages (STORE_FREE), on their own embedded stores;
+- browser: the Playwright tests, on their own embedded stores;
+- postgres: the API and worker suites on PostgreSQL + Redis;
+- pgbouncer: what a pooler in transaction mode could change (PGBOUNCER_ARGS), and tests/multihost.
+
+They share nothing (own databases, queue names, ports and namespaces), so they run concurrently: most of
+their time is spent waiting on processing delays and retry intervals, not on the CPU.
 """
 from __future__ import annotations
 
@@ -14,71 +19,98 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import IO
 
-from tests.servers import main as servers_answer
-from tests.stack import pgbouncer_binary
+from harness.servers import main as servers_answer
+from harness.stack import pgbouncer_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Through PgBouncer: everything that talks to the database, minus the retry-schedule test, which waits
-# about a minute on retry intervals and exercises nothing a pooler could change.
+# Through PgBouncer: what talks to the database through the pool, and the multi-host test. Left to the
+# direct PostgreSQL part, on the same server, are the tests whose outcome no pooler can change: the OpenAPI
+# document and its fuzzing (test_openapi: schemathesis, about 90 s, against a stack of its own), the rate
+# limits (their counters live in Redis), the killed-worker and lost-queue recoveries (test_crash_recovery:
+# five stacks of their own; what they need of the database, the sweeper's claim of overdue rows, runs
+# here in test_sweeper and in test_sandbox_flows' lost-queue case), the retry schedule (a minute of retry
+# intervals), the processor's drawn delays and rates, and the metrics token (HTTP only).
 PGBOUNCER_ARGS = ("tests/api", "tests/worker", "tests/pgbouncer", "tests/multihost", "-m", "not browser",
-                  "--deselect",
-                  "tests/worker/test_webhooks.py::test_retry_schedule_permanent_failure_and_manual_retry")
+                  "--ignore", "tests/api/test_openapi.py",
+                  "--ignore", "tests/api/test_rate_limits.py",
+                  "--ignore", "tests/worker/test_crash_recovery.py",
+                  "--deselect", "tests/worker/test_webhooks.py::test_retry_schedule_permanent_failure_and_manual_retry",
+                  "--deselect", "tests/worker/test_processing.py::test_real_delays_and_rates_without_test_mode",
+                  "--deselect", "tests/api/test_live_http.py::test_metrics_token")
+
+# The store-independent suites run on the embedded stores only: the unit tests touch no store, and the
+# SDK, the CLI (tests/clients) and the dashboard's pages (tests/ui_dashboard) are clients of the HTTP API,
+# whose behaviour on each store tests/api and tests/worker prove on every backend.
+STORE_FREE = ("tests/unit", "tests/clients", "tests/ui_dashboard")
+
+PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "embedded": ("embedded", ("tests/api", "tests/worker", "-m", "not browser and not multihost")),
+    "clients": ("embedded", (*STORE_FREE, "-m", "not browser")),
+    "browser": ("embedded", ("-m", "browser")),
+    "postgres": ("postgres", ("tests/api", "tests/worker", "-m", "not browser and not multihost")),
+    "pgbouncer": ("pgbouncer", PGBOUNCER_ARGS),
+}
 
 
 def pytest_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "pytest", *args]
 
 
-def _background(name: str, backend: str, args: list[str]) -> tuple[subprocess.Popen, Path]:
-    log = tempfile.NamedTemporaryFile(prefix=f"paygate-test-{name}-", suffix=".log", delete=False)
-    env = {**os.environ, "PAYGATE_TEST_BACKEND": backend}
-    proc = subprocess.Popen(pytest_cmd(*args), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return proc, Path(log.name)
+def _env(part: str) -> dict[str, str]:
+    return {**os.environ, "PAYGATE_TEST_BACKEND": PARTS[part][0]}
 
 
-def pgbouncer_only(extra: list[str]) -> int:
-    """`make test-pgbouncer`: that part alone, in the foreground."""
-    if pgbouncer_binary() is None:
-        print("SKIPPED: pgbouncer is not installed (Debian: apt-get install pgbouncer)")
+def _unavailable(part: str) -> str | None:
+    """Why the part cannot run here, or None."""
+    if PARTS[part][0] != "embedded" and servers_answer() != 0:
+        return "PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer; start them to run it"
+    if part == "pgbouncer" and pgbouncer_binary() is None:
+        return "pgbouncer is not installed (Debian: apt-get install pgbouncer)"
+    return None
+
+
+def one_part(part: str, extra: list[str]) -> int:
+    why = _unavailable(part)
+    if why:
+        print(f"SKIPPED: the {part} part: {why}")
         return 0
-    env = {**os.environ, "PAYGATE_TEST_BACKEND": "pgbouncer"}
-    return subprocess.call(pytest_cmd(*PGBOUNCER_ARGS, *extra), cwd=ROOT, env=env)
+    print(f"=== tests: the {part} part ===", flush=True)
+    return subprocess.call(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part))
+
+
+def _background(part: str, extra: list[str]) -> tuple[subprocess.Popen, IO[bytes]]:
+    # A file without a name: a clean-up of /tmp by anyone else on a shared machine cannot take it away.
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part), stdout=log,
+                            stderr=subprocess.STDOUT)
+    return proc, log
 
 
 def main(argv: list[str]) -> int:
-    if argv[1:2] == ["pgbouncer"]:
-        return pgbouncer_only(argv[2:])
+    if argv[1:2] and argv[1] in PARTS:
+        return one_part(argv[1], argv[2:])
     start = time.monotonic()
     extra = argv[1:]
-    halves: dict[str, tuple[subprocess.Popen, Path]] = {}
-    if servers_answer() == 0:
-        halves["PostgreSQL + Redis"] = _background("postgres", "postgres",
-                                                   ["-m", "not browser and not multihost", *extra])
-        if pgbouncer_binary():
-            halves["PgBouncer (transaction pooling) + Redis"] = _background("pgbouncer", "pgbouncer",
-                                                                            [*PGBOUNCER_ARGS, *extra])
+    background: dict[str, tuple[subprocess.Popen, IO[bytes]]] = {}
+    for part in ("postgres", "pgbouncer", "browser", "clients"):
+        why = _unavailable(part)
+        if why:
+            print(f"SKIPPED: the {part} part: {why}")
         else:
-            print("SKIPPED: pgbouncer is not installed (Debian: apt-get install pgbouncer); "
-                  "the PgBouncer half does not run")
-        print(f"=== {' and '.join(halves)} started in the background (their output follows the embedded half) ===")
-    else:
-        print("SKIPPED: PostgreSQL (127.0.0.1:5432) or Redis (127.0.0.1:6379) does not answer; "
-              "start them to run the PostgreSQL + Redis and PgBouncer halves")
-    # The browser tests spend their time waiting on pages, timers and processing delays, not on the CPU:
-    # they run beside the rest of the embedded suite, on stores of their own.
-    halves["embedded, browser tests"] = _background("browser", "embedded", ["-m", "browser", *extra])
-    print("=== tests on the embedded default (SQLite + Huey SQLite), browser tests in the background ===",
-          flush=True)
-    embedded = subprocess.call(pytest_cmd("-m", "not browser and not multihost", *extra), cwd=ROOT,
-                               env={**os.environ, "PAYGATE_TEST_BACKEND": "embedded"})
-    results = {"embedded": embedded}
-    for name, (proc, log) in halves.items():
-        results[name] = proc.wait()
-        print(f"\n=== tests on {name} ===", flush=True)
-        sys.stdout.write(log.read_text(errors="replace"))
-        os.unlink(log)
+            background[part] = _background(part, extra)
+    print(f"=== the {', '.join(background)} parts run in the background (their output follows); "
+          "the embedded part: ===", flush=True)
+    results = {"embedded": subprocess.call(pytest_cmd(*PARTS["embedded"][1], *extra), cwd=ROOT,
+                                           env=_env("embedded"))}
+    for part, (proc, log) in background.items():
+        results[part] = proc.wait()
+        print(f"\n=== tests: the {part} part ===", flush=True)
+        log.seek(0)
+        sys.stdout.write(log.read().decode(errors="replace"))
+        log.close()
     print(f"\n=== make test: {', '.join(f'{k} exit {v}' for k, v in results.items())} "
           f"in {time.monotonic() - start:.0f} s ===")
     return 0 if all(code == 0 for code in results.values()) else 1

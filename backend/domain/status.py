@@ -58,12 +58,6 @@ assert PENDING == RefundStatus.PENDING.value == WebhookStatus.PENDING.value
 REFUND_HOLDS = (RefundStatus.PENDING.value, RefundStatus.PROCESSED.value)
 
 
-def refundable(payment_status: str, amount: int, held: int) -> int:
-    """What can still be refunded of a payment (docs/api.md §2.4): a successful payment's amount less its
-    holding refunds (REFUND_HOLDS); nothing of a pending or failed one."""
-    return max(0, amount - held) if payment_status == PaymentStatus.SUCCESS.value else 0
-
-
 class JobState(str, Enum):
     """The states /api/v1/test/jobs/status counts jobs in (over payments, refunds and deliveries)."""
     PENDING = "pending"

@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from backend.domain import ids
 from backend.domain.clock import utcnow
 from backend.config import Config
-from backend.domain import errors
+from backend.domain import errors, rules
 from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, bad_request
-from backend.domain.status import (AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move,
-                                   refundable)
+from backend.domain.rules import refundable
+from backend.domain.status import AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move
 from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
@@ -68,9 +68,10 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
         card_network, card_last4 = summary.network, summary.last4
 
     order = owned(session, Order, order_id, merchant_id, "Order", lock=True)
-    if order.status == OrderStatus.PAID.value:
+    refused = rules.payment_refusal(order.status)
+    if refused:
         session.rollback()
-        raise bad_request("Order already paid")
+        raise bad_request(refused)
 
     submission = processor.submit(Attempt(method=method, amount=order.amount, currency=order.currency, vpa=vpa,
                                           card_number=card.number if card else None))
@@ -150,16 +151,15 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
         log.info("payment %s: %s", payment.id, expired)
         return _failed_now(session, payment, expired).status
     outcome = processor.outcome(payment.method, payment.processor_ref or "")
-    if outcome.success and order.status == OrderStatus.PAID.value:
-        # Another attempt on this order succeeded first: nobody is charged twice.
-        log.info("payment %s declined: order %s already paid", payment.id, order.id)
-        _fail(payment, errors.ORDER_ALREADY_PAID)
-    elif outcome.success:
+    failure = rules.settlement_failure(outcome.success, outcome.reason, order.status)
+    if failure is None:
         payment.status = move(payment.status, PaymentStatus.SUCCESS)
         order.status = move(order.status, OrderStatus.PAID)
         order.updated_at = now
     else:
-        _fail(payment, outcome.reason or errors.PAYMENT_DECLINED)
+        if failure == errors.ORDER_ALREADY_PAID:  # another attempt on this order succeeded first
+            log.info("payment %s declined: order %s already paid", payment.id, order.id)
+        _fail(payment, failure)
     payment.updated_at = now
     _record_final(session, payment)
     session.commit()
@@ -243,15 +243,10 @@ def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> P
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:
     payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
-    if payment.status != PaymentStatus.SUCCESS.value:
+    refused = rules.capture_refusal(payment.status, payment.captured, payment.amount, amount)
+    if refused:
         session.rollback()
-        raise bad_request("Payment not in capturable state")
-    if payment.captured:
-        session.rollback()
-        raise bad_request("Payment already captured")
-    if amount != payment.amount:
-        session.rollback()
-        raise bad_request("Capture amount must equal the payment amount")
+        raise bad_request(refused)
     payment.captured = True
     payment.updated_at = utcnow()
     refunds.with_refundable(session, [payment])

@@ -6,10 +6,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backend.domain import ids
+from backend.domain import ids, rules
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
-from backend.domain.status import REFUND_HOLDS, PaymentStatus, RefundStatus, move, refundable
+from backend.domain.rules import refundable
+from backend.domain.status import REFUND_HOLDS, PaymentStatus, RefundStatus, move
 from backend.models import Merchant, Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs, totals
@@ -41,13 +42,13 @@ def with_refundable(session: Session, payments: list[Payment]) -> list[Payment]:
 def create_refund(session: Session, processor: Processor, merchant_id: str, payment_id: str, amount: int,
                   reason: str | None) -> Refund:
     payment = owned(session, Payment, payment_id, merchant_id, "Payment", lock=True)
-    if payment.status != PaymentStatus.SUCCESS.value:
+    held = 0
+    if payment.status == PaymentStatus.SUCCESS.value:  # no sum to read for a refusal on state
+        held = _refunded(session, payment.id, REFUND_HOLDS)
+    refused = rules.refund_refusal(payment.status, payment.amount, held, amount)
+    if refused:
         session.rollback()
-        raise bad_request("Payment not in refundable state")
-    held = _refunded(session, payment.id, REFUND_HOLDS)
-    if amount > refundable(payment.status, payment.amount, held):
-        session.rollback()
-        raise bad_request("Refund amount exceeds available amount")
+        raise bad_request(refused)
     now = utcnow()
     delay = processor.refund_delay_ms()
     refund = Refund(payment_id=payment.id, merchant_id=merchant_id, amount=amount, reason=reason,
@@ -70,7 +71,7 @@ def process_refund(session: Session, refund_id: str) -> str:
     payment, refund = locked
     now = utcnow()
     processed = _refunded(session, payment.id, (RefundStatus.PROCESSED.value,), exclude=refund.id)
-    if payment.status != PaymentStatus.SUCCESS.value or processed + refund.amount > payment.amount:
+    if not rules.refund_settles(payment.status, payment.amount, processed, refund.amount):
         refund.status = move(refund.status, RefundStatus.FAILED)
         refund.processed_at = now
         totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))

@@ -7,7 +7,7 @@ import pytest
 
 from backend import database
 from backend.services import merchants
-from tests.stack import backend_kind
+from harness.stack import backend_kind
 
 
 def test_order_insert_waits_for_no_transaction_of_the_request(app, client, merchant_headers):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.stack import Stack
+from harness.stack import Stack
 
 STALE_SECONDS = 3.0
 

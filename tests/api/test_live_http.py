@@ -24,9 +24,9 @@ def test_large_content_length_refused_before_reading(stack):
 
 
 def test_metrics_token():
-    from tests.stack import Stack
+    from harness.stack import Stack
 
-    s = Stack(METRICS_TOKEN="scrape-me")
+    s = Stack(api_workers=1, METRICS_TOKEN="scrape-me")
     try:
         assert s.api("GET", "/metrics", auth=False).status_code == 404  # a token, once set, is required
         r = s.api("GET", "/metrics", auth=False, headers={"Authorization": "Bearer scrape-me"})

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import MERCHANT_HEADERS, Stack
+from harness.stack import MERCHANT_HEADERS, Stack
 
 HERE = Path(__file__).resolve().parent
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"

@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from dataclasses import replace
 
-from tests.stack import free_port
+from harness.stack import free_port
 
 
 def _unreachable_app(app, tmp_path, stores):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from backend.domain.clock import utcnow
 from tests.api.test_secrets_migration import _flask, old_database  # noqa: F401 (a fixture)
-from tests.stack import on_postgres
+from harness.stack import on_postgres
 
 BEFORE = "flat_running_totals"
 MERCHANT = "550e8400-e29b-41d4-a716-446655440000"

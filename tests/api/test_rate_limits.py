@@ -13,7 +13,7 @@ import time
 import pytest
 
 from backend.domain import visitor
-from tests.stack import Stack
+from harness.stack import Stack
 
 PASSWORD = "the right password"
 # Empty: the shipped defaults (10/minute per email from one address, 20/minute per address).

@@ -12,7 +12,7 @@ from backend.domain.clock import utcnow
 from backend.domain.ids import new_uuid
 from backend.models import IdempotencyKey, WebhookLog, db
 from backend.services import retention, sweeper
-from tests.stack import on_postgres
+from harness.stack import on_postgres
 
 POSTGRES_ONLY = pytest.mark.skipif(not on_postgres(), reason="partitions are PostgreSQL's")
 SQLITE_ONLY = pytest.mark.skipif(on_postgres(), reason="PostgreSQL drops partitions instead")

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import event, text, update
 
-from tests.stack import TEST_SECRET
+from harness.stack import TEST_SECRET
 
 TEST_WEBHOOK_SECRET = "whsec_test_abc123"
 

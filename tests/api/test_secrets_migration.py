@@ -11,7 +11,7 @@ import subprocess
 import pytest
 import sqlalchemy as sa
 
-from tests.stack import BIN, ROOT, Stores
+from harness.stack import BIN, ROOT, Stores
 from backend.domain.ids import TEST_MERCHANT_ID
 
 BEFORE = "8bfe116cbd4d"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backend import database
 from backend.domain.clock import utcnow
 from backend.services import stats, totals
-from tests.stack import on_postgres
+from harness.stack import on_postgres
 
 FAR_EAST = "Pacific/Kiritimati"  # UTC+14: 23:30 UTC yesterday is already today there
 

@@ -1,4 +1,4 @@
-"""The SDK and the CLI against the live stack (gunicorn + a Huey consumer, tests/stack.py), as a merchant of
+"""The SDK and the CLI against the live stack (gunicorn + a Huey consumer, harness/stack.py), as a merchant of
 their own so that webhook settings made here touch no other test's merchant."""
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 import paygate
 
-from tests.receiver import Receiver
-from tests.stack import wait_until
+from harness.receiver import Receiver
+from harness.stack import wait_until
 
 
 @pytest.fixture(scope="session")

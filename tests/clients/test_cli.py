@@ -16,7 +16,7 @@ import paygate
 
 from tests.clients.conftest import settled_payment, signup, wait_for
 from tests.clients.proxy import FlakyProxy
-from tests.stack import BIN
+from harness.stack import BIN
 
 PAYGATE = str(BIN / "paygate")
 

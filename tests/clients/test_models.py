@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.stack import ROOT
+from harness.stack import ROOT
 
 
 def test_committed_models_match_the_live_document(stack):

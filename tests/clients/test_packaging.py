@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.stack import ROOT, backend_kind
+from harness.stack import ROOT, backend_kind
 
 
 @pytest.mark.skipif(backend_kind() != "embedded", reason="no database involved: checked once, on the embedded run")

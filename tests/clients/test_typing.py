@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.stack import ROOT, backend_kind
+from harness.stack import ROOT, backend_kind
 
 CLIENT = ROOT / "clients" / "python"
 

@@ -16,7 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.stack import ROOT, free_port
+from harness.stack import ROOT, free_port
 
 ORDER = {"id": "order_Stub000000000001", "amount": 1999, "currency": "INR", "status": "created",
          "merchant_name": "Stub Stores"}

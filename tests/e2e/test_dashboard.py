@@ -8,15 +8,14 @@ import io
 import json
 import re
 import secrets
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
 from backend.domain.money import format_whole
-from tests.stack import TEST_KEY, TEST_SECRET
+from harness.receiver import Receiver
+from harness.stack import TEST_KEY, TEST_SECRET
 
 PASSWORD = "correct horse battery"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
@@ -63,45 +62,6 @@ def shop(stack) -> dict:
                for i in range(12)]
     m["payments"] = [stack.wait_payment(p["id"], headers=m["headers"]) for p in created]
     return m
-
-
-class Receiver:
-    """A merchant's server on 127.0.0.1: its webhook endpoint records deliveries and answers
-    `self.status`; any GET serves `self.html` (a shop page, on another origin than the checkout)."""
-
-    def __init__(self) -> None:
-        self.status = 200
-        self.html = ""
-        self.deliveries: list[tuple[dict, bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                body = receiver.html.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_POST(self):  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
-                self.send_response(receiver.status)
-                self.end_headers()
-                self.wfile.write(b'{"ok":true}' if receiver.status < 300 else b"temporarily down")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.url = self.base + "/webhooks/paygate"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -315,11 +275,12 @@ def test_webhook_url_secret_test_event_and_retry(page: Page, stack, dash, receiv
     expect(page.get_by_test_id("webhook-config-error")).to_be_visible()
     assert stack.api("GET", "/api/v1/merchant", headers=m["headers"]).json()["webhook_url"] is None
 
-    form.get_by_test_id("webhook-url-input").fill(receiver.url)
+    hook = receiver.url + "/webhooks/paygate"
+    form.get_by_test_id("webhook-url-input").fill(hook)
     form.get_by_test_id("save-webhook-button").click()
     expect(page.get_by_test_id("webhook-config-error")).to_be_hidden()
     stack.wait_until(lambda: stack.api("GET", "/api/v1/merchant", headers=m["headers"]).json()["webhook_url"]
-                     == receiver.url, 5, "the URL to be saved")
+                     == hook, 5, "the URL to be saved")
 
     form.get_by_test_id("regenerate-secret-button").click()
     page.get_by_test_id("confirm-regenerate-button").click()
@@ -329,9 +290,10 @@ def test_webhook_url_secret_test_event_and_retry(page: Page, stack, dash, receiv
 
     # a test event reaches the receiver, correctly signed; the log updates by itself
     form.get_by_test_id("test-webhook-button").click()
-    headers, body = stack.wait_until(lambda: receiver.deliveries and receiver.deliveries[-1], 15, "the test event")
-    assert json.loads(body)["event"] == "webhook.test"
-    assert headers["x-webhook-signature"] == hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    delivery = stack.wait_until(receiver.last, 15, "the test event")
+    assert json.loads(delivery.body)["event"] == "webhook.test"
+    assert delivery.header("x-webhook-signature") == hmac.new(secret.encode(), delivery.body,
+                                                              hashlib.sha256).hexdigest()
     item = page.get_by_test_id("webhook-log-item").first
     expect(item.get_by_test_id("webhook-event")).to_have_text("webhook.test")
     expect(item.get_by_test_id("webhook-status")).to_have_text("success", timeout=10000)
@@ -359,7 +321,7 @@ def test_webhook_url_secret_test_event_and_retry(page: Page, stack, dash, receiv
     failing.get_by_test_id("webhook-event").click()
     detail = page.get_by_test_id("webhook-detail")
     expect(detail.get_by_test_id("webhook-payload")).to_contain_text('"event": "webhook.test"')
-    expect(detail.get_by_test_id("webhook-response-body")).to_contain_text("ok")
+    expect(detail.get_by_test_id("webhook-response-body")).to_contain_text('{"received":')
     page.wait_for_timeout(400)  # the dialog's opening animation
     shoot(page, "dashboard-webhook-detail")
     page.keyboard.press("Escape")
@@ -392,7 +354,7 @@ def test_docs_snippets_carry_the_merchants_key(page: Page, stack, dash, receiver
     order = stack.create_order(50000)
     receiver.html = ("<!doctype html><html><head><meta charset=utf-8></head><body>"
                      + sdk.inner_text().replace("order_xxxxxxxxxxxxxxxx", order["id"]) + "</body></html>")
-    page.goto(receiver.base + "/shop")
+    page.goto(receiver.url + "/shop")
     page.locator("#pay-button").click()
     expect(page.get_by_test_id("payment-modal")).to_be_visible()
     frame = page.frame_locator("[data-test-id=payment-iframe]")

@@ -9,7 +9,7 @@ import subprocess
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_dashboard import PASSWORD, login, rows, signup
-from tests.stack import BIN, ROOT
+from harness.stack import BIN, ROOT
 
 PAYMENTS = 20_000  # past the 10,000 bound of counted totals: the shown ones come from the running totals
 

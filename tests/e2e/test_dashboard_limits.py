@@ -9,7 +9,7 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from tests.stack import Stack, free_port
+from harness.stack import Stack, free_port
 
 LIMIT = 2
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from backend.domain.signing import verify_webhook
 from tests.e2e.test_dashboard import PASSWORD, login, pay, signup
-from tests.receiver import Receiver
+from harness.receiver import Receiver
 
 
 @pytest.fixture(scope="module")

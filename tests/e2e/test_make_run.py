@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from tests.stack import ROOT, free_port
+from harness.stack import ROOT, free_port
 
 
 def _wait(url: str, deadline: float, ok=lambda r: r.status_code < 500):

@@ -1,7 +1,7 @@
 """Every row of the sandbox's test values table, in a real browser, through the hosted checkout and through
 checkout.js on another origin, with a screenshot of each state: failure reasons shown to the shopper,
 3-D Secure (right OTP, wrong three times, cancel, timeout), UPI collect (approve, decline, expiry).
-The test stack's AUTHENTICATION_TIMEOUT and UPI_COLLECT_TIMEOUT are 12 s (tests/stack.py)."""
+The test stack's AUTHENTICATION_TIMEOUT and UPI_COLLECT_TIMEOUT are 12 s (harness/stack.py)."""
 from __future__ import annotations
 
 import re

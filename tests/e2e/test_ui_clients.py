@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from playwright.sync_api import expect
 
-from tests.stack import wait_until
+from harness.stack import wait_until
 from ui_common.clients import DIAGNOSTICS_PATH, MAX_WAITING, WAIT_SECONDS
 
 PLAIN_GETS = MAX_WAITING + 20

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.checkout_support import FINAL_TIMEOUT
 
-from tests.stack import free_port
+from harness.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

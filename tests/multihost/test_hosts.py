@@ -23,8 +23,8 @@ import psycopg
 import pytest
 
 from tests.multihost import netns
-from tests.stack import BIN, DEFAULT_ENV, ROOT, pgbouncer_binary, pgbouncer_ini
-from tests.stack import wait_until as _wait
+from harness.stack import BIN, DEFAULT_ENV, ROOT, pgbouncer_binary, pgbouncer_ini
+from harness.stack import wait_until as _wait
 
 WHY_NOT = netns.available()
 pytestmark = [pytest.mark.multihost, pytest.mark.skipif(
@@ -81,7 +81,7 @@ class Cluster:
             self.start_api(host)
         self.workers = {host: self.start_worker(host) for host in ("w1", "w2")}
         self.receipts = tmp / "received.jsonl"
-        net.spawn("rcv", [sys.executable, "-m", "tests.multihost.receiver", net.address["rcv"], "9000",
+        net.spawn("rcv", [sys.executable, "-m", "harness.receiver", net.address["rcv"], "9000",
                           str(self.receipts)], "receiver", self.env, cwd=ROOT)
         _wait(lambda: self.curl("rcv", "-X", "POST", "-d", "{}", self.url("rcv", 9000)) == 200, 30, "the receiver")
         self.receipts.write_text("")  # the probe's line

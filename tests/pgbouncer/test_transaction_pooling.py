@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from backend import database
-from tests.stack import PG_ADMIN_URL, PgBouncer, backend_kind
+from harness.stack import PG_ADMIN_URL, PgBouncer, backend_kind
 
 pytestmark = pytest.mark.skipif(backend_kind() != "pgbouncer",
                                 reason="PgBouncer suite: runs with PAYGATE_TEST_BACKEND=pgbouncer (make test)")

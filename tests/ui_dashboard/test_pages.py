@@ -5,7 +5,7 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from tests.stack import TEST_KEY, TEST_SECRET
+from harness.stack import TEST_KEY, TEST_SECRET
 
 
 async def see(user: User, target: str | None = None, **kw) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from backend.domain.signing import canonical_body, signature_headers
-from tests.stack import TEST_KEY, TEST_SECRET, free_port
+from harness.stack import TEST_KEY, TEST_SECRET, free_port
 from ui_dashboard import snippets
 
 SECRET = "whsec_docs_test_123"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.stack import ROOT
+from harness.stack import ROOT
 
 
 def test_importing_the_packages_builds_nothing(tmp_path):

@@ -9,7 +9,7 @@ import secrets
 import pytest
 
 from backend.domain.signing import verify_webhook
-from tests.receiver import Receiver
+from harness.receiver import Receiver
 from tests.worker.test_webhooks import new_merchant
 
 

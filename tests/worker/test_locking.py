@@ -2,7 +2,7 @@
 import threading
 
 from backend.domain.clock import utcnow
-from tests.stack import on_postgres
+from harness.stack import on_postgres
 
 
 def test_duplicate_refund_jobs_process_once(app, stack):

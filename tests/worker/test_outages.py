@@ -1,6 +1,6 @@
 """Outages are 503s and delays, never bugs or lost work: Redis stopped, PostgreSQL stopped, a killed worker.
 
-Each store that is stopped here is the test's own (tests/servers.py), never the shared one.
+Each store that is stopped here is the test's own (harness/servers.py), never the shared one.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from tests.servers import OwnPostgres, OwnRedis
-from tests.stack import Stack, Stores, backend_kind
+from harness.servers import OwnPostgres, OwnRedis
+from harness.stack import Stack, Stores, backend_kind
 
 OUTAGE_START, OUTAGE_END = "unreachable (", "reachable again after"
 

@@ -1,7 +1,7 @@
 """Asynchronous processing with a real Huey consumer over the live API."""
 import time
 
-from tests.stack import Stack
+from harness.stack import Stack
 
 CARD = {"number": "4111111111111111", "expiry_month": "12", "expiry_year": "2030", "cvv": "123",
         "holder_name": "Asha Rao"}
@@ -66,7 +66,7 @@ def test_health_and_job_counts_follow_the_worker(stack):
 
 def test_real_delays_and_rates_without_test_mode():
     """Outside test mode the delay is drawn from [MIN, MAX] and the outcome from the success rate."""
-    s = Stack(TEST_MODE="false", PROCESSING_DELAY_MIN="1000", PROCESSING_DELAY_MAX="1500", UPI_SUCCESS_RATE="0",
+    s = Stack(api_workers=1, TEST_MODE="false", PROCESSING_DELAY_MIN="1000", PROCESSING_DELAY_MAX="1500", UPI_SUCCESS_RATE="0",
               CARD_SUCCESS_RATE="1")
     try:
         upi = s.pay_upi(s.create_order()["id"], "someone@upi")

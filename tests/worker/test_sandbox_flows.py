@@ -9,7 +9,7 @@ import secrets
 import pytest
 
 from backend.processors.test_values import DIRECT, TEST_VALUES
-from tests.receiver import Receiver
+from harness.receiver import Receiver
 
 
 def card(number: str) -> dict:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import requests
 
-from tests.receiver import Receiver
-from tests.stack import PG_ADMIN_URL, TEST_SECRET
+from harness.receiver import Receiver
+from harness.stack import PG_ADMIN_URL, TEST_SECRET
 
 ROUNDS = 40  # each on a new connection, so that both gunicorn workers answer some
 

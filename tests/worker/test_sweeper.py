@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from backend.domain.clock import utcnow
 from backend.services import merchants, sweeper
-from tests.stack import on_postgres
+from harness.stack import on_postgres
 
 POSTGRES_ONLY = pytest.mark.skipif(not on_postgres(), reason="PostgreSQL only: SQLite has no row locks")
 

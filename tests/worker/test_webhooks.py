@@ -10,7 +10,7 @@ import pytest
 from certifi import where as certifi_where
 
 from backend.domain.signing import verify_webhook
-from tests.receiver import Receiver
+from harness.receiver import Receiver
 from backend.domain.ids import TEST_MERCHANT_ID
 
 

@@ -5,6 +5,7 @@ checkout and the dashboard. Which stores back them is chosen by `PAYGATE_TEST_BA
 """
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
 import shutil
@@ -60,17 +61,55 @@ def _pg_admin(sql: str, admin_url: str = PG_ADMIN_URL) -> None:
         conn.execute(sql)
 
 
+def _migrate(env: dict[str, str]) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
+                   cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+
+
+# Migrated once per process and per server, then copied: a migration costs as much as starting a stack.
+# "sqlite" -> the template file; a PostgreSQL admin URL -> the template database's name.
+_templates: dict[str, str] = {}
+
+
+def _template(admin_url: str | None) -> str:
+    key = admin_url or "sqlite"
+    if key not in _templates:
+        tmp = Path(tempfile.mkdtemp(prefix="paygate-template-"))
+        env = {"ENCRYPTION_KEY_FILE": str(tmp / "encryption.key"), "HUEY_SQLITE_PATH": str(tmp / "huey.db")}
+        if admin_url is None:
+            _migrate({**env, "DATABASE_URL": f"sqlite:///{tmp / 'paygate.db'}"})
+            _templates[key] = str(tmp / "paygate.db")
+            atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+        else:
+            name = "paygate_template_" + secrets.token_hex(4)
+            _pg_admin(f'CREATE DATABASE "{name}"', admin_url)
+            atexit.register(_drop_quietly, name, admin_url)
+            _migrate({**env, "DATABASE_URL": f"{admin_url.rsplit('/', 1)[0]}/{name}", "REDIS_URL": REDIS_URL,
+                      "QUEUE_NAME": name})
+            shutil.rmtree(tmp, ignore_errors=True)
+            _templates[key] = name
+    return _templates[key]
+
+
+def _drop_quietly(db_name: str, admin_url: str) -> None:
+    try:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)', admin_url)
+    except Exception:
+        pass
+
+
 class Stores:
-    """A fresh database and queue store; dropped by close()."""
+    """A fresh database, migrated to the head (a copy of the process's migrated template), and a queue
+    store; dropped by close()."""
 
     def __init__(self, kind: str | None = None, pg_admin_url: str = PG_ADMIN_URL):
         self.kind = kind or backend_kind()
-        self.pg_admin_url = pg_admin_url  # another PostgreSQL server than the shared one (tests/servers.py)
+        self.pg_admin_url = pg_admin_url  # another PostgreSQL server than the shared one (harness/servers.py)
         self.tmp = Path(tempfile.mkdtemp(prefix="paygate-test-"))
         self.pgbouncer: PgBouncer | None = None
         if self.kind in ("postgres", "pgbouncer"):
             self.db_name = "paygate_test_" + secrets.token_hex(4)
-            _pg_admin(f'CREATE DATABASE "{self.db_name}"', pg_admin_url)
+            _pg_admin(f'CREATE DATABASE "{self.db_name}" TEMPLATE "{_template(pg_admin_url)}"', pg_admin_url)
             base = pg_admin_url.rsplit("/", 1)[0]
             # One Redis for all test stacks (and benchmarks): each gets its own queue name.
             self.env = {"DATABASE_URL": f"{base}/{self.db_name}", "REDIS_URL": REDIS_URL,
@@ -88,8 +127,8 @@ class Stores:
         # The test's own var/: the generated encryption key and the dashboard's sessions live beside the stores.
         self.env["ENCRYPTION_KEY_FILE"] = str(self.tmp / "encryption.key")
         self.env["DASHBOARD_STORAGE_PATH"] = str(self.tmp / "dashboard-storage")
-        subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "db", "upgrade"],
-                       cwd=ROOT, env={**os.environ, **self.env}, check=True, capture_output=True)
+        if self.db_name is None:
+            shutil.copyfile(_template(None), self.tmp / "paygate.db")
 
     def flush_queue(self) -> None:
         """Forget every queued and scheduled job, as a restarted Redis without persistence would."""
@@ -113,10 +152,7 @@ class Stores:
         if self.pgbouncer:
             self.pgbouncer.close()
         if self.db_name:
-            try:
-                _pg_admin(f'DROP DATABASE IF EXISTS "{self.db_name}" WITH (FORCE)', self.pg_admin_url)
-            except Exception:
-                pass
+            _drop_quietly(self.db_name, self.pg_admin_url)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

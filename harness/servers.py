@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.stack import PG_ADMIN_URL, REDIS_URL, free_port
+from harness.stack import PG_ADMIN_URL, REDIS_URL, free_port
 
 
 # ---------- servers of a test's own, to stop and start (never the shared ones) ----------
