@@ -196,7 +196,7 @@ def _sweeper_loop(stop: threading.Event) -> None:
 @huey.on_startup()
 def start_maintenance() -> None:
     """Runs in every worker thread at start; the first one loads the app, freezes it for the garbage
-    collector (as gunicorn.conf.py does for the API) and starts the heartbeat and sweeper threads."""
+    collector (as backend/serving.py does for the API) and starts the heartbeat and sweeper threads."""
     global _maintenance_started
     with _maintenance_lock:  # the other threads wait here, so no job runs before the freeze
         if _maintenance_started:
