@@ -86,7 +86,7 @@ test-pgbouncer:
 	fi
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_PART)
 
 # Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M) and their growth.
 bench-scale: install
