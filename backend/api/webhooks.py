@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response, page_response
+from backend.api.http import current_merchant_id, idempotent, json_response, model_response, page_response
 from backend.models import db
 from backend.schemas import (IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
-                             WebhookRetryOut, dump)
+                             WebhookRetryOut)
 from backend.services import webhooks
 from backend.services.common import PageRequest
 
@@ -21,7 +21,7 @@ def list_webhooks(query: WebhookQuery):
 @bp.get("/webhooks/<id>", responses={200: WebhookLogDetailOut},
         summary="One delivery: its payload and the last response")
 def get_webhook(path: IdPath):
-    return json_response(dump(WebhookLogDetailOut, webhooks.get_log(db.session, current_merchant_id(), path.id)))
+    return model_response(WebhookLogDetailOut, webhooks.get_log(db.session, current_merchant_id(), path.id))
 
 
 @bp.post("/webhooks/<id>/retry", responses={200: WebhookRetryOut}, summary="Deliver again, now")

@@ -25,7 +25,7 @@ from backend.domain.webhook_urls import check_webhook_url
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, totals
-from backend.services.common import Page, PageRequest, get_for_update, lock_due, owned, paginate, unique_id
+from backend.services.common import Page, PageRequest, get_for_update, lock_due, owned, paginate, read_owned, unique_id
 
 log = logging.getLogger(__name__)
 
@@ -233,7 +233,7 @@ def answer_collect(session: Session, processor: Processor, payment_id: str, appr
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
-    return owned(session, Payment, payment_id, merchant_id, "Payment")
+    return read_owned(session, Payment, payment_id, merchant_id, "Payment")
 
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:
