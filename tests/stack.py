@@ -250,8 +250,12 @@ class Stack:
         self.env["CHECKOUT_URL"] = f"http://127.0.0.1:{self._checkout_port}"
         self._checkout_url: str | None = None
         self._dashboard_url: str | None = None
-        self.start_api()
-        self.start_worker()
+        try:
+            self.start_api()
+            self.start_worker()
+        except BaseException:
+            self.close()  # a stack that failed to start leaves no process behind (nor its database connections)
+            raise
 
     # ---------- processes ----------
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
