@@ -14,10 +14,9 @@ COPY ui_common ui_common
 COPY ui_dashboard ui_dashboard
 COPY ui_checkout ui_checkout
 COPY widget widget
-COPY gunicorn.conf.py .
 # var/shared exists in the image so that the volume mounted there starts out owned by paygate; /keys: the
 # compose volume of the generated encryption key (a new named volume copies this owner and mode)
 RUN useradd --create-home paygate && mkdir -p /app/var/shared /keys && chown -R paygate /app/var /keys && chmod 700 /keys
 USER paygate
 EXPOSE 8000 3000 3001
-CMD ["gunicorn", "-w", "2", "--threads", "8", "-b", "0.0.0.0:8000", "backend:create_app()"]
+CMD ["python", "-m", "backend.serve"]

@@ -73,7 +73,7 @@ test-unit:
 	$(BIN)/python -m pytest tests/unit -q $(ARGS)
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_PART)
 
 # Read latencies at 10k, 100k and 1M payments (BENCH_SCALE_ARGS=--ten-million adds 10M; --own-server runs a
 # PostgreSQL of its own, fsync off, when the shared one has no connections to spare) and their growth.

@@ -1,4 +1,4 @@
-"""PayGate: the API and the domain. `gunicorn "backend:create_app()"` serves the API."""
+"""PayGate: the API and the domain. `python -m backend.serve` serves the API (granian)."""
 
 
 def create_app(*args, **kwargs):

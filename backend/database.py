@@ -61,7 +61,7 @@ def connect_args(config: Config) -> dict[str, Any]:
 def binds(config: Config) -> dict[str, dict[str, Any]]:
     """SQLALCHEMY_BINDS: the autocommit engine, with the default engine's options."""
     # Autocommit leaves no transaction behind, so a returned connection needs no ROLLBACK. A connection
-    # is held for one statement, so a process never needs more than it has threads (gunicorn: 8).
+    # is held for one statement, so a process never needs more than it has threads (API_THREADS: 4).
     options = engine_options(config)
     if not config.is_sqlite:
         options.update(pool_size=8, max_overflow=8)

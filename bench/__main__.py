@@ -1,6 +1,8 @@
-"""`python -m bench [all|api|payments|webhooks|scaleout|ui]`: start PayGate on PostgreSQL + Redis with the test harness,
+"""`python -m bench [all|throughput|api|payments|webhooks|scaleout|ui]`: start PayGate on PostgreSQL + Redis with the test harness,
 measure, print a table with the targets of the issues, and save the figures to var/bench/ as JSON.
 
+  throughput  (issue 15, about 3 minutes) create-order c=8/32, get-order c=8, create-payment c=16 against
+            bare ceilings with the same SQL on the same server; RSS per API and worker process at idle
   api       (a) create-order req/s, p50/p99 at concurrency 8 and 32; (b) the same against a bare Flask +
             psycopg INSERT of the same row (the framework ceiling), and our throughput as a ratio of it
   payments  (c) 1,000 payments at once with the production delays (5–10 s): time until all are final;
@@ -22,13 +24,20 @@ import sys
 import time
 from datetime import datetime, timezone
 
-from bench import scaleout, scenarios, ui_memory
+from bench import scaleout, scenarios, throughput, ui_memory
 from bench.loadgen import ensure_wrk
 from harness.stack import ROOT, Stores
 
 TARGETS = {  # key: (description, comparison, target)
     "ratio_c8": ("(b) create-order / ceiling, c=8", ">=", 0.7),
     "ratio_c32": ("(b) create-order / ceiling, c=32", ">=", 0.7),
+    "t_create_order_c8": ("create-order / ceiling, c=8", ">=", 0.8),
+    "t_create_order_c32": ("create-order / ceiling, c=32", ">=", 0.8),
+    "t_get_order_c8": ("get-order / ceiling, c=8", ">=", 0.8),
+    "t_create_payment_c16": ("create-payment / ceiling, c=16", ">=", 0.6),
+    "t_abs_create_order_c8": ("create-order req/s, c=8 (1.5 x 937)", ">=", 1405),
+    "t_abs_get_order_c8": ("get-order req/s, c=8 (2.5 x 562)", ">=", 1405),
+    "t_rss_mb": ("API + worker RSS at idle, MB", "<=", 250),
     "burst_all_final_s": ("(c) 1,000 payments (5–10 s) all final, s", "<=", 15.0),
     "single_p50_ms": ("(d) one payment create→final p50, ms", "<", 100.0),
     "slow_max_in_flight": ("(e) most deliveries in flight, receiver 2 s", ">=", 20),
@@ -51,6 +60,15 @@ def _close(stack) -> None:
 def run(args) -> dict:
     results: dict = {}
     wrk = None if args.python_loadgen else ensure_wrk()
+    if args.part in ("all", "throughput"):
+        stack = None
+        try:
+            print("starting the stack (PostgreSQL + Redis) for the throughput figures ...", flush=True)
+            stack = _stack(args, TEST_MODE="false", PROCESSING_DELAY_MIN="5000", PROCESSING_DELAY_MAX="10000")
+            print(f"  api: {stack.command('api')}", flush=True)
+            results["throughput"] = throughput.run(stack, rounds=args.rounds)
+        finally:
+            _close(stack)
     if args.part in ("all", "api", "payments"):
         stack = None
         try:
@@ -97,6 +115,17 @@ def run(args) -> dict:
 def figures(results: dict) -> list[tuple[str, float | None, str | None]]:
     """(label, value, target key or None) rows for the table."""
     rows: list = []
+    tp = results.get("throughput")
+    if tp:
+        for name, run in tp["runs"].items():
+            rows += [(f"{name}: ours / ceiling req/s (load)",
+                      f"{run['api_rps']:.0f} / {run['ceiling_rps']:.0f} ({run['load1'][0]})", None),
+                     (TARGETS[f"t_{name}"][0], run["ratio"], f"t_{name}")]
+        rows += [(TARGETS["t_abs_create_order_c8"][0], tp["runs"]["create_order_c8"]["api_rps"], "t_abs_create_order_c8"),
+                 (TARGETS["t_abs_get_order_c8"][0], tp["runs"]["get_order_c8"]["api_rps"], "t_abs_get_order_c8")]
+        for which, procs in tp["rss_mb"].items():
+            rows.append((f"RSS per {which} process, MB", " + ".join(f"{v:.0f}" for v in procs.values()), None))
+        rows.append((TARGETS["t_rss_mb"][0], sum(sum(p.values()) for p in tp["rss_mb"].values()), "t_rss_mb"))
     api = results.get("api")
     if api:
         for c, run in api["runs"].items():
@@ -194,7 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("part", nargs="?", default="all",
-                        choices=("all", "api", "payments", "webhooks", "scaleout", "ui"))
+                        choices=("all", "throughput", "api", "payments", "webhooks", "scaleout", "ui"))
+    parser.add_argument("--rounds", type=int, default=throughput.ROUNDS,
+                        help=f"alternating rounds of 3 s per figure in `throughput` (default {throughput.ROUNDS})")
     parser.add_argument("--seconds", type=float, default=3.0 * scenarios.API_ROUNDS,
                         help="seconds of load per target and concurrency, split over the alternating rounds "
                              f"({scenarios.API_ROUNDS}; default {3 * scenarios.API_ROUNDS})")

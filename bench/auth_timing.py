@@ -1,5 +1,5 @@
 """`python -m bench.auth_timing [--backend postgres|embedded] [--rounds 500]`: is an API key's existence
-visible in the time a refusal takes? Against the live API (gunicorn, 2 workers), interleaved requests with
+visible in the time a refusal takes? Against the live API (granian, 2 workers), interleaved requests with
 an unknown key and with the sandbox key and a wrong secret; prints both medians and their ratio (1.00 means
 no oracle; issue 14 measured 2.42 ms against 1.12 ms when an unknown key cost a database query each time),
 with a correct key and secret as the baseline of a request that gets through.

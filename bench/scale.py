@@ -1,7 +1,7 @@
 """`make bench-scale` (`python -m bench.scale [--ten-million]`): does a read cost the same for a merchant with
 ten thousand payments as for one with a million?
 
-A fresh PostgreSQL database, the API under gunicorn (no worker: nothing may move while we measure), and
+A fresh PostgreSQL database, the API under granian (no worker: nothing may move while we measure), and
 the seeded merchant grown by `flask load-demo` (seeds/loader.py) to 10k, 100k and 1M payments (10M with
 --ten-million), VACUUM ANALYZE after each load as autovacuum would get to. At each size: p50 and p99 of
 sequential requests for every read, the sweeper's query shapes with 100k deliveries pending, and
@@ -153,7 +153,7 @@ def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float, own
         stack = Stack(stores)  # inside: a stack that fails to start still gets its stores dropped
         stack.kill("worker")  # nothing moves while we measure; the sweeper's queries are timed directly
         stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": "http://127.0.0.1:9/hooks"})
-        _throughput(stack, wrk, 1.0)  # warm gunicorn's workers and their pools, as for every later size
+        _throughput(stack, wrk, 1.0)  # warm the API workers and their pools, as for every later size
         loaded = 0
         # One connection for the whole run, opened first: on a shared server a later one may find none free.
         with psycopg.connect(stores.env["DATABASE_URL"], autocommit=True) as conn:

@@ -1,5 +1,5 @@
 """(f) Scale-out: payments per second end to end with 1, 2 and 4 worker processes and 1 and 2 API processes
-(gunicorn workers), and the CPU each step costs (an API request, a payment job, a webhook delivery), from
+(API server workers), and the CPU each step costs (an API request, a payment job, a webhook delivery), from
 which the per-core capacity of each step follows.
 
 Every figure is measured in this run against this run's baseline (1 API process, 1 worker process) and

@@ -37,11 +37,10 @@ class BenchStack(Stack):
 
     def start_ceiling(self, merchant_id: str) -> str:
         port = free_port()
-        # The API's own gunicorn command line (workers, threads, access log ...), with our bind and app.
-        argv = list(self.procs["api"].args)
-        argv[argv.index("-b") + 1] = f"127.0.0.1:{port}"
-        argv[-1] = "bench.ceiling:app"
-        self._spawn("ceiling", argv, {"BENCH_MERCHANT_ID": merchant_id})
+        # The API's own server and settings (workers, threads, access log ...), with our port and app.
+        argv = list(self.procs["api"].args) + ["bench.ceiling:create"]
+        self._spawn("ceiling", argv, {"BENCH_MERCHANT_ID": merchant_id, "PORT": str(port),
+                                      "API_WORKERS": str(self.api_workers)})
         url = f"http://127.0.0.1:{port}"
         self._wait_http(url + "/", "ceiling")
         return url
@@ -61,14 +60,14 @@ def _pct(values: list[float], p: int) -> float:
 
 # ---------- (a) + (b) ----------
 
-API_ROUNDS = 7  # alternating rounds per concurrency: single rounds swing with how gunicorn's workers split wrk's load
+API_ROUNDS = 7  # alternating rounds per concurrency: single rounds swing with the machine's other load
 
 
 def api_vs_ceiling(stack: BenchStack, wrk: str | None, seconds: float, concurrencies=(8, 32),
                    rounds: int = API_ROUNDS) -> dict:
     """Our create-order against the ceiling, in `rounds` alternating runs per concurrency (this machine is
     shared, so the load from others drifts: pairs close in time, the median ratio). Besides req/s and
-    latency, the CPU each side spent per request: its gunicorn processes plus its PostgreSQL backends."""
+    latency, the CPU each side spent per request: its server processes plus its PostgreSQL backends."""
     merchant_id = stack.api("GET", "/api/v1/merchant").json()["id"]
     ceiling_url = stack.start_ceiling(merchant_id)
     targets = {"api": (stack.api_url, "/api/v1/orders", MERCHANT_HEADERS, stack.procs["api"].pid),

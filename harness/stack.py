@@ -1,5 +1,5 @@
-"""Real processes for tests: a fresh database, the API under gunicorn, a Huey consumer, and on demand the
-checkout and the dashboard. Which stores back them is chosen by `PAYGATE_TEST_BACKEND`:
+"""Real processes for tests: a fresh database, the API under granian (backend/serve.py), a Huey consumer, and
+on demand the checkout and the dashboard. Which stores back them is chosen by `PAYGATE_TEST_BACKEND`:
 `embedded` (SQLite file + Huey SQLite, the default), `postgres` (a fresh PostgreSQL database + Redis) or
 `pgbouncer` (the same, reached through a PgBouncer in transaction pooling mode that the tests start).
 """
@@ -286,8 +286,12 @@ class Stack:
         self.env["CHECKOUT_URL"] = f"http://127.0.0.1:{self._checkout_port}"
         self._checkout_url: str | None = None
         self._dashboard_url: str | None = None
-        self.start_api()
-        self.start_worker()
+        try:
+            self.start_api()
+            self.start_worker()
+        except BaseException:
+            self.close()  # a stack that failed to start leaves no process behind (nor its database connections)
+            raise
 
     # ---------- processes ----------
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> subprocess.Popen:
@@ -314,8 +318,8 @@ class Stack:
         raise RuntimeError(f"{name} did not answer at {url}:\n{self.log_text(name)[-3000:]}")
 
     def start_api(self) -> None:
-        self._spawn("api", [str(BIN / "gunicorn"), "-w", str(self.api_workers), "--threads", "8", "-b", f"127.0.0.1:{self.api_port}",
-                            "--graceful-timeout", "2", "--access-logfile", "-", "backend:create_app()"])
+        self._spawn("api", [str(BIN / "python"), "-m", "backend.serve"],
+                    {"PORT": str(self.api_port), "API_WORKERS": str(self.api_workers), "API_GRACE_SECONDS": "2"})
         self._wait_http(self.api_url + "/health", "api")
 
     def start_worker(self, wait: bool = True) -> subprocess.Popen:

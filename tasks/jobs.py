@@ -176,7 +176,7 @@ class Jobs:
 
     def start_maintenance(self) -> None:
         """Runs in every worker thread at start; the first one loads the database, freezes what start-up
-        built for the garbage collector (as gunicorn.conf.py does for the API) and starts the heartbeat and
+        built for the garbage collector (as backend/serving.py does for the API) and starts the heartbeat and
         sweeper threads."""
         with self._maintenance_lock:  # the other threads wait here, so no job runs before the freeze
             if self._maintenance_started:

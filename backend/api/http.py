@@ -34,6 +34,13 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
 
 
+def model_response(model: type, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """One object in its schema's shape, validated and serialised in one step by pydantic's own JSON
+    encoder (the same bytes as json_response(dump(...)), without the intermediate dict)."""
+    body = model.model_validate(obj, from_attributes=True).model_dump_json()
+    return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
+
+
 def page_response(model: type, page: Any, **extra: Any) -> Response:
     """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first, and
     (beyond) "has_more" and "total_capped" (services/common.py paginate)."""

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response
+from backend.api.http import current_merchant, current_merchant_id, idempotent, json_response, model_response
 from backend.models import db
-from backend.schemas import CredentialsOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn, dump
+from backend.schemas import CredentialsOut, MerchantOut, StatsOut, WebhookSecretOut, WebhookTestOut, WebhookUrlIn
 from backend.services import merchants, stats, webhooks
 
 bp = merchant_blueprint("merchant", "Merchant")
@@ -12,7 +12,7 @@ BLUEPRINTS = (bp,)
 
 @bp.get("/merchant", responses={200: MerchantOut}, summary="The authenticated merchant's profile")
 def get_merchant():
-    return json_response(dump(MerchantOut, current_merchant()))
+    return model_response(MerchantOut, current_merchant())
 
 
 def _credentials(merchant) -> dict:
@@ -35,7 +35,7 @@ def roll_api_secret():
 @bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")
 def set_webhook(body: WebhookUrlIn):
     merchant = merchants.set_webhook_url(db.session, deps.config(), current_merchant(), body.webhook_url)
-    return json_response(dump(MerchantOut, merchant))
+    return model_response(MerchantOut, merchant)
 
 
 @bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut},

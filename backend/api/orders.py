@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from backend.api import merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response, page_response
+from backend.api.http import current_merchant_id, idempotent, json_response, model_response, page_response
 from backend.models import db
-from backend.schemas import IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut, dump
+from backend.schemas import IdPath, OrderCreate, OrderOut, OrderPage, PageQuery, PublicOrderOut
 from backend.services import merchants, orders
 from backend.services.common import PageRequest
 from backend.models import Merchant
@@ -17,7 +17,7 @@ BLUEPRINTS = (bp, public)
 @idempotent
 def create_order(body: OrderCreate):
     order = orders.create_order(db.session, current_merchant_id(), body.amount, body.currency, body.receipt, body.notes)
-    return json_response(dump(OrderOut, order), 201)
+    return model_response(OrderOut, order, 201)
 
 
 @bp.get("/orders", responses={200: OrderPage}, summary="List orders, newest first")
@@ -28,7 +28,7 @@ def list_orders(query: PageQuery):
 
 @bp.get("/orders/<id>", responses={200: OrderOut}, summary="Fetch an order")
 def get_order(path: IdPath):
-    return json_response(dump(OrderOut, orders.get_order(db.session, current_merchant_id(), path.id)))
+    return model_response(OrderOut, orders.get_order(db.session, current_merchant_id(), path.id))
 
 
 @public.get("/orders/<id>/public", responses={200: PublicOrderOut},

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint, public_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response, page_response
+from backend.api.http import current_merchant_id, idempotent, json_response, model_response, page_response
 from backend.api.limits import authenticate_limit, limited, order_key, payment_key, public_payment_limit
 from backend.api.responses import error
 from backend.models import db
 from backend.schemas import (AuthenticateIn, CaptureIn, CollectAnswerIn, IdPath, PaymentCreate, PaymentOut,
-                             PaymentPage, PaymentQuery, PublicPaymentOut, dump)
+                             PaymentPage, PaymentQuery, PublicPaymentOut)
 from backend.services import payments
 from backend.services.common import PageRequest
 from backend.services.payments import CardInput
@@ -28,7 +28,7 @@ def _create(body: PaymentCreate, merchant_id: str | None):
          summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
 @idempotent
 def create_payment(body: PaymentCreate):
-    return json_response(dump(PaymentOut, _create(body, current_merchant_id())), 201)
+    return model_response(PaymentOut, _create(body, current_merchant_id()), 201)
 
 
 @bp.get("/payments", responses={200: PaymentPage}, summary="List payments, newest first, with filters")
@@ -41,27 +41,27 @@ def list_payments(query: PaymentQuery):
 
 @bp.get("/payments/<id>", responses={200: PaymentOut}, summary="Fetch a payment")
 def get_payment(path: IdPath):
-    return json_response(dump(PaymentOut, payments.get_payment(db.session, current_merchant_id(), path.id)))
+    return model_response(PaymentOut, payments.get_payment(db.session, current_merchant_id(), path.id))
 
 
 @bp.post("/payments/<id>/capture", responses={200: PaymentOut}, summary="Capture a successful payment")
 @idempotent
 def capture_payment(path: IdPath, body: CaptureIn):
     payment = payments.capture_payment(db.session, current_merchant_id(), path.id, body.amount)
-    return json_response(dump(PaymentOut, payment))
+    return model_response(PaymentOut, payment)
 
 
 @public.post("/payments/public", responses={201: PublicPaymentOut, 404: UNKNOWN_ORDER},
              summary="Create a payment from the hosted checkout (no credentials)")
 @limited(public_payment_limit, key_func=order_key)
 def create_public_payment(body: PaymentCreate):
-    return json_response(dump(PublicPaymentOut, _create(body, None)), 201)
+    return model_response(PublicPaymentOut, _create(body, None), 201)
 
 
 @public.get("/payments/<id>/public", responses={200: PublicPaymentOut},
             summary="A payment's public status, for the checkout page")
 def get_public_payment(path: IdPath):
-    return json_response(dump(PublicPaymentOut, payments.get_payment(db.session, None, path.id)))
+    return model_response(PublicPaymentOut, payments.get_payment(db.session, None, path.id))
 
 
 # ---------- the shopper's answers (beyond the contract) ----------
@@ -72,14 +72,14 @@ def get_public_payment(path: IdPath):
 @limited(authenticate_limit, key_func=payment_key)
 def authenticate_payment(path: IdPath, body: AuthenticateIn):
     payment = payments.authenticate(db.session, deps.processor(), path.id, body.otp)
-    return json_response(dump(PublicPaymentOut, payment))
+    return model_response(PublicPaymentOut, payment)
 
 
 @public.post("/payments/<id>/authenticate/cancel", responses={200: PublicPaymentOut},
              summary="3-D Secure: the shopper cancels; the payment fails (authentication_cancelled)")
 @limited(authenticate_limit, key_func=payment_key)
 def cancel_authentication(path: IdPath):
-    return json_response(dump(PublicPaymentOut, payments.cancel_authentication(db.session, path.id)))
+    return model_response(PublicPaymentOut, payments.cancel_authentication(db.session, path.id))
 
 
 @public.post("/payments/<id>/collect", responses={200: PublicPaymentOut},
@@ -87,4 +87,4 @@ def cancel_authentication(path: IdPath):
 @limited(authenticate_limit, key_func=payment_key)
 def answer_collect(path: IdPath, body: CollectAnswerIn):
     payment = payments.answer_collect(db.session, deps.processor(), path.id, body.approve)
-    return json_response(dump(PublicPaymentOut, payment))
+    return model_response(PublicPaymentOut, payment)

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response, page_response
+from backend.api.http import current_merchant_id, idempotent, model_response, page_response
 from backend.models import db
-from backend.schemas import IdPath, PageQuery, RefundCreate, RefundOut, RefundPage, dump
+from backend.schemas import IdPath, PageQuery, RefundCreate, RefundOut, RefundPage
 from backend.services import payments, refunds
 from backend.services.common import PageRequest
 
@@ -18,7 +18,7 @@ BLUEPRINTS = (bp,)
 def create_refund(path: IdPath, body: RefundCreate):
     refund = refunds.create_refund(db.session, deps.processor(), current_merchant_id(), path.id, body.amount,
                                    body.reason)
-    return json_response(dump(RefundOut, refund), 201)
+    return model_response(RefundOut, refund, 201)
 
 
 @bp.get("/payments/<id>/refunds", responses={200: RefundPage}, summary="A payment's refunds")
@@ -35,4 +35,4 @@ def list_refunds(query: PageQuery):
 
 @bp.get("/refunds/<id>", responses={200: RefundOut}, summary="Fetch a refund")
 def get_refund(path: IdPath):
-    return json_response(dump(RefundOut, refunds.get_refund(db.session, current_merchant_id(), path.id)))
+    return model_response(RefundOut, refunds.get_refund(db.session, current_merchant_id(), path.id))

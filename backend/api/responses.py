@@ -4,7 +4,7 @@ live API in tests/api/test_openapi.py):
 
 - 400 everywhere (validation, NUL characters in the path or query), 405 on every path (another method;
   the answer carries `Allow`), 503 everywhere (the database or the queue is unreachable), 414 and 431
-  everywhere (gunicorn refuses a request line over 4 KB or oversized headers before the app);
+  everywhere (backend/serving.py refuses a request line over 4 KB or oversized headers before the routes);
 - 401 on the authenticated blueprints; 404 where the path names an object;
 - 413 where a body is read (POST, PUT, PATCH); 409 on `@idempotent` views (the same key still in flight);
 - 429 on views that `limits.limited` decorates (Flask-Limiter).

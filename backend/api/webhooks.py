@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from backend.api import deps, merchant_blueprint
-from backend.api.http import current_merchant_id, idempotent, json_response, page_response
+from backend.api.http import current_merchant_id, idempotent, json_response, model_response, page_response
 from backend.models import db
 from backend.schemas import (IdPath, WebhookLogDetailOut, WebhookLogOut, WebhookPage, WebhookQuery,
                              WebhookRetryOut, dump)

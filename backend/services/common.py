@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, literal_column, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, scoped_session
 
+from backend import database
 from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
@@ -82,6 +83,18 @@ def owned(session: Session, model: type[T], object_id: str, merchant_id: str | N
     found = find(session, model, object_id, lock)
     if found is None or (merchant_id is not None and found.merchant_id != merchant_id):
         session.rollback()
+        raise not_found(what)
+    return found
+
+
+def read_owned(session: Session, model: type[T], object_id: str, merchant_id: str | None, what: str) -> T:
+    """A read of one row by id that nothing in the request writes after: one autocommit SELECT (a single
+    statement is its own snapshot), not BEGIN + SELECT + ROLLBACK on the session's engine, so a read costs
+    one round trip, as a single-statement write does (ARCHITECTURE.md, Performance). The row comes back
+    detached, its columns loaded; the rules of `owned` apply."""
+    with Session(bind=database.autocommit(session), expire_on_commit=False, autoflush=False) as reader:
+        found = reader.get(model, object_id)
+    if found is None or (merchant_id is not None and found.merchant_id != merchant_id):
         raise not_found(what)
     return found
 

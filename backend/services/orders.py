@@ -14,7 +14,7 @@ from backend.domain.clock import utcnow
 from backend.domain.status import OrderStatus
 from backend.models import Order
 from backend.services import totals
-from backend.services.common import Page, PageRequest, commit_if_open, owned, paginate, with_fresh_id
+from backend.services.common import Page, PageRequest, commit_if_open, paginate, read_owned, with_fresh_id
 
 _ORDER_COLUMNS = ("id", "merchant_id", "amount", "currency", "receipt", "notes", "status", "created_at",
                   "updated_at")
@@ -37,10 +37,11 @@ _PG_INSERT = _counted_insert_sql()
 
 
 def create_order(session: Session, merchant_id: str, amount: int, currency: str = "INR",
-                 receipt: str | None = None, notes: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The new order's row as written (column name -> value).
+                 receipt: str | None = None, notes: dict[str, Any] | None = None) -> Order:
+    """The new order, as written: a row like every service returns, not attached to the session.
 
-    Skips the unit of work and the ORM object, the hot path's largest costs (bench/). On PostgreSQL the row
+    A single-statement write (ARCHITECTURE.md, Performance): the unit of work is skipped, the hot path's
+    largest cost (bench/). On PostgreSQL the row
     and its running total go out as one autocommit statement (one round trip, not BEGIN/INSERT/COMMIT); on
     SQLite, where a CTE cannot insert, as one BEGIN IMMEDIATE transaction of two statements on the local
     file. A collision of ids is common.with_fresh_id's to handle. Like every service that writes, it
@@ -49,7 +50,7 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
     with database.autocommit(session).connect() as conn:
         postgres = conn.dialect.name == "postgresql"
 
-        def insert(order_id: str) -> dict[str, Any]:
+        def insert(order_id: str) -> Order:
             now = utcnow()
             values = {"id": order_id, "merchant_id": merchant_id, "amount": amount,
                       "currency": currency, "receipt": receipt, "notes": notes or {},
@@ -62,7 +63,7 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
             else:
                 _sqlite_transaction(conn, values, counter)
             conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
-            return values
+            return Order(**values)
 
         return with_fresh_id(ids.ORDER, insert, undo=conn.rollback)
 
@@ -88,7 +89,7 @@ def _sqlite_transaction(conn, values: dict[str, Any], counter: dict[str, Any]) -
 
 def get_order(session: Session, merchant_id: str | None, order_id: str) -> Order:
     """The merchant's order; another merchant's id is as unknown as a made-up one."""
-    return owned(session, Order, order_id, merchant_id, "Order")
+    return read_owned(session, Order, order_id, merchant_id, "Order")
 
 
 def list_orders(session: Session, merchant_id: str, page: PageRequest) -> Page[Order]:

@@ -25,7 +25,7 @@ from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Merchant, Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, refunds, totals
-from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate
+from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate, read_owned
 from backend.services.webhook_urls import check_webhook_url
 
 log = logging.getLogger(__name__)
@@ -237,7 +237,7 @@ def answer_collect(session: Session, processor: Processor, payment_id: str, appr
 
 
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
-    payment = owned(session, Payment, payment_id, merchant_id, "Payment")
+    payment = read_owned(session, Payment, payment_id, merchant_id, "Payment")
     return refunds.with_refundable(session, [payment])[0] if merchant_id is not None else payment
 
 

@@ -94,5 +94,5 @@ def test_an_order_made_through_a_plain_session_is_kept(app, client, merchant_hea
             row = orders.create_order(session, merchants.TEST_MERCHANT_ID, 5000, receipt="from a script")
     finally:
         engine.dispose()
-    fetched = client.get(f"/api/v1/orders/{row['id']}", headers=merchant_headers)
+    fetched = client.get(f"/api/v1/orders/{row.id}", headers=merchant_headers)
     assert fetched.status_code == 200 and fetched.get_json()["receipt"] == "from a script"

@@ -1,4 +1,4 @@
-"""Edge cases that only a real HTTP server shows (gunicorn in front of the app)."""
+"""Edge cases that only a real HTTP server shows (granian in front of the app, backend/serve.py)."""
 import json
 
 
@@ -50,11 +50,10 @@ def _raw(stack, request: bytes) -> tuple[str, dict[str, str], bytes]:
 
 
 def test_requests_the_server_refuses_get_the_json_error_body(stack):
-    """gunicorn answers these itself, before the app: a request line or headers over its limits, a
-    malformed request. They carry the contract's body, as JSON, not gunicorn's HTML page."""
+    """A request line or headers over the limits (backend/serving.py) are refused before any route, with
+    the contract's body, as JSON."""
     cases = {414: b"GET /api/v1/orders/" + b"x" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
-             431: b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n",
-             400: b"NOT A REQUEST\r\n\r\n"}
+             431: b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 9000 + b"\r\n\r\n"}
     for status, request in cases.items():
         status_line, headers, body = _raw(stack, request)
         assert status_line.split(" ")[1] == str(status), status_line
@@ -62,3 +61,11 @@ def test_requests_the_server_refuses_get_the_json_error_body(stack):
         error = json.loads(body)["error"]
         assert error["code"] == "BAD_REQUEST_ERROR" and set(error) == {"code", "description"}
         assert b"yyyy" not in body and b"xxxx" not in body  # the request is not echoed
+
+
+def test_a_request_that_is_not_http_gets_the_servers_empty_400(stack):
+    """granian answers what it cannot parse itself and has no hook for the body: 400, nothing in the body,
+    the connection closed (README, production)."""
+    status_line, headers, body = _raw(stack, b"NOT A REQUEST\r\n\r\n")
+    assert status_line.split(" ")[1] == "400", status_line
+    assert headers["content-length"] == "0" and body == b"" and headers["connection"] == "close"

@@ -142,10 +142,9 @@ class Cluster:
     def start_api(self, host: str) -> None:
         crash_dir = self.net.tmp / f"crash-{host}"
         crash_dir.mkdir(exist_ok=True)
-        self.apis[host] = self.net.spawn(host, [str(BIN / "gunicorn"), "-w", "1", "--threads", "8", "-b",
-                                                f"{self.net.address[host]}:8000", "--graceful-timeout", "2",
-                                                "backend:create_app()"], host,
-                                         {**self.env, "PAYGATE_TEST_CRASH_DIR": str(crash_dir)}, cwd=ROOT)
+        env = {**self.env, "HOST": self.net.address[host], "PORT": "8000", "API_WORKERS": "1",
+               "API_GRACE_SECONDS": "2", "PAYGATE_TEST_CRASH_DIR": str(crash_dir)}
+        self.apis[host] = self.net.spawn(host, [str(BIN / "python"), "-m", "backend.serve"], host, env, cwd=ROOT)
         _wait(lambda: self.curl("cli", self.url(host, 8000) + "/health") == 200, 60, f"the API on {host}")
 
     def start_worker(self, host: str):
