@@ -20,9 +20,9 @@ from backend.api.responses import mark_idempotent
 from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
 from backend.keyring import keyring
-from backend.models import Merchant, db
+from backend.models import Merchant, Payment, db
 from backend.schemas import dump
-from backend.services import idempotency, merchants, outages
+from backend.services import idempotency, merchants, outages, refunds
 
 log = logging.getLogger(__name__)
 
@@ -325,6 +325,8 @@ def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") 
         obj = db.session.get(classes[table], tuple(pk)) if table in classes else None
         if obj is None:
             continue
+        if isinstance(obj, Payment):  # the one field a service computes rather than stores
+            refunds.with_refundable(db.session, [obj])
         try:
             data = model.model_validate(_Rebuilding(obj, getattr(model, "constants", {})),
                                         from_attributes=True).model_dump(mode="json")
