@@ -182,6 +182,18 @@ def hold(session: Session, claim: Claim) -> None:
     session.info[_WRITTEN] = {}
 
 
+def holds(session: Session) -> bool:
+    """Whether the session's next writing transaction is a claim's effect (and so marks its key)."""
+    return session.info.get(_CLAIM) is not None
+
+
+def note_written(session: Session, table: str, object_id: str) -> None:
+    """A row written outside the unit of work (a Core statement on the session's connection), for the mark."""
+    written = session.info.get(_WRITTEN)
+    if written is not None:
+        written.setdefault(repr([table, object_id]), [table, object_id])
+
+
 def release(session: Session) -> None:
     session.info.pop(_CLAIM, None)
     session.info.pop(_WRITTEN, None)

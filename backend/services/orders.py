@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -13,7 +14,7 @@ from backend.domain import ids
 from backend.domain.clock import utcnow
 from backend.domain.status import OrderStatus
 from backend.models import Order
-from backend.services import totals
+from backend.services import idempotency, totals
 from backend.services.common import Page, PageRequest, commit_if_open, paginate, read_owned, with_fresh_id
 
 _ORDER_COLUMNS = ("id", "merchant_id", "amount", "currency", "receipt", "notes", "status", "created_at",
@@ -47,7 +48,11 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
     file. A collision of ids is common.with_fresh_id's to handle. Like every service that writes, it
     commits the session first: the caller must not leave uncommitted work in it."""
     commit_if_open(session)  # a transaction left open (on SQLite) would hold the write lock this insert needs
-    with database.autocommit(session).connect() as conn:
+    # A request with an Idempotency-Key must mark its key in the effect's own transaction (so a process
+    # killed before storing the answer leaves a key that a retry rebuilds, never a second order): its
+    # insert joins the session's transaction, whose commit marks the key; three round trips, not one.
+    keyed = idempotency.holds(session)
+    with (nullcontext(session.connection()) if keyed else database.autocommit(session).connect()) as conn:
         postgres = conn.dialect.name == "postgresql"
 
         def insert(order_id: str) -> Order:
@@ -62,10 +67,14 @@ def create_order(session: Session, merchant_id: str, amount: int, currency: str 
                                                   **{f"t_{k}": v for k, v in counter.items()}})
             else:
                 _sqlite_transaction(conn, values, counter)
-            conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
+            if keyed:
+                idempotency.note_written(session, Order.__tablename__, order_id)
+                session.commit()
+            else:
+                conn.commit()  # nothing to send in autocommit; needed if the engine opened a transaction
             return Order(**values)
 
-        return with_fresh_id(ids.ORDER, insert, undo=conn.rollback)
+        return with_fresh_id(ids.ORDER, insert, undo=session.rollback if keyed else conn.rollback)
 
 
 def _sqlite_transaction(conn, values: dict[str, Any], counter: dict[str, Any]) -> None:

@@ -100,3 +100,20 @@ def test_killed_before_the_effect_a_retry_runs_the_request_once(crashing):
     assert _count(crashing, f"/api/v1/payments?order_id={order['id']}") == 1
     replay = crashing.api("POST", "/api/v1/payments", body, headers={"Idempotency-Key": key})
     assert replay.content == again.content and replay.headers["Idempotent-Replayed"] == "true"
+
+
+def test_killed_after_an_order_committed_a_retry_gets_that_order(crashing):
+    """The order create is a single-statement write without a key; with one, the insert joins the
+    session's transaction so that its commit marks the key like every other effect."""
+    receipt = "crash-order-" + secrets.token_hex(4)
+    body, key = {"amount": 42000, "receipt": receipt}, "crash-" + secrets.token_hex(6)
+    before = _count(crashing, "/api/v1/orders")
+    died = _post_killed(crashing, "after_effect", "/api/v1/orders", body, key)
+    assert _count(crashing, "/api/v1/orders") == before + 1
+
+    again = _retry_until_answered(crashing, "/api/v1/orders", body, key, died)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true", again.text
+    assert again.json()["receipt"] == receipt and again.json()["amount"] == 42000
+    assert _count(crashing, "/api/v1/orders") == before + 1
+    fetched = crashing.api("GET", f"/api/v1/orders/{again.json()['id']}").json()
+    assert fetched["receipt"] == receipt
