@@ -115,10 +115,11 @@ def _ddl_transaction(session: Session, spec: Retained) -> None:
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext("paygate.partitions:" + spec.table))))
 
 
-def ensure(session: Session, spec: Retained, start: datetime, end: datetime) -> list[str]:
+def ensure(session: Session, spec: Retained, start: datetime, end: datetime, commit: bool = True) -> list[str]:
     """Partitions covering [start, end), each made empty and then attached: ATTACH takes only a SHARE UPDATE
     EXCLUSIVE lock on the table (reads and writes go on), where CREATE ... PARTITION OF would take an
-    exclusive one. Commits; returns the names made."""
+    exclusive one. Commits unless told not to (the caller's rows then go in under the same maintenance
+    lock, so no sweeper drops the partitions first); returns the names made."""
     _ddl_transaction(session, spec)
     have = partitions(session, spec)
     made = []
@@ -131,7 +132,8 @@ def ensure(session: Session, spec: Retained, start: datetime, end: datetime) -> 
                                  f"('{at.isoformat()}') TO ('{(at + spec.period).isoformat()}')"))
             made.append(name)
         at += spec.period
-    session.commit()
+    if commit:
+        session.commit()
     return made
 
 

@@ -49,15 +49,17 @@ def _post_killed(stack: Stack, point: str, path: str, body: dict, key: str) -> f
 
 
 def _retry_until_answered(stack: Stack, path: str, body: dict, key: str, died: float) -> requests.Response:
+    """Retry as a client does: 409 (the key in flight) and 503 (a store busy under load) mean again."""
     first = stack.api("POST", path, body, headers={"Idempotency-Key": key})
-    if first.status_code != 409:
-        assert time.monotonic() - died >= STALE_SECONDS, "run again while its key was still in flight"
+    if first.status_code not in (409, 503):
+        assert time.monotonic() - died >= STALE_SECONDS, f"answered while its key was in flight: {first.status_code} {first.text}"
         return first
-    assert first.json()["error"]["code"] == "CONFLICT_ERROR", first.text
+    if first.status_code == 409:
+        assert first.json()["error"]["code"] == "CONFLICT_ERROR", first.text
 
     def answered():
         r = stack.api("POST", path, body, headers={"Idempotency-Key": key})
-        return r if r.status_code != 409 else None
+        return r if r.status_code not in (409, 503) else None
 
     return stack.wait_until(answered, STALE_SECONDS + 30, "the key to go stale")
 
