@@ -16,7 +16,7 @@ import time
 from bench.cpu import _cpu, tree
 from bench.loadgen import run_wrk
 from bench.scenarios import BenchStack
-from tests.stack import BIN, MERCHANT_HEADERS, Stores, free_port
+from harness.stack import BIN, MERCHANT_HEADERS, Stores, free_port
 
 APP = "backend:create_app()"
 

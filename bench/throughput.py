@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.cpu import tree
 from bench.loadgen import _lua_string
 from bench.scenarios import ORDER_BODY, BenchStack
-from tests.stack import MERCHANT_HEADERS
+from harness.stack import MERCHANT_HEADERS
 
 ROUNDS = 3
 PAYMENT_ORDERS = 40_000  # per side: more than either creates in its rounds, each order paid once
