@@ -54,7 +54,9 @@ COLUMNS = {
                  "created_at", "updated_at"),
     "refunds": ("id", "payment_id", "merchant_id", "amount", "reason", "status", "ready_at", "created_at",
                 "processed_at"),
-    "webhook_logs": ("id", "merchant_id", "payment_id", "event", "payload", "status", "attempts",
+    # Events before their deliveries; a delivery of an event sends the event's payload (its own is NULL).
+    "events": ("id", "merchant_id", "type", "object_id", "payment_id", "payload", "created_at"),
+    "webhook_logs": ("id", "merchant_id", "payment_id", "event", "event_id", "status", "attempts",
                      "last_attempt_at", "next_retry_at", "response_code", "response_body", "created_at"),
 }
 
@@ -96,18 +98,25 @@ def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")[:19] + "Z"
 
 
-def _log(batch: Batch, merchant_id: str, payment_id: str, event: str, at: datetime, data_json: str) -> None:
-    # The event envelope of services/events.py, around data already serialised once per object.
-    payload = f'{{"event":"{event}","timestamp":{int(at.timestamp())},"data":{data_json}}}'
-    batch.rows["webhook_logs"].append((ids.new_time_uuid(at), merchant_id, payment_id, event, payload, WebhookStatus.SUCCESS.value, 1,
-                                       at + timedelta(seconds=1), None, 200, "ok", at))
+def _event(batch: Batch, merchant_id: str, payment_id: str, object_id: str, event: str, at: datetime,
+           data_json: str, deliver: bool) -> None:
+    """As services/events.record: the event stored once (domain.events.envelope, around data already
+    serialised once per object), and, when the merchant has a webhook URL, its delivery to it."""
+    event_id = ids.new_time_ordered_id(ids.EVENT, int(at.timestamp() * 1000))
+    payload = f'{{"event":"{event}","timestamp":{int(at.timestamp())},"data":{data_json},"id":"{event_id}"}}'
+    batch.rows["events"].append((event_id, merchant_id, event, object_id, payment_id, payload, at))
+    if deliver:
+        batch.rows["webhook_logs"].append((ids.new_time_uuid(at), merchant_id, payment_id, event, event_id,
+                                           WebhookStatus.SUCCESS.value, 1, at + timedelta(seconds=1), None, 200,
+                                           "ok", at))
 
 
-def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhooks: datetime | None,
+def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, since: datetime, deliver: bool,
              first: int = 0, total: int | None = None) -> Batch:
     """Orders first..first+n of `total`, in time order: each index then grows at its right edge, as it
     does in production, instead of taking inserts all over (measured: several times faster COPY).
-    `webhooks`: None when the merchant has no URL, else the retention cutoff: older logs would be gone."""
+    `since`: the retention cutoff (older events and deliveries would be gone); `deliver`: whether the
+    merchant has a webhook URL, which each event is delivered to."""
     batch = Batch()
     total = total or n
     step = DAYS * 86400 / total
@@ -137,23 +146,24 @@ def generate(rng: random.Random, merchant_id: str, n: int, now: datetime, webhoo
                                        *(p[name] for name in REASON_FIELDS),
                                        p["captured"], f"sim_{payment_id[-12:]}", paid_at, p["created_at"], paid_at))
         batch.count(totals.PAYMENT, p["created_at"].date(), p["method"], p["status"], amount)
-        if webhooks is not None and p["created_at"] >= webhooks:
+        if p["created_at"] >= since:
             final = _payment_json(p)
             pending = _json({"payment": {**final, "status": PaymentStatus.PENDING.value, "captured": False,
                                          "amount_refundable": 0, "error_code": None,
                                          "error_description": None, **_reason(None),
                                          "updated_at": final["created_at"]}})
-            _log(batch, merchant_id, payment_id, events.PAYMENT_CREATED, p["created_at"], pending)
-            _log(batch, merchant_id, payment_id, events.PAYMENT_PENDING, p["created_at"], pending)
-            _log(batch, merchant_id, payment_id, events.PAYMENT_SUCCESS if success else events.PAYMENT_FAILED,
-                 paid_at, _json({"payment": final}))
+            for kind in (events.PAYMENT_CREATED, events.PAYMENT_PENDING):
+                _event(batch, merchant_id, payment_id, payment_id, kind, p["created_at"], pending, deliver)
+            _event(batch, merchant_id, payment_id, payment_id,
+                   events.PAYMENT_SUCCESS if success else events.PAYMENT_FAILED, paid_at, _json({"payment": final}),
+                   deliver)
         if success and rng.random() < REFUND_SHARE:
-            _refund(batch, rng, merchant_id, p, now, webhooks)
+            _refund(batch, rng, merchant_id, p, now, since, deliver)
     return batch
 
 
-def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: datetime,
-            webhooks: datetime | None) -> None:
+def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: datetime, since: datetime,
+            deliver: bool) -> None:
     amount = p["amount"] if rng.random() >= PARTIAL_SHARE else rng.randrange(100, p["amount"])
     created = min(now, p["updated_at"] + timedelta(seconds=rng.uniform(60, 7 * 86400)))
     processed = created + timedelta(seconds=rng.uniform(3, 5))
@@ -163,13 +173,15 @@ def _refund(batch: Batch, rng: random.Random, merchant_id: str, p: dict, now: da
     batch.rows["refunds"].append((refund_id, p["id"], merchant_id, amount, "Customer requested refund",
                                   RefundStatus.PROCESSED.value, processed, created, processed))
     batch.count(totals.REFUND, created.date(), "", RefundStatus.PROCESSED.value, amount)
-    if webhooks is not None and created >= webhooks:
+    if created >= since:
         refund = {"id": refund_id, "payment_id": p["id"], "amount": amount, "reason": "Customer requested refund",
                   "status": RefundStatus.PENDING.value, "created_at": _iso(created), "processed_at": None}
         payment = _payment_json({**p, "refunded": amount})
-        _log(batch, merchant_id, p["id"], events.REFUND_CREATED, created, _json({"refund": refund, "payment": payment}))
-        _log(batch, merchant_id, p["id"], events.REFUND_PROCESSED, processed,
-             _json({"refund": {**refund, "status": RefundStatus.PROCESSED.value, "processed_at": _iso(processed)}, "payment": payment}))
+        _event(batch, merchant_id, p["id"], refund_id, events.REFUND_CREATED, created,
+               _json({"refund": refund, "payment": payment}), deliver)
+        _event(batch, merchant_id, p["id"], refund_id, events.REFUND_PROCESSED, processed,
+               _json({"refund": {**refund, "status": RefundStatus.PROCESSED.value, "processed_at": _iso(processed)},
+                      "payment": payment}), deliver)
 
 
 def _totals_rows(merchant_id: str, deltas: dict[tuple, list[int]]) -> list[dict[str, Any]]:
@@ -241,16 +253,17 @@ def load(payments: int, email: str, retention_days: int, seed: int | None = None
     rng = random.Random(seed)
     now = utcnow()
     merchant_id = merchant.id
-    webhooks = now - timedelta(days=retention_days) if merchant.webhook_url else None
+    since, deliver = now - timedelta(days=retention_days), bool(merchant.webhook_url)
     db.session.rollback()
-    if webhooks is not None and retention.partitioned(db.session, WebhookLog.__tablename__):
-        retention.ensure(db.session, retention.REGISTRY[WebhookLog.__tablename__], webhooks, now)
+    if deliver and retention.partitioned(db.session, WebhookLog.__tablename__):
+        retention.ensure(db.session, retention.REGISTRY[WebhookLog.__tablename__], since, now)
     started, rows = time.perf_counter(), 0
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     with db.engine.begin() as conn:  # one transaction: all of it with its totals, or nothing
         postgres = conn.dialect.name == "postgresql"
         raw = conn.connection.dbapi_connection
-        make = partial(generate, rng, merchant_id, now=now - timedelta(seconds=15), webhooks=webhooks, total=payments)
+        make = partial(generate, rng, merchant_id, now=now - timedelta(seconds=15), since=since, deliver=deliver,
+                       total=payments)
         for batch in _one_ahead(make, chunks(payments)):
             rows += _write(raw, postgres, batch)
             deltas = _add(deltas, batch)
@@ -260,4 +273,4 @@ def load(payments: int, email: str, retention_days: int, seed: int | None = None
             conn.execute(totals.upsert(conn.dialect.name, values[i:i + 500]))
     seconds = time.perf_counter() - started
     return {"payments": payments, "rows": rows, "seconds": seconds, "rows_per_s": rows / seconds if seconds else 0.0,
-            "merchant_id": merchant_id, "webhook_logs": webhooks is not None}
+            "merchant_id": merchant_id, "webhook_logs": deliver}

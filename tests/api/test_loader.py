@@ -46,6 +46,13 @@ def test_load_demo_leaves_totals_exact_and_rows_the_api_can_read(app, client, ot
     assert 0 < recent["payments"] < 3000
     detail = client.get(f"/api/v1/webhooks/{logs['data'][0]['id']}", headers=headers).get_json()
     assert detail["payload"]["event"] == detail["event"]
+    # Each delivery is of an event stored once, as the API stores them (docs/api.md §10).
+    events = client.get("/api/v1/events?limit=1", headers=headers).get_json()
+    assert events["total"] == logs["total"]
+    event = client.get(f"/api/v1/events/{detail['payload']['id']}", headers=headers).get_json()
+    assert event["type"] == detail["event"] and [d["id"] for d in event["deliveries"]] == [detail["id"]]
+    refunded = client.get("/api/v1/events?type=refund.*&limit=1", headers=headers).get_json()["data"][0]
+    assert refunded["type"].startswith("refund.") and refunded["object_id"].startswith("rfnd_")
     by_payment = client.get(f"/api/v1/webhooks?payment_id={one['id']}", headers=headers).get_json()
     assert {x["event"] for x in by_payment["data"]} >= {"payment.created", "payment.pending", "payment.success"}
 
