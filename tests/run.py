@@ -6,7 +6,8 @@ The parts (each skipped with a message when its servers or tools are missing):
 - clients: the unit tests, the SDK and CLI, the dashboard's pages (STORE_FREE), on their own embedded stores;
 - browser: the Playwright tests, on their own embedded stores;
 - postgres: the API and worker suites on PostgreSQL + Redis;
-- pgbouncer: what a pooler in transaction mode could change (PGBOUNCER_ARGS), and tests/multihost.
+- pgbouncer: what a pooler in transaction mode could change (PGBOUNCER_ARGS), tests/multihost, and the
+  SDK's and CLI's live tests on PostgreSQL.
 
 They share nothing (own databases, queue names, ports and namespaces), so they run concurrently: most of
 their time is spent waiting on processing delays and retry intervals, not on the CPU.
@@ -33,7 +34,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # five stacks of their own; what they need of the database, the sweeper's claim of overdue rows, runs
 # here in test_sweeper and in test_sandbox_flows' lost-queue case), the retry schedule (a minute of retry
 # intervals), the processor's drawn delays and rates, and the metrics token (HTTP only).
-PGBOUNCER_ARGS = ("tests/api", "tests/worker", "tests/pgbouncer", "tests/multihost", "-m", "not browser",
+# The SDK and the CLI against a live stack also run here, so that they meet PostgreSQL (behind the pool, as
+# in production) as well as the embedded stores; their pure parts (models, packaging, typing, signature
+# checks) run once, in the clients part.
+LIVE_CLIENTS = tuple(f"tests/clients/test_{name}.py" for name in ("sdk", "sdk_events", "listen", "retries", "async", "cli"))
+PGBOUNCER_ARGS = ("tests/api", "tests/worker", "tests/pgbouncer", "tests/multihost", *LIVE_CLIENTS, "-m", "not browser",
                   "--ignore", "tests/api/test_openapi.py",
                   "--ignore", "tests/api/test_rate_limits.py",
                   "--ignore", "tests/worker/test_crash_recovery.py",
