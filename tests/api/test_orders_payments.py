@@ -120,7 +120,7 @@ def test_public_endpoints(client, merchant_headers):
     pub = client.get(f"/api/v1/orders/{o['id']}/public").get_json()
     assert pub == {"id": o["id"], "amount": 12345, "currency": "INR", "status": "created",
                    "merchant_name": "Test Merchant", "test_mode": True}
-    r = client.post("/api/v1/payments/public", json={"order_id": o["id"], "method": "upi", "vpa": "success@test"})
+    r = client.post("/api/v1/payments/public", json={"order_id": o["id"], "method": "upi", "vpa": "approve@test"})
     assert r.status_code == 201
     p = r.get_json()
     assert {"id", "order_id", "amount", "currency", "method", "status", "error_code", "error_description"} <= set(p)
