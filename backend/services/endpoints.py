@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,12 +54,16 @@ def _primary(merchant: Merchant, secret: str | None = None) -> EndpointView:
 def wanting(session: Session, merchant: Merchant, event_type: str) -> list[str | None]:
     """The endpoints an event goes to: None for the primary (when a webhook_url is set), then every enabled
     endpoint whose enabled_events name the type."""
-    targets: list[str | None] = [None] if merchant.webhook_url else []
+    return wanting_each(session, merchant, (event_type,))[event_type]
+
+
+def wanting_each(session: Session, merchant: Merchant, event_types: Iterable[str]) -> dict[str, list[str | None]]:
+    """`wanting` for several types at once, from one look-up of the merchant's endpoints."""
+    primary: list[str | None] = [None] if merchant.webhook_url else []
     rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.enabled_events).where(
         WebhookEndpoint.merchant_id == merchant.id, WebhookEndpoint.status == EndpointStatus.ENABLED.value)
         .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)).all()
-    targets.extend(row.id for row in rows if rules.wants(row.enabled_events, event_type))
-    return targets
+    return {t: primary + [row.id for row in rows if rules.wants(row.enabled_events, t)] for t in event_types}
 
 
 def deliverable(session: Session, merchant: Merchant, endpoint_id: str) -> str | None:

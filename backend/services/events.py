@@ -62,8 +62,10 @@ def deliver_to(session: Session, event: Event, endpoint_id: str | None, now: dat
     return delivery
 
 
-def record_payment(session: Session, merchant: Merchant, event_type: str, payment: Payment) -> Event:
-    return record(session, merchant, event_type, {"payment": dump(PaymentOut, payment)}, payment.id)
+def record_payment(session: Session, merchant: Merchant, payment: Payment, *event_types: str) -> list[Event]:
+    """The payment's events (a create records two), from one serialisation and one look-up of endpoints."""
+    data, targets = {"payment": dump(PaymentOut, payment)}, endpoints.wanting_each(session, merchant, event_types)
+    return [record(session, merchant, t, data, payment.id, to=targets[t]) for t in event_types]
 
 
 def record_refund(session: Session, merchant: Merchant, event_type: str, refund: Refund,

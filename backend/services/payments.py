@@ -92,8 +92,7 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now
     merchant = session.get(Merchant, order.merchant_id)
-    events.record_payment(session, merchant, events.PAYMENT_CREATED, payment)
-    events.record_payment(session, merchant, events.PAYMENT_PENDING, payment)
+    events.record_payment(session, merchant, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
                eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
     totals.bump(session, [totals.created(totals.PAYMENT, payment, method)])
@@ -134,7 +133,7 @@ def _record_final(session: Session, payment: Payment) -> None:
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
     # Refunds need a successful payment, and this one was pending under its lock until now: none yet.
     payment.amount_refundable = refundable(payment.status, payment.amount, held=0)
-    events.record_payment(session, merchant, event, payment)
+    events.record_payment(session, merchant, payment, event)
     totals.bump(session, totals.moved(totals.PAYMENT, payment, PaymentStatus.PENDING.value, payment.method))
 
 
