@@ -8,6 +8,7 @@ request costs less CPU. Settings come from the environment, read here at start-u
     HOST, PORT         the address (127.0.0.1:8000)
     API_WORKERS        processes, about one per core (2)
     API_THREADS        threads per process running the app, the most requests one process serves at once (4)
+    API_MAX_CONNECTIONS open connections the server holds at once, idle keep-alive ones included (1024)
     API_GRACE_SECONDS  on SIGTERM a worker stops accepting and finishes what it serves, for up to this (30)
 
 What the server refuses before the app sees it: granian takes any request line and headers to the app,
@@ -27,9 +28,10 @@ def settings(env: dict[str, str]) -> dict:
     threads = int(env.get("API_THREADS", "4"))
     return {"address": env.get("HOST", "127.0.0.1"), "port": int(env.get("PORT", "8000")), "workers": workers,
             "blocking_threads": threads,
-            # A worker reads at most this many requests ahead of its threads; the rest wait in the kernel's
-            # queue, where the other worker can take them.
-            "backpressure": threads * 4,
+            # granian counts open connections against backpressure, idle keep-alive ones too: a small bound
+            # let a client's pooled connections starve every new one (they waited in the kernel's queue
+            # until a connection closed). Threads bound the app's concurrency; this bounds connections.
+            "backpressure": int(env.get("API_MAX_CONNECTIONS", "1024")) // workers,
             "workers_kill_timeout": int(env.get("API_GRACE_SECONDS", "30")),
             "respawn_failed_workers": True}
 

@@ -69,3 +69,25 @@ def test_a_request_that_is_not_http_gets_the_servers_empty_400(stack):
     status_line, headers, body = _raw(stack, b"NOT A REQUEST\r\n\r\n")
     assert status_line.split(" ")[1] == "400", status_line
     assert headers["content-length"] == "0" and body == b"" and headers["connection"] == "close"
+
+
+def test_idle_keep_alive_connections_do_not_starve_a_new_one(stack):
+    """granian counts each open connection against its backpressure bound until it closes, idle keep-alive
+    ones too. With the bound once at 16 per worker, a client's pooled connections left new requests waiting
+    in the kernel's queue for 30 s (backend/serve.py)."""
+    import socket
+
+    import requests
+
+    held = []
+    try:
+        for _ in range(80):  # well past the old bound of 16 per worker, far under API_MAX_CONNECTIONS
+            sock = socket.create_connection(("127.0.0.1", stack.api_port), timeout=10)
+            held.append(sock)
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 "), "a held connection was not answered"
+        r = requests.get(f"http://127.0.0.1:{stack.api_port}/health", timeout=5)
+        assert r.status_code in (200, 503)
+    finally:
+        for sock in held:
+            sock.close()
