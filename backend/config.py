@@ -7,8 +7,11 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Mapping
+
+from backend.keyring import Keyring, load_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -155,6 +158,11 @@ class Config:
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @cached_property
+    def keyring(self) -> Keyring:
+        """This configuration's secrets keys (backend/keyring.py), read once: ENCRYPTION_KEYS or the key file."""
+        return Keyring(load_keys(self))
+
     def forwarding_secret(self) -> str:
         """DASHBOARD_FORWARDING_SECRET, else one made once per install in var/shared/, which the API and the
         dashboard share (one folder under `make run`, one volume under compose; separate hosts set the variable)."""
@@ -216,15 +224,3 @@ class Config:
             idempotency_stale_seconds=_float(env.get("IDEMPOTENCY_STALE_SECONDS"), 60.0),
             test_crash_dir=env.get("PAYGATE_TEST_CRASH_DIR") or None,
         )
-
-
-_config: Config | None = None
-
-
-def get_config() -> Config:
-    """The environment's configuration, read once: only for what has no runtime at hand (the models' secret
-    properties' keyring, the payment schema's checkout links). Everything else takes its runtime's."""
-    global _config
-    if _config is None:
-        _config = Config.from_env()
-    return _config

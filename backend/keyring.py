@@ -16,14 +16,16 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from backend.config import Config, get_config
+if TYPE_CHECKING:
+    from backend.config import Config
 
-__all__ = ["InvalidToken", "Keyring", "keyring", "load_keys", "new_key"]
+__all__ = ["InvalidToken", "Keyring", "load_keys", "new_key"]
 
 _API_SECRET_INFO = b"paygate api-secret hash v1"
 _FINGERPRINT_INFO = b"paygate idempotency fingerprint v1"
@@ -90,16 +92,3 @@ def _key_file(path: Path) -> str:
 
 def load_keys(config: Config) -> tuple[str, ...]:
     return config.encryption_keys or (_key_file(Path(config.encryption_key_file)),)
-
-
-_keyrings: dict[tuple[str, ...], Keyring] = {}
-
-
-def keyring(config: Config | None = None) -> Keyring:
-    """The process's keyring, from ENCRYPTION_KEYS or the key file (read once)."""
-    config = config or get_config()
-    cache_key = config.encryption_keys or (config.encryption_key_file,)
-    ring = _keyrings.get(cache_key)
-    if ring is None:
-        ring = _keyrings[cache_key] = Keyring(load_keys(config))
-    return ring

@@ -15,7 +15,7 @@ from sqlalchemy.types import TypeDecorator
 
 from backend.domain.clock import as_utc, utcnow
 from backend.domain.status import PENDING, EndpointStatus, OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
-from backend.keyring import keyring
+from backend.keyring import Keyring
 
 
 class UTCDateTime(TypeDecorator):
@@ -63,23 +63,19 @@ class Merchant(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    @property
-    def api_secret(self) -> str:
-        return keyring().decrypt(self.api_secret_encrypted)
+    # The keyring is the runtime's (Config.keyring): a model holds no keys of its own.
+    def api_secret(self, ring: Keyring) -> str:
+        return ring.decrypt(self.api_secret_encrypted)
 
-    @api_secret.setter
-    def api_secret(self, value: str) -> None:
-        ring = keyring()
+    def set_api_secret(self, ring: Keyring, value: str) -> None:
         self.api_secret_hash = ring.secret_hash(value)
         self.api_secret_encrypted = ring.encrypt(value)
 
-    @property
-    def webhook_secret(self) -> str | None:
-        return None if self.webhook_secret_encrypted is None else keyring().decrypt(self.webhook_secret_encrypted)
+    def webhook_secret(self, ring: Keyring) -> str | None:
+        return None if self.webhook_secret_encrypted is None else ring.decrypt(self.webhook_secret_encrypted)
 
-    @webhook_secret.setter
-    def webhook_secret(self, value: str | None) -> None:
-        self.webhook_secret_encrypted = None if value is None else keyring().encrypt(value)
+    def set_webhook_secret(self, ring: Keyring, value: str | None) -> None:
+        self.webhook_secret_encrypted = None if value is None else ring.encrypt(value)
 
 
 class MerchantSession(db.Model):
@@ -217,13 +213,11 @@ class WebhookEndpoint(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    @property
-    def secret(self) -> str:
-        return keyring().decrypt(self.secret_encrypted)
+    def secret(self, ring: Keyring) -> str:
+        return ring.decrypt(self.secret_encrypted)
 
-    @secret.setter
-    def secret(self, value: str) -> None:
-        self.secret_encrypted = keyring().encrypt(value)
+    def set_secret(self, ring: Keyring, value: str) -> None:
+        self.secret_encrypted = ring.encrypt(value)
 
 
 class WebhookDelivery(db.Model):

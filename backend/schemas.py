@@ -12,10 +12,11 @@ from typing import Annotated, Any, ClassVar, Literal, Optional
 
 from urllib.parse import quote, urlencode
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictInt,
-                      StrictStr, ValidationInfo, computed_field, field_validator, model_serializer)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictInt,
+                      StrictStr, ValidationInfo, computed_field, field_validator, model_serializer,
+                      model_validator)
 
-from backend.config import get_config
+from backend.config import Config
 from backend.domain.clock import as_utc, iso
 from backend.domain.errors import FAILURE_REASONS
 from backend.domain.events import MAX_PATTERNS as MAX_EVENT_PATTERNS, TYPES as EVENT_TYPES
@@ -286,7 +287,10 @@ def _no_default(schema: dict[str, Any]) -> None:
 
 
 class _Waits(_Out):
-    """Beyond the contract: failure reasons, and what a pending payment waits for, with its deadline."""
+    """Beyond the contract: failure reasons, and what a pending payment waits for, with its deadline.
+
+    The links it shows (the checkout's 3-D Secure page, the UPI payee) are the deployment's: validate with
+    `context={"config": config}` (dump, api/http's responses); without one, a waiting payment is refused."""
     error_reason: Optional[str] = Field(None, description=_REASON_DOC)
     error_source: Optional[str] = Field(None, description="customer, bank, business or gateway; null unless failed")
     error_step: Optional[str] = Field(None, description=(
@@ -294,6 +298,18 @@ class _Waits(_Out):
     waiting_for: Optional[str] = Field(None, description=(
         "authentication (3-D Secure) or approval (UPI collect) while the shopper must act; else null"))
     ready_at: Optional[datetime] = Field(None, exclude=True)
+
+    _config: Optional[Config] = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _keep_config(self, info: ValidationInfo) -> "_Waits":
+        self._config = (info.context or {}).get("config")
+        return self
+
+    def _links(self) -> Config:
+        if self._config is None:
+            raise RuntimeError("a waiting payment's links need the configuration: validate with context={'config': ...}")
+        return self._config
 
     @computed_field(description="While waiting: when the wait expires and the payment fails")
     @property
@@ -305,7 +321,7 @@ class _Waits(_Out):
     def next_action(self) -> Optional[NextAction]:
         if self.waiting_for != PaymentWait.AUTHENTICATION.value:
             return None
-        url = f"{get_config().checkout_url}/authenticate?{urlencode({'payment_id': self.id})}"  # type: ignore
+        url = f"{self._links().checkout_url}/authenticate?{urlencode({'payment_id': self.id})}"  # type: ignore
         return NextAction(type="authenticate", url=url)
 
 
@@ -371,7 +387,7 @@ class PublicPaymentOut(_Waits):
     def upi_intent(self) -> Optional[str]:
         if self.waiting_for != PaymentWait.APPROVAL.value:
             return None
-        query = urlencode({"pa": get_config().upi_payee_vpa, "pn": "PayGate",
+        query = urlencode({"pa": self._links().upi_payee_vpa, "pn": "PayGate",
                            "am": format_decimal(self.amount), "tr": self.id, "cu": self.currency}, quote_via=quote)
         return f"upi://pay?{query}"
 
@@ -572,6 +588,7 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
-def dump(model: type[BaseModel], obj: Any) -> dict[str, Any]:
-    return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
+def dump(model: type[BaseModel], obj: Any, config: Config | None = None) -> dict[str, Any]:
+    """`obj` in `model`'s JSON shape; `config` for the links a waiting payment shows (_Waits)."""
+    return model.model_validate(obj, from_attributes=True, context={"config": config}).model_dump(mode="json")
 

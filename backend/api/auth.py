@@ -16,9 +16,10 @@ BLUEPRINTS = (bp,)
 
 def _auth_body(merchant) -> dict:
     """The contract's {merchant, api_key, api_secret}, and beyond it a session token for the dashboard."""
-    token, expires_at = merchants.open_session(db.session, deps.config(), merchant)
-    return {"merchant": dump(MerchantOut, merchant), "api_key": merchant.api_key,
-            "api_secret": merchant.api_secret, "session_token": token, "session_expires_at": iso(expires_at)}
+    config = deps.config()
+    token, expires_at = merchants.open_session(db.session, config, merchant)
+    return {"merchant": dump(MerchantOut, merchants.profile(config, merchant)), "api_key": merchant.api_key,
+            "api_secret": merchant.api_secret(config.keyring), "session_token": token, "session_expires_at": iso(expires_at)}
 
 
 @bp.post("/auth/signup", responses={201: AuthOut}, summary="Onboard a merchant")

@@ -77,4 +77,4 @@ def delete_endpoint(path: IdPath):
                    summary="Replace the endpoint's signing secret; the new one is in this answer")
 @idempotent
 def roll_endpoint_secret(path: IdPath):
-    return json_response(dump(EndpointSecretOut, endpoints.roll_secret(db.session, current_merchant(), path.id)))
+    return json_response(dump(EndpointSecretOut, endpoints.roll_secret(db.session, deps.config(), current_merchant(), path.id)))

@@ -19,7 +19,6 @@ from backend import database
 from backend.api.responses import mark_idempotent
 from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
-from backend.keyring import keyring
 from backend.models import Merchant, Payment, db
 from backend.schemas import dump
 from backend.services import idempotency, merchants, outages, refunds
@@ -34,17 +33,23 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
 
 
+def _context() -> dict[str, Any]:
+    """What an answer's schema needs of the deployment (schemas._Waits: the links a waiting payment shows)."""
+    return {"config": current_app.runtime.config}  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+
+
 def model_response(model: type, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """One object in its schema's shape, validated and serialised in one step by pydantic's own JSON
     encoder (the same bytes as json_response(dump(...)), without the intermediate dict)."""
-    body = model.model_validate(obj, from_attributes=True).model_dump_json()
+    body = model.model_validate(obj, from_attributes=True, context=_context()).model_dump_json()
     return current_app.response_class(body, status=status, mimetype="application/json", headers=headers)
 
 
 def page_response(model: type, page: Any, **extra: Any) -> Response:
     """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first, and
     (beyond) "has_more" and "total_capped" (services/common.py paginate)."""
-    return json_response({"data": [dump(model, item) for item in page.items], "total": page.total,
+    config = current_app.runtime.config  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+    return json_response({"data": [dump(model, item, config) for item in page.items], "total": page.total,
                           "limit": page.limit, "offset": page.offset, "has_more": page.has_more,
                           "total_capped": page.total_capped, **extra})
 
@@ -269,7 +274,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         merchant_id = current_merchant_id()
         body, config = request.get_data(), current_app.runtime.config  # type: ignore[attr-defined]
         fingerprints = [idempotency.request_fingerprint(request.method, request.path, body, key=k)
-                        for k in keyring(config).fingerprint_keys]
+                        for k in config.keyring.fingerprint_keys]
         claim = idempotency.begin(db.session, merchant_id, key, fingerprints,
                                   stale_after=timedelta(seconds=config.idempotency_stale_seconds))
         if isinstance(claim, idempotency.Replay):
@@ -329,7 +334,7 @@ def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") 
             refunds.with_refundable(db.session, [obj])
         try:
             data = model.model_validate(_Rebuilding(obj, getattr(model, "constants", {})),
-                                        from_attributes=True).model_dump(mode="json")
+                                        from_attributes=True, context=_context()).model_dump(mode="json")
         except ValidationError:
             continue
         body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)

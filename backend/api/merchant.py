@@ -12,11 +12,11 @@ BLUEPRINTS = (bp,)
 
 @bp.get("/merchant", responses={200: MerchantOut}, summary="The authenticated merchant's profile")
 def get_merchant():
-    return model_response(MerchantOut, current_merchant())
+    return model_response(MerchantOut, merchants.profile(deps.config(), current_merchant()))
 
 
 def _credentials(merchant) -> dict:
-    return {"api_key": merchant.api_key, "api_secret": merchant.api_secret}
+    return {"api_key": merchant.api_key, "api_secret": merchant.api_secret(deps.config().keyring)}
 
 
 @bp.get("/merchant/credentials", responses={200: CredentialsOut},
@@ -35,14 +35,14 @@ def roll_api_secret():
 @bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")
 def set_webhook(body: WebhookUrlIn):
     merchant = merchants.set_webhook_url(db.session, deps.config(), current_merchant(), body.webhook_url)
-    return model_response(MerchantOut, merchant)
+    return model_response(MerchantOut, merchants.profile(deps.config(), merchant))
 
 
 @bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut},
          summary="Replace the webhook signing secret")
 @idempotent
 def regenerate_secret():
-    return json_response({"webhook_secret": merchants.regenerate_webhook_secret(db.session, current_merchant())})
+    return json_response({"webhook_secret": merchants.regenerate_webhook_secret(db.session, deps.config(), current_merchant())})
 
 
 @bp.post("/merchant/webhook/test", responses={200: WebhookTestOut}, summary="Queue a webhook.test event")

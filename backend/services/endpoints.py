@@ -125,7 +125,7 @@ def create(session: Session, config: Config, merchant: Merchant, url: str, descr
     secret = ids.new_webhook_secret()
     endpoint = WebhookEndpoint(merchant_id=merchant.id, url=url, description=description,
                                enabled_events=wanted, status=EndpointStatus.ENABLED.value)
-    endpoint.secret = secret
+    endpoint.set_secret(config.keyring, secret)
     add_with_fresh_id(session, endpoint, ENDPOINT)
     session.commit()
     return _view(endpoint, secret)
@@ -172,12 +172,12 @@ def delete(session: Session, config: Config, merchant: Merchant, endpoint_id: st
     return view
 
 
-def roll_secret(session: Session, merchant: Merchant, endpoint_id: str) -> EndpointView:
+def roll_secret(session: Session, config: Config, merchant: Merchant, endpoint_id: str) -> EndpointView:
     if endpoint_id == PRIMARY_ENDPOINT:
         get(session, merchant, endpoint_id)
-        return _primary(merchant, merchants.regenerate_webhook_secret(session, merchant))
+        return _primary(merchant, merchants.regenerate_webhook_secret(session, config, merchant))
     endpoint = _own(session, merchant.id, endpoint_id)
     secret = ids.new_webhook_secret()
-    endpoint.secret = secret
+    endpoint.set_secret(config.keyring, secret)
     session.commit()
     return _view(endpoint, secret)

@@ -19,6 +19,7 @@ from backend.domain.events import EventType
 from backend.domain.ids import EVENT, PRIMARY_ENDPOINT, new_time_ordered_id, new_time_uuid
 from backend.domain.status import PaymentStatus, WebhookStatus
 from backend.models import Event, Merchant, Payment, Refund, WebhookDelivery
+from backend.config import Config
 from backend.schemas import PaymentOut, RefundOut, dump
 from backend.services import endpoints, jobs
 from backend.services.common import Page, PageRequest, owned, paginate
@@ -62,9 +63,12 @@ def deliver_to(session: Session, event: Event, endpoint_id: str | None, now: dat
     return delivery
 
 
-def record_payment(session: Session, merchant: Merchant, payment: Payment, *event_types: str) -> list[Event]:
-    """The payment's events (a create records two), from one serialisation and one look-up of endpoints."""
-    data, targets = {"payment": dump(PaymentOut, payment)}, endpoints.wanting_each(session, merchant, event_types)
+def record_payment(session: Session, merchant: Merchant, payment: Payment, *event_types: str,
+                   config: Config | None = None) -> list[Event]:
+    """The payment's events (a create records two), from one serialisation and one look-up of endpoints.
+    `config` for the links of a payment that waits for the shopper (schemas._Waits)."""
+    data = {"payment": dump(PaymentOut, payment, config)}
+    targets = endpoints.wanting_each(session, merchant, event_types)
     return [record(session, merchant, t, data, payment.id, to=targets[t]) for t in event_types]
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +20,7 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError, AUTHENTICATION_ERROR, bad_request, invalid_credentials
 from backend.domain.ids import (SESSION_TOKEN, TEST_KEY, TEST_MERCHANT_ID, new_api_key, new_api_secret,
                                 new_session_token, new_uuid, new_webhook_secret)
-from backend.keyring import InvalidToken, keyring
+from backend.keyring import InvalidToken
 from backend.models import Merchant, MerchantSession, WebhookEndpoint
 from backend.services import credential_events
 from backend.services.webhook_urls import check_webhook_url
@@ -38,17 +39,24 @@ def seed_test_merchant(session: Session, config: Config) -> bool:
     """
     if session.get(Merchant, TEST_MERCHANT_ID) is not None:
         return False
-    session.add(Merchant(
-        id=TEST_MERCHANT_ID, name=TEST_MERCHANT_NAME, email=config.test_merchant_email,
-        api_key=config.test_api_key, api_secret=config.test_api_secret,
-        webhook_secret=config.test_webhook_secret, webhook_url=None, is_active=True,
-    ))
+    merchant = Merchant(id=TEST_MERCHANT_ID, name=TEST_MERCHANT_NAME, email=config.test_merchant_email,
+                        api_key=config.test_api_key, webhook_url=None, is_active=True)
+    merchant.set_api_secret(config.keyring, config.test_api_secret)
+    merchant.set_webhook_secret(config.keyring, config.test_webhook_secret)
+    session.add(merchant)
     try:
         session.commit()
     except IntegrityError:  # another process seeded it at the same moment
         session.rollback()
         return False
     return True
+
+
+def profile(config: Config, merchant: Merchant) -> dict[str, Any]:
+    """The merchant as the API shows it (schemas.MerchantOut), its webhook secret decrypted."""
+    return {"id": merchant.id, "name": merchant.name, "email": merchant.email, "api_key": merchant.api_key,
+            "webhook_url": merchant.webhook_url, "webhook_secret": merchant.webhook_secret(config.keyring),
+            "created_at": merchant.created_at}
 
 
 def get_test_merchant(session: Session) -> Merchant | None:
@@ -113,7 +121,7 @@ def authenticate(session: Session, credentials: CredentialCache, api_key: str | 
     if not api_key or not api_secret:
         raise invalid_credentials()
     credential = credentials.get(session, api_key)
-    ok = keyring(credentials.config).verify(api_secret, credential.api_secret_hash)
+    ok = credentials.config.keyring.verify(api_secret, credential.api_secret_hash)
     if not ok or not credential.is_active or not credential.merchant_id:
         raise invalid_credentials()
     return credential.merchant_id
@@ -123,7 +131,7 @@ def roll_api_secret(session: Session, credentials: CredentialCache, merchant: Me
     """A new API secret; the old one is refused by every API process from the moment this returns."""
     if merchant.id == TEST_MERCHANT_ID:
         raise bad_request("The sandbox merchant's secret is set by TEST_API_SECRET and cannot be rolled")
-    merchant.api_secret = new_api_secret()
+    merchant.set_api_secret(credentials.config.keyring, new_api_secret())
     session.commit()
     credentials.announce()
     return merchant
@@ -177,7 +185,7 @@ def keys_read_the_stored_secrets(session: Session, config: Config) -> bool:
     session.rollback()
     try:
         if ciphertext is not None:
-            keyring(config).decrypt(ciphertext)
+            config.keyring.decrypt(ciphertext)
     except InvalidToken:
         return False
     return True
@@ -188,7 +196,7 @@ def reencrypt_all(session: Session, credentials: CredentialCache) -> int:
 
     Run after putting a new key first; once it has run, the old keys can be removed.
     """
-    ring = keyring(credentials.config)
+    ring = credentials.config.keyring
     merchants = session.execute(select(Merchant).order_by(Merchant.id).with_for_update()).scalars().all()
     for merchant in merchants:
         secret = ring.decrypt(merchant.api_secret_encrypted)
@@ -218,11 +226,10 @@ def signup(session: Session, credentials: CredentialCache, name: str, email: str
         raise bad_request("password must be at least 8 characters")
     if session.execute(select(Merchant.id).where(Merchant.email == email)).first() is not None:
         raise bad_request("A merchant with this email already exists")
-    merchant = Merchant(
-        id=new_uuid(), name=name.strip(), email=email,
-        api_key=new_api_key(), api_secret=new_api_secret(),
-        password_hash=generate_password_hash(password), webhook_secret=new_webhook_secret(), is_active=True,
-    )
+    merchant = Merchant(id=new_uuid(), name=name.strip(), email=email, api_key=new_api_key(),
+                        password_hash=generate_password_hash(password), is_active=True)
+    merchant.set_api_secret(credentials.config.keyring, new_api_secret())
+    merchant.set_webhook_secret(credentials.config.keyring, new_webhook_secret())
     session.add(merchant)
     try:
         session.commit()
@@ -260,7 +267,8 @@ def set_webhook_url(session: Session, config: Config, merchant: Merchant, url: s
     return merchant
 
 
-def regenerate_webhook_secret(session: Session, merchant: Merchant) -> str:
-    merchant.webhook_secret = new_webhook_secret()
+def regenerate_webhook_secret(session: Session, config: Config, merchant: Merchant) -> str:
+    secret = new_webhook_secret()
+    merchant.set_webhook_secret(config.keyring, secret)
     session.commit()
-    return merchant.webhook_secret
+    return secret

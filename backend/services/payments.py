@@ -92,7 +92,8 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now
     merchant = session.get(Merchant, order.merchant_id)
-    events.record_payment(session, merchant, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING)
+    events.record_payment(session, merchant, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING,
+                          config=config)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
                eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
     totals.bump(session, [totals.created(totals.PAYMENT, payment, method)])

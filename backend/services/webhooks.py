@@ -29,6 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backend.config import Config
+from backend.keyring import Keyring
 from backend.domain.clock import utcnow
 from backend.domain.errors import GatewayError
 from backend.domain.retry import next_retry_delay
@@ -64,19 +65,19 @@ class AttemptResult:
     response_body: str
 
 
-def _target(session: Session, entry: WebhookDelivery) -> tuple[str, str] | str:
+def _target(session: Session, ring: Keyring, entry: WebhookDelivery) -> tuple[str, str] | str:
     """(url, secret) of the delivery's endpoint, or why there is none any more."""
     if entry.endpoint_id is None:
         merchant = session.get(Merchant, entry.merchant_id)
         if not merchant.webhook_url:
             return "No webhook URL configured"
-        return merchant.webhook_url, merchant.webhook_secret or ""
+        return merchant.webhook_url, merchant.webhook_secret(ring) or ""
     endpoint = session.get(WebhookEndpoint, entry.endpoint_id)
     if endpoint is None:
         return "Webhook endpoint deleted"
     if endpoint.status != EndpointStatus.ENABLED.value:
         return "Webhook endpoint disabled"
-    return endpoint.url, endpoint.secret
+    return endpoint.url, endpoint.secret(ring)
 
 
 def _body(session: Session, entry: WebhookDelivery) -> tuple[str, bytes] | None:
@@ -94,7 +95,7 @@ def claim(session: Session, config: Config, log_id: str) -> Delivery | None:
             entry.next_retry_at is not None and entry.next_retry_at - EARLY_TOLERANCE > now):
         session.rollback()
         return None
-    target, body = _target(session, entry), _body(session, entry)
+    target, body = _target(session, config.keyring, entry), _body(session, entry)
     if isinstance(target, str) or body is None:
         entry.status = move(entry.status, WebhookStatus.FAILED)
         entry.response_body = target if isinstance(target, str) else "Event deleted (retention)"

@@ -10,7 +10,6 @@ from alembic import op
 import sqlalchemy as sa
 from flask import current_app
 
-from backend.keyring import keyring
 
 revision = 'secrets_at_rest'
 down_revision = '8bfe116cbd4d'
@@ -23,7 +22,7 @@ merchants = sa.table('merchants', sa.column('id', sa.String), sa.column('api_sec
 
 
 def _ring():
-    return keyring(current_app.runtime.config)
+    return current_app.runtime.config.keyring
 
 
 def upgrade():

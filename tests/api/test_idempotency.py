@@ -60,12 +60,12 @@ def test_errors_are_not_stored(client, merchant_headers):
 
 def test_in_flight_key_conflicts_and_expired_key_is_new(client, merchant_headers, app):
     from backend.models import IdempotencyKey, db
-    from backend.keyring import keyring
+    from backend.config import Config
     from backend.services.idempotency import request_fingerprint
 
     k = key()
     with app.app_context():  # as if the first request were still running
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=keyring().fingerprint_key)
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":500}', key=Config.from_env().keyring.fingerprint_key)
         row = IdempotencyKey(key=k, merchant_id=TEST_MERCHANT_ID, request_hash=fingerprint,
                              response=None, created_at=utcnow(), expires_at=utcnow() + timedelta(hours=24))
         db.session.add(row)
@@ -167,14 +167,14 @@ MERCHANT_ID = TEST_MERCHANT_ID
 
 def _plant_stale(app, k: str):
     """A claim on an /orders request of {"amount": 600} that has run past the stale time, effect not committed."""
-    from backend.keyring import keyring
+    from backend.config import Config
     from backend.models import IdempotencyKey, db
     from backend.services import idempotency
 
     started = utcnow() - idempotency.STALE_IN_FLIGHT - timedelta(seconds=1)
     with app.app_context():
         fingerprint = idempotency.request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}',
-                                                      key=keyring().fingerprint_key)
+                                                      key=Config.from_env().keyring.fingerprint_key)
         db.session.add(IdempotencyKey(key=k, merchant_id=MERCHANT_ID, request_hash=fingerprint, response=None,
                                       created_at=started, expires_at=started + idempotency.TTL))
         db.session.commit()
@@ -216,7 +216,7 @@ def test_an_effect_whose_key_went_to_a_retry_does_not_commit(client, merchant_he
 def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, merchant_headers, app):
     """A request running past STALE_IN_FLIGHT loses its key to a retry; when it finally ends it must neither
     overwrite the retry's stored answer nor release the retry's claim."""
-    from backend.keyring import keyring
+    from backend.config import Config
     from backend.models import db
     from backend.services import idempotency
     from backend.services.idempotency import request_fingerprint
@@ -242,7 +242,7 @@ def test_a_request_that_lost_its_stale_key_leaves_the_new_owner_alone(client, me
     k = key()
     first = plant_stale(k)
     with app.app_context():
-        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key=keyring().fingerprint_key)
+        fingerprint = request_fingerprint("POST", "/api/v1/orders", b'{"amount":600}', key=Config.from_env().keyring.fingerprint_key)
         assert isinstance(idempotency.begin(db.session, merchant_id, k, fingerprint), idempotency.Claim)
         idempotency.abandon(db.session, first)
     third = client.post("/api/v1/orders", json=body, headers={**merchant_headers, "Idempotency-Key": k})

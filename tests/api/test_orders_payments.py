@@ -166,12 +166,12 @@ def test_capture_rules(client, merchant_headers, app):
     with app.app_context():  # let the processor's verdict land without waiting for a worker
         from backend.services.payments import process_payment
         from backend.processors.simulated import SimulatedProcessor
-        from backend.config import get_config
+        from backend.config import Config
 
         row = db.session.get(Payment, p["id"])
         row.ready_at = utcnow()
         db.session.commit()
-        assert process_payment(db.session, SimulatedProcessor(get_config()), p["id"]) == "success"
+        assert process_payment(db.session, SimulatedProcessor(Config.from_env()), p["id"]) == "success"
     r = client.post(f"/api/v1/payments/{p['id']}/capture", json={"amount": 100}, headers=merchant_headers)
     assert r.status_code == 400
     r = client.post(f"/api/v1/payments/{p['id']}/capture", json={"amount": "50000"}, headers=merchant_headers)

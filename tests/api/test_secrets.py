@@ -159,12 +159,12 @@ def test_the_database_holds_no_secret_in_clear(client, app):
 
 
 def test_start_up_notices_keys_that_cannot_read_the_stored_secrets(app):
-    from backend.config import get_config
+    from backend.config import Config
     from backend.keyring import new_key
     from backend.models import db
     from backend.services.merchants import keys_read_the_stored_secrets
 
     with app.app_context():
-        assert keys_read_the_stored_secrets(db.session, get_config())
-        assert not keys_read_the_stored_secrets(db.session, dataclasses.replace(get_config(),
+        assert keys_read_the_stored_secrets(db.session, Config.from_env())
+        assert not keys_read_the_stored_secrets(db.session, dataclasses.replace(Config.from_env(),
                                                                                 encryption_keys=(new_key(),)))

@@ -42,7 +42,6 @@ def _engine(env: dict) -> sa.Engine:
 
 def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_database):
     from backend.config import Config
-    from backend.keyring import keyring
 
     stores, env = old_database
     _flask(env, "db", "downgrade", BEFORE)
@@ -56,7 +55,7 @@ def test_upgrade_converts_plaintext_rows_and_downgrade_restores_them(old_databas
                 {"id": id_, "email": email, "key": key, "secret": secret, "whsec": whsec, "now": "2026-01-01 00:00:00"})
     _flask(env, "db", "upgrade")
 
-    ring = keyring(Config.from_env(env))
+    ring = Config.from_env(env).keyring
     with engine.connect() as conn:
         columns = {c["name"] for c in sa.inspect(conn).get_columns("merchants")}
         rows = {r.id: r for r in conn.execute(sa.text("SELECT * FROM merchants"))}

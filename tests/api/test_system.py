@@ -10,13 +10,13 @@ def test_test_merchant(client):
 
 
 def test_seeding_is_idempotent(app):
-    from backend.config import get_config
+    from backend.config import Config
     from backend.models import Merchant, db
     from seeds import seed_all
 
     with app.app_context():
-        assert seed_all(get_config()) is False
-        assert seed_all(get_config()) is False
+        assert seed_all(Config.from_env()) is False
+        assert seed_all(Config.from_env()) is False
         assert db.session.query(Merchant).filter_by(email="test@example.com").count() == 1
 
 

@@ -125,7 +125,6 @@ def test_ipv6_forms_embedding_a_private_ipv4_are_refused_at_save_and_at_delivery
     with pytest.raises(GatewayError, match="private"):  # the real resolver: the literal resolves to itself
         check_webhook_url(url, block_private=True)
     assert check_webhook_url(url, block_private=False) == url
-    # Not get_config(): read before the suite's stores set the environment, it would keep the wrong keyring.
     config = replace(Config.from_env(), webhook_block_private_networks=True)
     result = send(config, Delivery("log-id", url, "whsec_x", b"{}"))  # refused before any connection
     assert not result.ok and result.response_code is None and "private" in result.response_body

@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from backend.config import Config
-from backend.keyring import InvalidToken, Keyring, keyring, load_keys, new_key
+from backend.keyring import InvalidToken, Keyring, load_keys, new_key
 
 
 def test_encrypts_without_the_value_in_clear_and_decrypts():
@@ -49,11 +49,19 @@ def test_the_embedded_default_makes_its_key_once_owner_only(tmp_path):
     assert first == again
     mode = stat.S_IMODE((tmp_path / "var" / "encryption.key").stat().st_mode)
     assert mode == 0o600
-    assert keyring(config).decrypt(Keyring([first]).encrypt("v")) == "v"
+    assert config.keyring.decrypt(Keyring([first]).encrypt("v")) == "v"
 
 
 def test_keys_from_the_environment_come_newest_first():
     old, new = new_key(), new_key()
     config = Config.from_env({"ENCRYPTION_KEYS": f" {new} , {old} "})
     assert config.encryption_keys == (new, old)
-    assert keyring(config).decrypt(Keyring([old]).encrypt("v")) == "v"
+    assert config.keyring.decrypt(Keyring([old]).encrypt("v")) == "v"
+
+
+def test_each_configuration_has_its_own_keyring(tmp_path):
+    """The keyring is state of the configuration that names its keys, not of the process."""
+    one, two = (Config.from_env({"ENCRYPTION_KEYS": new_key()}) for _ in range(2))
+    assert one.keyring is one.keyring and one.keyring is not two.keyring
+    with pytest.raises(InvalidToken):
+        two.keyring.decrypt(one.keyring.encrypt("v"))

@@ -167,13 +167,13 @@ def test_private_networks_refused_at_save_and_at_delivery(app, receiver, monkeyp
     delivery connects to the very address that was checked (a later DNS answer cannot redirect it)."""
     from dataclasses import replace
 
-    from backend.config import get_config
+    from backend.config import Config
     from backend.domain import webhook_urls
     from backend.domain.errors import GatewayError
     from backend.models import Merchant, db
     from backend.services import merchants, webhooks
 
-    config = replace(get_config(), webhook_block_private_networks=True)
+    config = replace(Config.from_env(), webhook_block_private_networks=True)
     with app.app_context():
         m = db.session.get(Merchant, TEST_MERCHANT_ID)
         for url in ("http://127.0.0.1:9/hook", "http://127.0.0.1:9\\@1.1.1.1/hook", "http://localhost:9/"):
@@ -185,7 +185,7 @@ def test_private_networks_refused_at_save_and_at_delivery(app, receiver, monkeyp
     delivery = webhooks.Delivery("log-id", receiver.url + path, "whsec_x", b"{}")
     result = webhooks.send(config, delivery)
     assert not result.ok and "private" in result.response_body and receiver.on(path) == []
-    assert webhooks.send(get_config(), delivery).ok and len(receiver.on(path)) == 1
+    assert webhooks.send(Config.from_env(), delivery).ok and len(receiver.on(path)) == 1
 
     # Pinning: a name no DNS knows, "resolved" to an address the policy accepts; only a connection to the
     # checked address can reach the receiver, and it is told the URL's own host.
@@ -201,10 +201,10 @@ def test_an_attempt_ends_at_its_deadline_whatever_the_receiver_does(app, receive
     attempt's deadline (shortened here, 10 s in production) ends it anyway, as a failure with the reason."""
     from dataclasses import replace
 
-    from backend.config import get_config
+    from backend.config import Config
     from backend.services import webhooks
 
-    config = replace(get_config(), webhook_deadline_seconds=2.0)
+    config = replace(Config.from_env(), webhook_deadline_seconds=2.0)
     path = f"/drip/0.5/{secrets.token_hex(3)}"
     started = time.monotonic()
     result = webhooks.send(config, webhooks.Delivery("log-id", receiver.url + path, "whsec_x", b"{}"))
@@ -267,7 +267,7 @@ def test_https_deliveries_verify_the_receivers_certificate(app, tmp_path, monkey
     """Deliveries open their own connections (for the deadline): TLS still checks the chain and the name."""
     import subprocess
 
-    from backend.config import get_config
+    from backend.config import Config
     from backend.services import webhooks
 
     def certificate(name: str, alt_name: bool) -> tuple[str, str]:
@@ -283,7 +283,7 @@ def test_https_deliveries_verify_the_receivers_certificate(app, tmp_path, monkey
         receiver = Receiver(tls=tls)
         try:
             monkeypatch.setattr(webhooks.certifi, "where", (lambda c=tls[0]: c) if trusted else certifi_where)
-            result = webhooks.send(get_config(), webhooks.Delivery("log-id", receiver.url + "/ok/tls", "whsec_x", b"{}"))
+            result = webhooks.send(Config.from_env(), webhooks.Delivery("log-id", receiver.url + "/ok/tls", "whsec_x", b"{}"))
         finally:
             receiver.close()
         if expected is None:
