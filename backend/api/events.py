@@ -47,7 +47,7 @@ def list_endpoints():
 
 @endpoints_bp.post("/webhook_endpoints", responses={201: EndpointSecretOut},
                    summary="Add an endpoint; its secret is in this answer")
-@idempotent
+@idempotent(answer=lambda row: endpoints.with_secret(deps.config(), row))
 def create_endpoint(body: EndpointCreate):
     made = endpoints.create(db.session, deps.config(), current_merchant(), body.url, body.description,
                             body.enabled_events)
@@ -75,6 +75,6 @@ def delete_endpoint(path: IdPath):
 
 @endpoints_bp.post("/webhook_endpoints/<id>/secret/roll", responses={200: EndpointSecretOut},
                    summary="Replace the endpoint's signing secret; the new one is in this answer")
-@idempotent
+@idempotent(answer=lambda row: endpoints.with_secret(deps.config(), row))
 def roll_endpoint_secret(path: IdPath):
     return json_response(dump(EndpointSecretOut, endpoints.roll_secret(db.session, deps.config(), current_merchant(), path.id)))

@@ -19,9 +19,9 @@ from backend import database
 from backend.api.responses import mark_idempotent
 from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
-from backend.models import Merchant, Payment, db
+from backend.models import Merchant, db
 from backend.schemas import dump
-from backend.services import idempotency, merchants, outages, refunds
+from backend.services import idempotency, merchants, outages
 
 log = logging.getLogger(__name__)
 
@@ -262,8 +262,17 @@ def register_outage_handler(app: Flask) -> None:
 
 # ---------- idempotency ----------
 
-def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Honour Idempotency-Key on a merchant POST: replay the first 2xx byte-for-byte for 24 h."""
+Answer = Callable[[Any], Any]
+
+
+def idempotent(view: Callable[..., Response] | None = None, *, answer: Answer | None = None) -> Any:
+    """Honour Idempotency-Key on a merchant POST: replay the first 2xx byte-for-byte for 24 h.
+
+    `answer`: should the process die between the effect's commit and the stored answer, what the route's
+    success model reads for a row the effect wrote (the resource's own read: computed fields, decrypted
+    secrets), or None for a row that is not the answer. By default, the row itself."""
+    if view is None:
+        return lambda v: idempotent(v, answer=answer)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
@@ -280,7 +289,7 @@ def idempotent(view: Callable[..., Response]) -> Callable[..., Response]:
         if isinstance(claim, idempotency.Replay):
             return _replayed(claim.status, claim.body)
         if isinstance(claim, idempotency.Committed):
-            return _rebuilt(wrapper, claim)
+            return _rebuilt(wrapper, claim, answer)
         idempotency.hold(db.session, claim)
         try:
             _crash_point(config, "after_claim")
@@ -320,7 +329,7 @@ class _Rebuilding:
             raise
 
 
-def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") -> Response:
+def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed", answer: Answer | None) -> Response:
     """The answer of a request whose effect committed but whose process died before storing the answer:
     the view's declared success model over the first row the effect wrote that fits it, as it is now.
     Stored, so every later replay is the same."""
@@ -330,11 +339,11 @@ def _rebuilt(view: Callable[..., Response], committed: "idempotency.Committed") 
         obj = db.session.get(classes[table], tuple(pk)) if table in classes else None
         if obj is None:
             continue
-        if isinstance(obj, Payment):  # the one field a service computes rather than stores
-            refunds.with_refundable(db.session, [obj])
+        source = _Rebuilding(obj, getattr(model, "constants", {})) if answer is None else answer(obj)
+        if source is None:
+            continue
         try:
-            data = model.model_validate(_Rebuilding(obj, getattr(model, "constants", {})),
-                                        from_attributes=True, context=_context()).model_dump(mode="json")
+            data = model.model_validate(source, from_attributes=True, context=_context()).model_dump(mode="json")
         except ValidationError:
             continue
         body = json.dumps(data, separators=(",", ":"), ensure_ascii=False)

@@ -15,21 +15,18 @@ def get_merchant():
     return model_response(MerchantOut, merchants.profile(deps.config(), current_merchant()))
 
 
-def _credentials(merchant) -> dict:
-    return {"api_key": merchant.api_key, "api_secret": merchant.api_secret(deps.config().keyring)}
-
-
 @bp.get("/merchant/credentials", responses={200: CredentialsOut},
         summary="The API key and secret (decrypted), for the dashboard to show")
 def get_credentials():
-    return json_response(_credentials(current_merchant()))
+    return json_response(merchants.credentials_of(deps.config(), current_merchant()))
 
 
 @bp.post("/merchant/credentials/roll", responses={200: CredentialsOut},
          summary="Replace the API secret; the old one is refused at once")
-@idempotent
+@idempotent(answer=lambda row: merchants.credentials_of(deps.config(), row))
 def roll_api_secret():
-    return json_response(_credentials(merchants.roll_api_secret(db.session, deps.runtime().credentials, current_merchant())))
+    rolled = merchants.roll_api_secret(db.session, deps.runtime().credentials, current_merchant())
+    return json_response(merchants.credentials_of(deps.config(), rolled))
 
 
 @bp.put("/merchant/webhook", responses={200: MerchantOut}, summary="Set or clear the webhook URL")
@@ -40,7 +37,7 @@ def set_webhook(body: WebhookUrlIn):
 
 @bp.post("/merchant/webhook/secret", responses={200: WebhookSecretOut},
          summary="Replace the webhook signing secret")
-@idempotent
+@idempotent(answer=lambda row: merchants.webhook_secret_of(deps.config(), row))
 def regenerate_secret():
     return json_response({"webhook_secret": merchants.regenerate_webhook_secret(db.session, deps.config(), current_merchant())})
 

@@ -26,7 +26,7 @@ def _create(body: PaymentCreate, merchant_id: str | None):
 
 @bp.post("/payments", responses={201: PaymentOut, 404: UNKNOWN_ORDER},
          summary="Create a payment (processed asynchronously; honours Idempotency-Key)")
-@idempotent
+@idempotent(answer=lambda row: payments.as_read(db.session, row))
 def create_payment(body: PaymentCreate):
     return model_response(PaymentOut, _create(body, current_merchant_id()), 201)
 
@@ -45,7 +45,7 @@ def get_payment(path: IdPath):
 
 
 @bp.post("/payments/<id>/capture", responses={200: PaymentOut}, summary="Capture a successful payment")
-@idempotent
+@idempotent(answer=lambda row: payments.as_read(db.session, row))
 def capture_payment(path: IdPath, body: CaptureIn):
     payment = payments.capture_payment(db.session, current_merchant_id(), path.id, body.amount)
     return model_response(PaymentOut, payment)

@@ -51,6 +51,13 @@ def _primary(merchant: Merchant, secret: str | None = None) -> EndpointView:
                         [rules.ALL], EndpointStatus.ENABLED.value, merchant.created_at, True, secret)
 
 
+def with_secret(config: Config, row: Any) -> EndpointView | None:
+    """An endpoint with its signing secret decrypted (what create and roll answer); None for another row."""
+    if isinstance(row, WebhookEndpoint):
+        return _view(row, row.secret(config.keyring))
+    return _primary(row, row.webhook_secret(config.keyring)) if isinstance(row, Merchant) else None
+
+
 def wanting(session: Session, merchant: Merchant, event_type: str) -> list[str | None]:
     """The endpoints an event goes to: None for the primary (when a webhook_url is set), then every enabled
     endpoint whose enabled_events name the type."""

@@ -59,6 +59,18 @@ def profile(config: Config, merchant: Merchant) -> dict[str, Any]:
             "created_at": merchant.created_at}
 
 
+def credentials_of(config: Config, row: Any) -> dict[str, str] | None:
+    """A merchant's API key and secret, decrypted (schemas.CredentialsOut); None for another row."""
+    if not isinstance(row, Merchant):
+        return None
+    return {"api_key": row.api_key, "api_secret": row.api_secret(config.keyring)}
+
+
+def webhook_secret_of(config: Config, row: Any) -> dict[str, str | None] | None:
+    """A merchant's webhook signing secret, decrypted (schemas.WebhookSecretOut); None for another row."""
+    return {"webhook_secret": row.webhook_secret(config.keyring)} if isinstance(row, Merchant) else None
+
+
 def get_test_merchant(session: Session) -> Merchant | None:
     return session.get(Merchant, TEST_MERCHANT_ID)
 
@@ -268,7 +280,6 @@ def set_webhook_url(session: Session, config: Config, merchant: Merchant, url: s
 
 
 def regenerate_webhook_secret(session: Session, config: Config, merchant: Merchant) -> str:
-    secret = new_webhook_secret()
-    merchant.set_webhook_secret(config.keyring, secret)
+    merchant.set_webhook_secret(config.keyring, new_webhook_secret())
     session.commit()
-    return secret
+    return merchant.webhook_secret(config.keyring)

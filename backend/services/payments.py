@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -236,9 +237,14 @@ def answer_collect(session: Session, processor: Processor, payment_id: str, appr
     return _failed_now(session, payment, errors.PAYMENT_DECLINED)
 
 
+def as_read(session: Session, row: Any) -> Payment | None:
+    """A payment as the merchant API reads it (amount_refundable computed); None for another row."""
+    return refunds.with_refundable(session, [row])[0] if isinstance(row, Payment) else None
+
+
 def get_payment(session: Session, merchant_id: str | None, payment_id: str) -> Payment:
     payment = read_owned(session, Payment, payment_id, merchant_id, "Payment")
-    return refunds.with_refundable(session, [payment])[0] if merchant_id is not None else payment
+    return as_read(session, payment) if merchant_id is not None else payment
 
 
 def capture_payment(session: Session, merchant_id: str, payment_id: str, amount: int) -> Payment:

@@ -120,3 +120,22 @@ def test_killed_after_an_order_committed_a_retry_gets_that_order(crashing):
     assert _count(crashing, "/api/v1/orders") == before + 1
     fetched = crashing.api("GET", f"/api/v1/orders/{again.json()['id']}").json()
     assert fetched["receipt"] == receipt
+
+
+def test_killed_after_a_secret_was_made_a_retry_gets_that_secret(crashing):
+    """Answers whose fields a row does not hold as such (decrypted secrets) are rebuilt by the route's own
+    read (`@idempotent(answer=...)`): the retry shows the secret that was stored, once."""
+    body, key = {"url": "https://example.com/hooks/crash"}, "crash-" + secrets.token_hex(6)
+    sent = _post_killed(crashing, "after_effect", "/api/v1/webhook_endpoints", body, key)
+    again = _retry_until_answered(crashing, "/api/v1/webhook_endpoints", body, key, sent)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true", again.text
+    made = again.json()
+    assert made["url"] == body["url"] and made["secret"].startswith("whsec_")
+    urls = [e["url"] for e in crashing.api("GET", "/api/v1/webhook_endpoints").json()["data"]]
+    assert urls.count(body["url"]) == 1
+
+    key = "crash-" + secrets.token_hex(6)
+    sent = _post_killed(crashing, "after_effect", "/api/v1/merchant/webhook/secret", {}, key)
+    again = _retry_until_answered(crashing, "/api/v1/merchant/webhook/secret", {}, key, sent)
+    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true", again.text
+    assert again.json()["webhook_secret"] == crashing.api("GET", "/api/v1/merchant").json()["webhook_secret"]
