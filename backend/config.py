@@ -161,7 +161,7 @@ class Config:
     @cached_property
     def keyring(self) -> Keyring:
         """This configuration's secrets keys (backend/keyring.py), read once: ENCRYPTION_KEYS or the key file."""
-        return Keyring(load_keys(self))
+        return Keyring(load_keys(self.encryption_keys, self.encryption_key_file))
 
     def forwarding_secret(self) -> str:
         """DASHBOARD_FORWARDING_SECRET, else one made once per install in var/shared/, which the API and the

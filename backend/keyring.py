@@ -16,14 +16,11 @@ import hashlib
 import hmac
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-if TYPE_CHECKING:
-    from backend.config import Config
 
 __all__ = ["InvalidToken", "Keyring", "load_keys", "new_key"]
 
@@ -90,5 +87,6 @@ def _key_file(path: Path) -> str:
         return key
 
 
-def load_keys(config: Config) -> tuple[str, ...]:
-    return config.encryption_keys or (_key_file(Path(config.encryption_key_file)),)
+def load_keys(keys: tuple[str, ...], key_file: str) -> tuple[str, ...]:
+    """ENCRYPTION_KEYS, else the embedded default's one key from its file (made on first use)."""
+    return keys or (_key_file(Path(key_file)),)

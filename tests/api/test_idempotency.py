@@ -257,7 +257,8 @@ def test_a_retry_made_before_a_key_rotation_is_replayed(client, app, merchant_he
     from backend.keyring import load_keys, new_key
 
     config = app.runtime.config
-    rotated = create_app(replace(config, encryption_keys=(new_key(), *load_keys(config)))).test_client()
+    keys = load_keys(config.encryption_keys, config.encryption_key_file)
+    rotated = create_app(replace(config, encryption_keys=(new_key(), *keys))).test_client()
     h = {**merchant_headers, "Idempotency-Key": key()}
     first = client.post("/api/v1/orders", json={"amount": 901}, headers=h)
     again = rotated.post("/api/v1/orders", json={"amount": 901}, headers=h)

@@ -79,7 +79,8 @@ def test_rotation_to_a_new_key_with_the_cli(old_database):
     from backend.keyring import Keyring, load_keys, new_key
 
     stores, env = old_database
-    old = load_keys(Config.from_env(env))
+    config = Config.from_env(env)
+    old = load_keys(config.encryption_keys, config.encryption_key_file)
     new = new_key()
     # A merchant signed up under the old key, besides the seeded one (the app seeds at start).
     email = f"r{secrets.token_hex(4)}@rotate.test"

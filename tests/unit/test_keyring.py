@@ -44,8 +44,8 @@ def test_rotation_old_rows_readable_during_it_and_after_it_under_the_new_key_onl
 def test_the_embedded_default_makes_its_key_once_owner_only(tmp_path):
     config = Config(database_url="sqlite://", redis_url=None, huey_sqlite_path=str(tmp_path / "huey.db"),
                     encryption_key_file=str(tmp_path / "var" / "encryption.key"))
-    (first,) = load_keys(config)
-    (again,) = load_keys(config)
+    (first,) = load_keys(config.encryption_keys, config.encryption_key_file)
+    (again,) = load_keys(config.encryption_keys, config.encryption_key_file)
     assert first == again
     mode = stat.S_IMODE((tmp_path / "var" / "encryption.key").stat().st_mode)
     assert mode == 0o600
