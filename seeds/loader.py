@@ -28,7 +28,7 @@ from backend.domain.rules import refundable
 from backend.domain.status import OrderStatus, PaymentStatus, RefundStatus, WebhookStatus
 from backend.domain.errors import (CARD_DECLINED, FAILURE_REASONS, PAYMENT_DECLINED, PAYMENT_FAILED,
                                    PAYMENT_FAILED_DESCRIPTION, FailureReason)
-from backend.models import Merchant, WebhookLog, db
+from backend.models import Event, Merchant, WebhookLog, db
 from backend.services import events, retention, totals
 
 DAYS = 180
@@ -243,8 +243,9 @@ def load(payments: int, email: str, retention_days: int, seed: int | None = None
     merchant_id = merchant.id
     since, deliver = now - timedelta(days=retention_days), bool(merchant.webhook_url)
     db.session.rollback()
-    if deliver and retention.partitioned(db.session, WebhookLog.__tablename__):
-        retention.ensure(db.session, retention.REGISTRY[WebhookLog.__tablename__], since, now)
+    for model in (Event, WebhookLog) if deliver else (Event,):  # the partitions the window's rows go to
+        if retention.partitioned(db.session, model.__tablename__):
+            retention.ensure(db.session, retention.REGISTRY[model.__tablename__], since, now)
     engine = db.engine  # the streams' threads have no app context
     postgres = engine.dialect.name == "postgresql"
     base = random.Random(seed).getrandbits(64)
