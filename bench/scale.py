@@ -204,7 +204,7 @@ def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float, own
         print(f"loading the reference to {sizes[0]:,} payments ...", flush=True)
         print("  " + _load(reference, sizes[0]), flush=True)
         loaded = 0
-        # One connection per database for the whole run, opened first: on a shared server a later one may find none free.
+        # One connection per database for the run, opened first: on a shared server a later one may find none free.
         with psycopg.connect(grown.stores.env["DATABASE_URL"], autocommit=True) as conn, \
                 psycopg.connect(reference.stores.env["DATABASE_URL"], autocommit=True) as ref_conn:
             ref_conn.execute("VACUUM ANALYZE")
