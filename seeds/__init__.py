@@ -31,13 +31,17 @@ def register_cli(app, runtime) -> None:
     @click.option("--payments", type=click.IntRange(1), required=True, help="How many orders and payments to add")
     @click.option("--email", default=None, help="The merchant (default: the seeded test merchant)")
     @click.option("--seed", type=int, default=None, help="Random seed, for a repeatable history")
-    def load_demo_command(payments: int, email: str | None, seed: int | None) -> None:
+    @click.option("--streams", type=click.IntRange(1), default=None, help="Connections writing at once (PostgreSQL)")
+    @click.option("--chunk", type=click.IntRange(1), default=None, help="Orders per transaction")
+    def load_demo_command(payments: int, email: str | None, seed: int | None, streams: int | None,
+                          chunk: int | None) -> None:
         """Add a large, realistic history to one merchant, in bulk (seeds/loader.py)."""
-        from seeds.loader import load
+        from seeds.loader import CHUNK, STREAMS, load
 
         email = email or config.test_merchant_email
         try:
-            figures = load(payments, email, config.webhook_log_retention_days, seed, echo=click.echo)
+            figures = load(payments, email, config.webhook_log_retention_days, seed, echo=click.echo,
+                           streams=streams or STREAMS, chunk_size=chunk or CHUNK)
         except LookupError as exc:
             raise click.ClickException(str(exc))
         click.echo(f"loaded {figures['payments']:,} payments for {email}: {figures['rows']:,} rows in "

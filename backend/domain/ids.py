@@ -50,7 +50,7 @@ def new_time_ordered_id(prefix: str, millis: int) -> str:
 
 
 def time_of(time_ordered_id: str, prefix: str) -> int:
-    """The milliseconds a time-ordered id was made at."""
+    """The milliseconds a time-ordered id was made at (the id must be one: see made_at)."""
     millis = 0
     for char in time_ordered_id[len(prefix):len(prefix) + TIME_LENGTH]:
         millis = millis * len(_SORTED) + _SORTED.index(char)
@@ -78,6 +78,16 @@ def uuid_time(value: str) -> datetime | None:
     if not _V7.match(value):
         return None
     return _EPOCH + int(value[:8] + value[9:13], 16) * _MS
+
+
+_EVENT_ID = re.compile(f"{EVENT}[0-9A-Za-z]{{{TIME_LENGTH + ID_LENGTH}}}\\Z")
+
+
+def made_at(value: str) -> datetime | None:
+    """The millisecond a time-carrying id was made at: a version-7 UUID or an event id; None for any other."""
+    if _EVENT_ID.match(value):
+        return _EPOCH + time_of(value, EVENT) * _MS
+    return uuid_time(value)
 
 
 _ID_RE = {p: re.compile(re.escape(p) + r"[A-Za-z0-9]{16}\Z") for p in (ORDER, PAYMENT, REFUND, ENDPOINT)}

@@ -1,7 +1,9 @@
 """Prometheus metrics, computed from the database (the source of truth) at scrape time.
 
 Counting in the database, not in process memory, keeps the figures right whatever the number of API
-and worker processes, and after restarts; each scrape runs a few grouped counts over indexed columns.
+and worker processes, and after restarts. Payments and refunds come from the running totals
+(services/totals.py), so a scrape costs the same at any history; deliveries, which retention bounds, by
+a grouped count.
 """
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.status import JobState
-from backend.models import Payment, Refund, WebhookDelivery
-from backend.services import system
+from backend.models import WebhookDelivery
+from backend.services import system, totals
 
 
 class GatewayCollector(Collector):
@@ -30,16 +32,15 @@ class GatewayCollector(Collector):
                                          labels=["status", "method"])
             volume = CounterMetricFamily("paygate_payments_amount_paise", "Sum of payment amounts, paise",
                                          labels=["status"])
-            for status, method, count, amount in session.execute(
-                    select(Payment.status, Payment.method, func.count(), func.coalesce(func.sum(Payment.amount), 0))
-                    .group_by(Payment.status, Payment.method)):
+            # Payments and refunds from the running totals (O(merchants × days) rows, whatever the history).
+            for (status, method), (count, _) in sorted(totals.across_merchants(session, totals.PAYMENT).items()):
                 payments.add_metric([status, method], count)
-            for status, amount in session.execute(
-                    select(Payment.status, func.coalesce(func.sum(Payment.amount), 0)).group_by(Payment.status)):
-                volume.add_metric([status], int(amount))
+            for status, (_, amount) in sorted(totals.by_status_across_merchants(session, totals.PAYMENT).items()):
+                volume.add_metric([status], amount)
             refunds = GaugeMetricFamily("paygate_refunds", "Refunds by status", labels=["status"])
-            for status, count in session.execute(select(Refund.status, func.count()).group_by(Refund.status)):
+            for status, (count, _) in sorted(totals.by_status_across_merchants(session, totals.REFUND).items()):
                 refunds.add_metric([status], count)
+            # Deliveries by a count of rows: the table holds the retention window only.
             webhooks = GaugeMetricFamily("paygate_webhook_deliveries", "Webhook deliveries by status",
                                          labels=["status"])
             for status, count in session.execute(

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from backend.config import Config
 from backend.domain.clock import utcnow
-from backend.domain.ids import uuid_time
+from backend.domain.ids import made_at
 from backend.models import Event, IdempotencyKey, Merchant, WebhookDelivery
 from backend.services.idempotency import LOOKUP_WINDOW
 
@@ -68,13 +68,15 @@ def register(spec: Retained) -> Retained:
 # ---------- lookups that prune to one partition ----------
 
 def by_id(model: Any, object_id: str) -> list:
-    """WHERE clauses for one row by id. A registered table's ids are version-7 UUIDs made from the row's
-    created_at (domain.ids.new_time_uuid), so the clause also bounds created_at to that millisecond and
-    PostgreSQL reads one partition; an older id (version 4, from before partitioning) probes them all."""
+    """WHERE clauses for one row by id. A registered table's ids carry the millisecond of the row's
+    created_at (version-7 UUIDs, domain.ids.new_time_uuid; event ids, new_time_ordered_id), so the clause
+    also bounds created_at to about that millisecond and PostgreSQL reads one partition; an older id
+    (version 4, from before partitioning) probes them all. A millisecond either side: an event id's
+    millisecond comes from a float timestamp, which may round to the next or previous one."""
     where = [model.id == object_id]
-    at = uuid_time(object_id) if model.__tablename__ in REGISTRY else None
+    at = made_at(object_id) if model.__tablename__ in REGISTRY else None
     if at is not None:
-        where += [model.created_at >= at, model.created_at < at + _MS]
+        where += [model.created_at >= at - _MS, model.created_at < at + 2 * _MS]
     return where
 
 
@@ -220,8 +222,6 @@ def purge_idempotency_keys(session: Session, config: Config | None = None, budge
 register(Retained(WebhookDelivery, period=timedelta(days=7), ahead=4,
                   keep=lambda config: timedelta(days=config.webhook_log_retention_days),
                   purge_batched=purge_webhook_logs))
-# Not partitioned yet on PostgreSQL either (its migration makes a plain table), so purge() finds it
-# unpartitioned and deletes in batches; a migration like time_partitioning's moves it over.
 register(Retained(Event, period=timedelta(days=7), ahead=4,
                   keep=lambda config: timedelta(days=config.webhook_log_retention_days),
                   purge_batched=purge_events))

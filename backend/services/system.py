@@ -10,8 +10,8 @@ from backend import database
 from backend.config import Config
 from backend.domain.clock import iso, utcnow
 from backend.domain.status import PENDING, JobState, PaymentStatus, RefundStatus, WebhookStatus
-from backend.models import Payment, Refund, WebhookDelivery
-from backend.services import jobs, outages
+from backend.models import WebhookDelivery
+from backend.services import jobs, outages, totals
 
 
 def _heartbeat(config: Config, queue: jobs.JobQueue | None) -> dict | None:
@@ -59,10 +59,14 @@ def _by_status(session: Session, model) -> dict[str, int]:
             session.execute(select(model.status, func.count()).group_by(model.status)).all()}
 
 
+def _counted(session: Session, kind: str) -> dict[str, int]:
+    return {status: count for status, (count, _) in totals.by_status_across_merchants(session, kind).items()}
+
+
 def job_counts(session: Session, config: Config) -> dict:
     """Real counts over the three job kinds, from the database (the source of truth) and the worker."""
-    payments = _by_status(session, Payment)
-    refunds = _by_status(session, Refund)
+    # Payments and refunds from the running totals: a count over their rows grows with the whole history.
+    payments, refunds = _counted(session, totals.PAYMENT), _counted(session, totals.REFUND)
     webhooks = _by_status(session, WebhookDelivery)
     session.rollback()
     beat = _heartbeat(config, jobs.queue_of(session))

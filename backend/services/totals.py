@@ -166,6 +166,24 @@ def by_day(session: Session, merchant_id: str, kind: str, since: date, *,
     return {_as_date(d): (int(c), int(a)) for d, c, a in session.execute(stmt)}
 
 
+def across_merchants(session: Session, kind: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(status, method) -> (count, amount) of a kind over every merchant (what /metrics and the job counts
+    report): a sum of O(merchants × days) counter rows, where a GROUP BY over the objects reads them all
+    (0.8 s a scrape at a million payments). Emptied buckets are left out, as a count of rows has none."""
+    stmt = (select(MerchantTotal.status, MerchantTotal.method, func.sum(MerchantTotal.count),
+                   func.sum(MerchantTotal.amount)).where(MerchantTotal.kind == kind)
+            .group_by(MerchantTotal.status, MerchantTotal.method))
+    return {(status, method): (int(c), int(a)) for status, method, c, a in session.execute(stmt) if c}
+
+
+def by_status_across_merchants(session: Session, kind: str) -> dict[str, tuple[int, int]]:
+    out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (status, _), (count, amount) in across_merchants(session, kind).items():
+        out[status][0] += count
+        out[status][1] += amount
+    return {status: (c, a) for status, (c, a) in out.items()}
+
+
 def _as_date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 

@@ -84,7 +84,7 @@ def _body(session: Session, entry: WebhookDelivery) -> tuple[str, bytes] | None:
     """(webhook-id, exact body): the event's id and payload; a row made before events, its own."""
     if entry.event_id is None:
         return entry.id, canonical_body(entry.payload)
-    event = session.get(Event, entry.event_id)
+    event = find(session, Event, entry.event_id)
     return None if event is None else (event.id, canonical_body(event.payload))
 
 
@@ -326,7 +326,7 @@ def payload_of(session: Session, entry: WebhookDelivery) -> dict | None:
     """The body a delivery sends, as JSON: its event's (or, on rows made before events, its own)."""
     if entry.event_id is None:
         return entry.payload
-    event = session.get(Event, entry.event_id)
+    event = find(session, Event, entry.event_id)
     return None if event is None else event.payload
 
 

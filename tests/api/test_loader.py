@@ -13,7 +13,9 @@ def test_load_demo_leaves_totals_exact_and_rows_the_api_can_read(app, client, ot
                       headers=headers).status_code == 200
     me = client.get("/api/v1/merchant", headers=headers).get_json()
     client.post("/api/v1/orders", json={"amount": 5000}, headers=headers)  # existing history is added to
-    result = app.test_cli_runner().invoke(args=["load-demo", "--payments", "3000", "--email", me["email"], "--seed", "1"])
+    # Five chunks over three streams: on PostgreSQL, concurrent transactions adding to the same days' totals.
+    result = app.test_cli_runner().invoke(args=["load-demo", "--payments", "3000", "--email", me["email"], "--seed", "1",
+                                                "--chunk", "700", "--streams", "3"])
     assert result.exit_code == 0, result.output
     assert "rows/s" in result.output
 

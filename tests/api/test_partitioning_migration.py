@@ -1,5 +1,5 @@
 """On a database of its own: the migration to time partitioning (PostgreSQL) converts a database that already
-has webhook logs and idempotency keys, old and new, into partitioned tables holding every row, with the
+has webhook logs, idempotency keys and events, old and new, into partitioned tables holding every row, with the
 app's look-ups working on them; the downgrade gives the plain tables back. SQLite is left unpartitioned."""
 from __future__ import annotations
 
@@ -58,5 +58,43 @@ def test_upgrade_partitions_tables_with_rows_in_them_and_downgrade_restores_them
         assert not _partitioned(conn, "webhook_logs") and not _partitioned(conn, "idempotency_keys")
         assert set(conn.execute(sa.text("SELECT id FROM webhook_logs")).scalars()) == set(logs)
         assert conn.execute(sa.text("SELECT count(*) FROM idempotency_keys")).scalar() == 3
+    _flask(env, "db", "upgrade")
+    engine.dispose()
+
+
+def test_events_upgrade_partitions_them_with_their_rows_and_downgrade_restores_them(old_database):
+    from backend.config import normalize_database_url
+    from backend.domain.ids import EVENT, new_time_ordered_id
+    from backend.models import Event
+    from backend.services import retention
+
+    stores, env = old_database
+    _flask(env, "db", "downgrade", "events_and_endpoints")
+    engine = sa.create_engine(normalize_database_url(env["DATABASE_URL"]))
+    now = utcnow()
+    made = {}
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO merchants (id, name, email, api_key, api_secret_hash, api_secret_encrypted, is_active,"
+            " created_at, updated_at) VALUES (:m, 'Shop', 'old@shop.test', 'key_old', 'h', 'e', true, :t, :t)"),
+            {"m": MERCHANT, "t": now})
+        for age in AGES_DAYS:
+            at = now - timedelta(days=age)
+            made[new_time_ordered_id(EVENT, int(at.timestamp() * 1000))] = at
+        for event_id, at in made.items():
+            conn.execute(sa.text("INSERT INTO events (id, merchant_id, type, payload, created_at)"
+                                 " VALUES (:id, :m, 'payment.created', '{}', :t)"), {"id": event_id, "m": MERCHANT, "t": at})
+    _flask(env, "db", "upgrade")
+    with engine.connect() as conn:
+        assert _partitioned(conn, "events") == on_postgres()
+        assert set(conn.execute(sa.text("SELECT id FROM events")).scalars()) == set(made)
+        # each row is found by id within the millisecond its id carries (on PostgreSQL: its partition only)
+        for event_id in made:
+            where = sa.and_(*retention.by_id(Event, event_id))
+            assert conn.execute(sa.select(sa.func.count()).select_from(Event).where(where)).scalar() == 1
+    _flask(env, "db", "downgrade", "events_and_endpoints")
+    with engine.connect() as conn:
+        assert not _partitioned(conn, "events")
+        assert set(conn.execute(sa.text("SELECT id FROM events")).scalars()) == set(made)
     _flask(env, "db", "upgrade")
     engine.dispose()

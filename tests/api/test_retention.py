@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from backend.domain.clock import utcnow
-from backend.domain.ids import new_uuid
-from backend.models import IdempotencyKey, WebhookLog, db
+from backend.domain.ids import EVENT, new_time_ordered_id, new_uuid
+from backend.models import Event, IdempotencyKey, WebhookLog, db
 from backend.services import retention, sweeper
 from harness.stack import on_postgres
 
@@ -81,27 +81,37 @@ def test_retention_drops_whole_partitions_and_no_row_inside_the_window(app, clie
                             for age in (0, 0.5, 3)])
         db.session.commit()
         made = _logs(merchant_id, ages)
-        before = {**retention.partitions(db.session, logs), **retention.partitions(db.session, keys)}
+        events = retention.REGISTRY["events"]
+        made_events = []
+        for age in ages:  # events go by the same retention, in weekly partitions of their own
+            at = now - timedelta(days=age)
+            made_events.append(new_time_ordered_id(EVENT, int(at.timestamp() * 1000)))
+            db.session.add(Event(id=made_events[-1], merchant_id=merchant_id, type="payment.created", payload={},
+                                 created_at=at))
+        db.session.commit()
+        tables = (logs, keys, events)
+        before = {name: start for spec in tables for name, start in retention.partitions(db.session, spec).items()}
         counts = sweeper.sweep(db.session, config)
-        after = {**retention.partitions(db.session, logs), **retention.partitions(db.session, keys)}
+        after = {name: start for spec in tables for name, start in retention.partitions(db.session, spec).items()}
         left = set(db.session.scalars(db.select(WebhookLog.id).where(WebhookLog.merchant_id == merchant_id)))
+        left_events = set(db.session.scalars(db.select(Event.id).where(Event.merchant_id == merchant_id)))
         left_keys = set(db.session.scalars(db.select(IdempotencyKey.key).where(
             IdempotencyKey.merchant_id == merchant_id)))
         db.session.rollback()
     dropped = set(before) - set(after)
-    assert counts["webhook_logs_partitions_dropped"] >= 1
+    assert counts["webhook_logs_partitions_dropped"] >= 1 and counts["events_partitions_dropped"] >= 1
     # The keys' old day goes in this sweep or in the live worker's (it keeps keys 25 h): either way it is gone.
     assert "idempotency_keys_partitions_dropped" in counts
     assert all(start + keys.period > now - keys.keep(config) for name, start in after.items()
                if name.startswith("idempotency_keys"))
     cutoff = now - timedelta(days=30)
-    assert dropped and all(before[name] + logs.period <= cutoff for name in dropped if name.startswith("webhook"))
-    for log_id, age in zip(made, ages):
+    assert dropped and all(before[name] + logs.period <= cutoff for name in dropped if not name.startswith("idem"))
+    for log_id, event_id, age in zip(made, made_events, ages):
         created = now - timedelta(days=age)
         if age < 30:
-            assert log_id in left, f"a log {age} days old, inside the window, was lost"
+            assert log_id in left and event_id in left_events, f"a row {age} days old, inside the window, was lost"
         # a row goes only with its whole partition, which goes only once all of it is past the cutoff
         ends = retention.period_start(logs, created) + logs.period
-        assert (log_id in left) == (ends > cutoff), (age, ends, cutoff)
+        assert (log_id in left) == (event_id in left_events) == (ends > cutoff), (age, ends, cutoff)
     assert {"k0", "k0.5"} <= left_keys and "k3" not in left_keys
     _api_keeps_only(client, other_merchant, [i for i in made if i in left], made[-1])
