@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any, Iterable
 
-from flask_migrate import Migrate
 from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -32,8 +31,10 @@ class PayGateApp(OpenAPI):
 
 
 def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True,
-               runtime: Runtime | None = None) -> PayGateApp:
+               runtime: Runtime | None = None, migrations: bool = True) -> PayGateApp:
     """The API over `runtime`, else over a new one built from `config` (default: the environment).
+    `migrations`: carry `flask db ...` (Flask-Migrate, and with it Alembic, Mako and Pygments: about 11 MB
+    per process); the served app (backend/serving.py) runs no CLI command and goes without.
 
     Two Flask apps answer: this one holds every route (the OpenAPI document, the CLI, the test client) and
     carries no rate limiter; the routes that have limits are answered by a second app over the same
@@ -50,7 +51,10 @@ def create_app(config: Config | None = None, *, seed: bool = True, configure_log
     limited = _http_app(runtime, api.limited_blueprints())
     limits.init_app(limited)
     app.wsgi_app = limits.LimitedRoutes(app.wsgi_app, limited)  # type: ignore[method-assign]
-    Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
 
     from backend.services import merchants
     from seeds import register_cli, seed_all

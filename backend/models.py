@@ -7,7 +7,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String,
                         Text, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -38,9 +40,25 @@ class Base(DeclarativeBase):
     pass
 
 
+# The app.extensions entry holding what every db.session opened in that app's contexts starts its `info`
+# with (backend/runtime.py puts the runtime's job queue there).
+SESSION_INFO = "paygate.session_info"
+
+
+class AppSession(FlaskSession):
+    """db.session's class: it takes its app's session info when it is made, so a request that never
+    touches the session (an autocommit read or insert) never makes one (binding one at every app context
+    push cost about a tenth of a get-order's CPU)."""
+
+    def __init__(self, db: SQLAlchemy, **kwargs: Any) -> None:
+        super().__init__(db, **kwargs)
+        if has_app_context():
+            self.info.update(current_app.extensions.get(SESSION_INFO, {}))
+
+
 # Objects keep the values just written after COMMIT: serialising a response must not reload every row.
 # (Locked reads refresh explicitly: services.common.get_for_update.)
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False, "class_": AppSession})
 
 _PENDING = text(f"status = '{PENDING}'")  # the partial indexes' condition: the rows the sweeper scans
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
-from flask import Flask, appcontext_pushed
+from flask import Flask
 from huey import Huey
 
 from backend import database
 from backend.config import ROOT, Config
-from backend.models import db
+from backend.models import SESSION_INFO, db
 from backend.processors import Processor, get_processor
 from backend.services import jobs
 from backend.services.merchants import CredentialCache
@@ -59,10 +58,7 @@ class Runtime:
             if config.is_sqlite:
                 (ROOT / "var").mkdir(exist_ok=True)
             database.configure(db.engine, db.engines[database.AUTOCOMMIT_BIND], config)
-        appcontext_pushed.connect(self._bind_session, app, weak=False)
-
-    def _bind_session(self, _app: Any, **_kwargs: Any) -> None:
-        jobs.bind(db.session, self.queue)
+        jobs.bind(app.extensions.setdefault(SESSION_INFO, {}), self.queue)  # models.AppSession reads it
 
     def database_app(self) -> Flask:
         """A Flask app with nothing but the database, for the worker: its jobs run in its app contexts."""

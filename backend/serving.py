@@ -60,7 +60,7 @@ def prepare(app: Callable) -> Callable:
 
 
 def api() -> Callable:
-    """The factory the server calls in each of its workers."""
+    """The factory the server calls in each of its workers: the HTTP app, without the migration CLI."""
     from backend import create_app
 
-    return prepare(create_app())
+    return prepare(create_app(migrations=False))

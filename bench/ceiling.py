@@ -89,28 +89,38 @@ def get_order(order_id: str) -> Response:
 
 @app.post("/payments")
 def create_payment() -> Response:
-    """The statements of the API's UPI payment create, in one transaction, then one enqueue after COMMIT."""
+    """The statements of the API's UPI payment create, in one transaction, then one enqueue after COMMIT:
+    the order's row lock, the payment, the order's move, where its events go, its two events, its total."""
     body = request.get_json()
     now = datetime.now(timezone.utc)
     conn = _conn()
     with conn.transaction():
         order = conn.execute("SELECT id, merchant_id, amount, currency, status FROM orders WHERE id = %s FOR UPDATE",
                              (body["order_id"],)).fetchone()
-        if order is None or conn.execute("SELECT id FROM payments WHERE order_id = %s AND status = 'success'",
-                                         (order[0],)).fetchone():
+        if order is None or order[4] == "paid":
             return _json({"error": {"code": "BAD_REQUEST_ERROR", "description": "no"}}, 400)
-        conn.execute("UPDATE orders SET status = 'attempted', updated_at = %s WHERE id = %s", (now, order[0]))
         pay = {"id": _new_id("pay_"), "order_id": order[0], "merchant_id": order[1], "amount": order[2],
                "currency": order[3], "method": "upi", "status": "pending", "vpa": body.get("vpa")}
         conn.execute("INSERT INTO payments (id, order_id, merchant_id, amount, currency, method, status, vpa,"
                      " authentication_attempts, captured, ready_at, created_at, updated_at)"
-                     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, false, %s, %s, %s)", (*pay.values(), now, now, now))
-        conn.execute("SELECT id, name, webhook_url, is_active FROM merchants WHERE id = %s", (order[1],)).fetchone()
+                     " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 0, false, %s, %s, %s)"
+                     " ON CONFLICT (id) DO NOTHING RETURNING *", (*pay.values(), now, now, now)).fetchone()
+        conn.execute("UPDATE orders SET status = 'attempted', updated_at = %s WHERE id = %s", (now, order[0]))
+        conn.execute("SELECT m.webhook_url, e.id, e.enabled_events FROM merchants m LEFT JOIN webhook_endpoints e"
+                     " ON e.merchant_id = m.id AND e.status = 'enabled' WHERE m.id = %s ORDER BY e.created_at, e.id",
+                     (order[1],)).fetchall()
+        data = json.dumps({"payment": {**pay, "created_at": now.isoformat()}}, separators=(",", ":"))
+        events = [(_new_id("evt_"), order[1], t, pay["id"], pay["id"], data, now)
+                  for t in ("payment.created", "payment.pending")]
+        conn.execute("INSERT INTO events (id, merchant_id, type, object_id, payment_id, payload, created_at)"
+                     " VALUES (%s, %s, %s, %s, %s, %s, %s), (%s, %s, %s, %s, %s, %s, %s)",
+                     [v for e in events for v in e])
         conn.execute("INSERT INTO merchant_totals (merchant_id, kind, day, method, status, shard, count, amount)"
                      " VALUES (%s, 'payment', %s, 'upi', 'pending', %s, 1, %s)" + _UPSERT,
                      (order[1], now.date(), conn.info.backend_pid, order[2]))
     _redis().lpush("bench-ceiling-queue", pay["id"])
     return _json({**pay, "created_at": now.isoformat()}, 201)
+
 
 def create():
     """The factory the server calls in each worker, with the API's per-worker preparation."""

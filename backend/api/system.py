@@ -3,7 +3,6 @@ from __future__ import annotations
 import hmac
 
 from flask import Response, redirect, request
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
 from backend.api import deps, public_blueprint
 from backend.api.http import bearer_token, json_response
@@ -40,6 +39,8 @@ def metrics():
     allowed = hmac.compare_digest(given.encode(), token.encode()) if token else is_loopback(request.remote_addr)
     if not allowed:
         raise not_found("Resource")
+    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
     registry = CollectorRegistry()
     registry.register(GatewayCollector(lambda: db.session, deps.config()))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from backend.config import Config
@@ -58,19 +58,27 @@ def with_secret(config: Config, row: Any) -> EndpointView | None:
     return _primary(row, row.webhook_secret(config.keyring)) if isinstance(row, Merchant) else None
 
 
-def wanting(session: Session, merchant: Merchant, event_type: str) -> list[str | None]:
+def wanting(session: Session, merchant_id: str, event_type: str) -> list[str | None]:
     """The endpoints an event goes to: None for the primary (when a webhook_url is set), then every enabled
     endpoint whose enabled_events name the type."""
-    return wanting_each(session, merchant, (event_type,))[event_type]
+    return wanting_each(session, merchant_id, (event_type,))[event_type]
 
 
-def wanting_each(session: Session, merchant: Merchant, event_types: Iterable[str]) -> dict[str, list[str | None]]:
-    """`wanting` for several types at once, from one look-up of the merchant's endpoints."""
-    primary: list[str | None] = [None] if merchant.webhook_url else []
-    rows = session.execute(select(WebhookEndpoint.id, WebhookEndpoint.enabled_events).where(
-        WebhookEndpoint.merchant_id == merchant.id, WebhookEndpoint.status == EndpointStatus.ENABLED.value)
-        .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id)).all()
-    return {t: primary + [row.id for row in rows if rules.wants(row.enabled_events, t)] for t in event_types}
+# The merchant's webhook_url and its enabled endpoints in one round trip (a merchant row, outer-joined),
+# built once: every event a service records asks it.
+_TARGETS = (select(Merchant.webhook_url, WebhookEndpoint.id, WebhookEndpoint.enabled_events)
+            .outerjoin(WebhookEndpoint, and_(WebhookEndpoint.merchant_id == Merchant.id,
+                                             WebhookEndpoint.status == EndpointStatus.ENABLED.value))
+            .where(Merchant.id == bindparam("merchant_id"))
+            .order_by(WebhookEndpoint.created_at, WebhookEndpoint.id))
+
+
+def wanting_each(session: Session, merchant_id: str, event_types: Iterable[str]) -> dict[str, list[str | None]]:
+    """`wanting` for several types at once, from one look-up of the merchant's webhook_url and endpoints."""
+    rows = session.execute(_TARGETS, {"merchant_id": merchant_id}).all()
+    primary: list[str | None] = [None] if rows and rows[0].webhook_url else []
+    found = [row for row in rows if row.id is not None]
+    return {t: primary + [row.id for row in found if rules.wants(row.enabled_events, t)] for t in event_types}
 
 
 def deliverable(session: Session, merchant: Merchant, endpoint_id: str) -> str | None:
@@ -133,7 +141,7 @@ def create(session: Session, config: Config, merchant: Merchant, url: str, descr
     endpoint = WebhookEndpoint(merchant_id=merchant.id, url=url, description=description,
                                enabled_events=wanted, status=EndpointStatus.ENABLED.value)
     endpoint.set_secret(config.keyring, secret)
-    add_with_fresh_id(session, endpoint, ENDPOINT)
+    endpoint = add_with_fresh_id(session, endpoint, ENDPOINT)
     session.commit()
     return _view(endpoint, secret)
 

@@ -36,17 +36,17 @@ EVENTS = rules.TYPES
 MAX_DELIVERIES_SHOWN = 100
 
 
-def record(session: Session, merchant: Merchant, event_type: str, data: dict[str, Any],
+def record(session: Session, merchant_id: str, event_type: str, data: dict[str, Any],
            payment_id: str | None = None, object_id: str | None = None,
            to: Optional[Iterable[str | None]] = None) -> Event:
     """Store the event and a pending delivery for each endpoint that wants it (or for those of `to`)."""
     now = utcnow()
     event_id = new_time_ordered_id(EVENT, int(now.timestamp() * 1000))
-    event = Event(id=event_id, merchant_id=merchant.id, type=event_type, object_id=object_id or payment_id,
+    event = Event(id=event_id, merchant_id=merchant_id, type=event_type, object_id=object_id or payment_id,
                   payment_id=payment_id, payload=rules.envelope(event_id, event_type, int(now.timestamp()), data),
                   created_at=now)
     session.add(event)
-    for endpoint_id in (endpoints.wanting(session, merchant, event_type) if to is None else to):
+    for endpoint_id in (endpoints.wanting(session, merchant_id, event_type) if to is None else to):
         deliver_to(session, event, endpoint_id, now)
     return event
 
@@ -63,18 +63,17 @@ def deliver_to(session: Session, event: Event, endpoint_id: str | None, now: dat
     return delivery
 
 
-def record_payment(session: Session, merchant: Merchant, payment: Payment, *event_types: str,
-                   config: Config | None = None) -> list[Event]:
+def record_payment(session: Session, payment: Payment, *event_types: str, config: Config | None = None) -> list[Event]:
     """The payment's events (a create records two), from one serialisation and one look-up of endpoints.
     `config` for the links of a payment that waits for the shopper (schemas._Waits)."""
+    merchant_id = payment.merchant_id
     data = {"payment": dump(PaymentOut, payment, config)}
-    targets = endpoints.wanting_each(session, merchant, event_types)
-    return [record(session, merchant, t, data, payment.id, to=targets[t]) for t in event_types]
+    targets = endpoints.wanting_each(session, merchant_id, event_types)
+    return [record(session, merchant_id, t, data, payment.id, to=targets[t]) for t in event_types]
 
 
-def record_refund(session: Session, merchant: Merchant, event_type: str, refund: Refund,
-                  payment: Payment) -> Event:
-    return record(session, merchant, event_type,
+def record_refund(session: Session, event_type: str, refund: Refund, payment: Payment) -> Event:
+    return record(session, refund.merchant_id, event_type,
                   {"refund": dump(RefundOut, refund), "payment": dump(PaymentOut, payment)}, payment.id, refund.id)
 
 
@@ -96,7 +95,7 @@ def record_test(session: Session, merchant: Merchant) -> WebhookDelivery:
     """webhook.test, to the primary endpoint (the contract's webhook_url) only."""
     if not merchant.webhook_url:
         raise bad_request("Set a webhook URL before sending a test event")
-    event = record(session, merchant, WEBHOOK_TEST, {"payment": sample_payment()}, to=[None])
+    event = record(session, merchant.id, WEBHOOK_TEST, {"payment": sample_payment()}, to=[None])
     session.flush()
     delivery = session.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)).one()
     session.commit()
@@ -143,7 +142,7 @@ def resend(session: Session, merchant: Merchant, event_id: str, endpoint_id: str
     the one named (whatever types it wants: the merchant asked for it)."""
     event = get_event(session, merchant.id, event_id)
     if endpoint_id is None:
-        targets = endpoints.wanting(session, merchant, event.type)
+        targets = endpoints.wanting(session, merchant.id, event.type)
         if not targets:
             raise bad_request("No enabled endpoint wants this event: add one, or name one with endpoint_id")
     else:

@@ -1,7 +1,7 @@
 """Jobs are enqueued only after the transaction that made them necessary has committed (ARCHITECTURE.md rule 1).
 
 Services call `defer(session, kind, id, eta)`; a session hook hands the jobs to the session's queue (put
-there by whoever opened the session: `Runtime.bind`) after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the
+there by whoever set up the session's app: `Runtime.init_database`) after COMMIT and drops them on ROLLBACK. If the queue is down, the row still says what is owed and the
 sweeper re-enqueues it, so a failed enqueue only delays work.
 """
 from __future__ import annotations
@@ -45,8 +45,9 @@ _KEY = "paygate.jobs"
 QUEUE = "paygate.queue"  # the session.info entry naming the queue its jobs go to
 
 
-def bind(session: Session, queue: JobQueue | None) -> None:
-    session.info[QUEUE] = queue
+def bind(info: dict, queue: JobQueue | None) -> None:
+    """Name the queue in a session's `info`, or in what every session of an app starts with."""
+    info[QUEUE] = queue
 
 
 def queue_of(session: Session) -> JobQueue | None:

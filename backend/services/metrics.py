@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,12 +18,17 @@ from backend.models import WebhookDelivery
 from backend.services import system, totals
 
 
-class GatewayCollector(Collector):
+class GatewayCollector:
+    """A prometheus_client collector (it needs only `collect`). prometheus_client is imported at the first
+    scrape, not by every API process at start."""
+
     def __init__(self, session_factory, config: Config):
         self.session_factory = session_factory
         self.config = config
 
     def collect(self) -> Iterator:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
         session: Session = self.session_factory()
         try:
             payments = GaugeMetricFamily("paygate_payments", "Payments by status and method",

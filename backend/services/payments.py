@@ -23,7 +23,7 @@ from backend.domain.errors import PAYMENT_FAILED, PAYMENT_FAILED_DESCRIPTION, ba
 from backend.domain.rules import refundable
 from backend.domain.status import AUTHENTICATION_ATTEMPTS, OrderStatus, PaymentStatus, PaymentWait, end_wait, move
 from backend.domain.validation import validate_card, validate_vpa
-from backend.models import Merchant, Order, Payment
+from backend.models import Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, refunds, totals
 from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate, read_owned
@@ -87,14 +87,12 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
         waiting_for=waiting_for and waiting_for.value, authentication_attempts=0, return_url=return_url,
         card_issuer=submission.issuer if method == "card" else None,
     )
-    add_with_fresh_id(session, payment, ids.PAYMENT)
+    payment = add_with_fresh_id(session, payment, ids.PAYMENT)
     payment.amount_refundable = refundable(payment.status, payment.amount, held=0)  # pending: none
     if order.status == OrderStatus.CREATED.value:
         order.status = move(order.status, OrderStatus.ATTEMPTED)
         order.updated_at = now
-    merchant = session.get(Merchant, order.merchant_id)
-    events.record_payment(session, merchant, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING,
-                          config=config)
+    events.record_payment(session, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING, config=config)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
                eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
     totals.bump(session, [totals.created(totals.PAYMENT, payment, method)])
@@ -131,11 +129,10 @@ def _fail(payment: Payment, reason: str) -> None:
 def _record_final(session: Session, payment: Payment) -> None:
     """A pending payment became final: its event, then its move in the running totals (the last statement
     before COMMIT, so the counter row's lock is the shortest held)."""
-    merchant = session.get(Merchant, payment.merchant_id)
     event = events.PAYMENT_SUCCESS if payment.status == PaymentStatus.SUCCESS.value else events.PAYMENT_FAILED
     # Refunds need a successful payment, and this one was pending under its lock until now: none yet.
     payment.amount_refundable = refundable(payment.status, payment.amount, held=0)
-    events.record_payment(session, merchant, payment, event)
+    events.record_payment(session, payment, event)
     totals.bump(session, totals.moved(totals.PAYMENT, payment, PaymentStatus.PENDING.value, payment.method))
 
 

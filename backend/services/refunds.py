@@ -11,7 +11,7 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request
 from backend.domain.rules import refundable
 from backend.domain.status import REFUND_HOLDS, PaymentStatus, RefundStatus, move
-from backend.models import Merchant, Payment, Refund
+from backend.models import Payment, Refund
 from backend.processors import Processor
 from backend.services import events, jobs, totals
 from backend.services.common import Page, PageRequest, add_with_fresh_id, lock_due, owned, paginate
@@ -53,10 +53,9 @@ def create_refund(session: Session, processor: Processor, merchant_id: str, paym
     delay = processor.refund_delay_ms()
     refund = Refund(payment_id=payment.id, merchant_id=merchant_id, amount=amount, reason=reason,
                     status=RefundStatus.PENDING.value, ready_at=now + timedelta(milliseconds=delay), created_at=now)
-    add_with_fresh_id(session, refund, ids.REFUND)
+    refund = add_with_fresh_id(session, refund, ids.REFUND)
     payment.amount_refundable = refundable(payment.status, payment.amount, held + amount)
-    merchant = session.get(Merchant, merchant_id)
-    events.record_refund(session, merchant, events.REFUND_CREATED, refund, payment)
+    events.record_refund(session, events.REFUND_CREATED, refund, payment)
     jobs.defer(session, jobs.PROCESS_REFUND, refund.id, eta=refund.ready_at if delay > 0 else None)
     totals.bump(session, [totals.created(totals.REFUND, refund)])
     session.commit()
@@ -79,9 +78,8 @@ def process_refund(session: Session, refund_id: str) -> str:
         return refund.status
     refund.status = move(refund.status, RefundStatus.PROCESSED)
     refund.processed_at = now
-    merchant = session.get(Merchant, refund.merchant_id)
     with_refundable(session, [payment])
-    events.record_refund(session, merchant, events.REFUND_PROCESSED, refund, payment)
+    events.record_refund(session, events.REFUND_PROCESSED, refund, payment)
     totals.bump(session, totals.moved(totals.REFUND, refund, RefundStatus.PENDING.value))
     session.commit()
     return refund.status
