@@ -88,6 +88,9 @@ class Config:
     queue_name: str = "paygate"
     # "pgbouncer": PostgreSQL is reached through PgBouncer in transaction pooling mode (README.md).
     database_pooler: str | None = None
+    # Connections each engine of a process keeps open when idle (the autocommit engine at most 8); a burst
+    # opens more for a moment (backend/database.py).
+    database_pool_size: int = 10
     port: int = 8000
     test_merchant_email: str = "test@example.com"
     test_api_key: str = "key_test_abc123"
@@ -181,6 +184,7 @@ class Config:
             database_url=normalize_database_url(db_url),
             redis_url=env.get("REDIS_URL") or None,
             database_pooler=_pooler(env.get("DATABASE_POOLER")),
+            database_pool_size=max(1, _int(env.get("DATABASE_POOL_SIZE"), 10)),
             huey_sqlite_path=env.get("HUEY_SQLITE_PATH") or str(var / "huey.db"),
             queue_name=env.get("QUEUE_NAME") or "paygate",
             port=_int(env.get("PORT"), 8000),

@@ -40,7 +40,7 @@ ALIVE_BYPASS_SECONDS = 0.5
 def engine_options(config: Config) -> dict[str, Any]:
     if config.is_sqlite:
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_size": 10, "max_overflow": 20, "connect_args": connect_args(config)}
+    return {"pool_size": config.database_pool_size, "max_overflow": 20, "connect_args": connect_args(config)}
 
 
 def connect_args(config: Config) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def binds(config: Config) -> dict[str, dict[str, Any]]:
     # is held for one statement, so a process never needs more than it has threads (API_THREADS: 4).
     options = engine_options(config)
     if not config.is_sqlite:
-        options.update(pool_size=8, max_overflow=8)
+        options.update(pool_size=min(8, config.database_pool_size), max_overflow=8)
     return {AUTOCOMMIT_BIND: {"url": config.database_url, "isolation_level": "AUTOCOMMIT",
                               "pool_reset_on_return": None, **options}}
 

@@ -1,16 +1,19 @@
-"""`make test` runs every part at the same time; `python -m tests.run PART [pytest args]` runs one part alone,
-in the foreground (`make test-embedded`, `test-clients`, `test-browser`, `test-postgres`, `test-pgbouncer`).
+"""`make test` runs every part at the same time; `python -m tests.run PART [pytest args]` runs one part alone
+(`make test-embedded`, `test-clients`, `test-browser`, `test-postgres`, `test-pgbouncer`). Each part is a
+few pytest processes (its groups, PARTS below) run at once; their output is printed when they end.
 
 The parts (each skipped with a message when its servers or tools are missing):
 - embedded: the API and worker suites on SQLite + Huey SQLite;
 - clients: the unit tests, the SDK and CLI, the dashboard's pages (STORE_FREE), on their own embedded stores;
 - browser: the Playwright tests, on their own embedded stores;
 - postgres: the API and worker suites on PostgreSQL + Redis;
-- pgbouncer: what a pooler in transaction mode could change (PGBOUNCER_ARGS), tests/multihost, and the
-  SDK's and CLI's live tests on PostgreSQL.
+- pgbouncer: the API and worker tests whose outcome a pooler in transaction mode could change
+  (THROUGH_POOLER), tests/pgbouncer, tests/multihost, and the SDK's and CLI's live tests on PostgreSQL.
 
 They share nothing (own databases, queue names, ports and namespaces), so they run concurrently: most of
-their time is spent waiting on processing delays and retry intervals, not on the CPU.
+their time is spent waiting on processing delays, retry intervals and expiries. The CPU they take, about
+550 CPU-seconds of the tests' own processes besides PostgreSQL's, bounds a whole run on two cores at about
+five minutes.
 """
 from __future__ import annotations
 
@@ -27,36 +30,75 @@ from harness.stack import pgbouncer_binary
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Through PgBouncer: what talks to the database through the pool, and the multi-host test. Left to the
-# direct PostgreSQL part, on the same server, are the tests whose outcome no pooler can change: the OpenAPI
-# document and its fuzzing (test_openapi: schemathesis, about 90 s, against a stack of its own), the rate
-# limits (their counters live in Redis), the killed-worker and lost-queue recoveries (test_crash_recovery:
-# five stacks of their own; what they need of the database, the sweeper's claim of overdue rows, runs
-# here in test_sweeper and in test_sandbox_flows' lost-queue case), the retry schedule (a minute of retry
-# intervals), the processor's drawn delays and rates, and the metrics token (HTTP only).
-# The SDK and the CLI against a live stack also run here, so that they meet PostgreSQL (behind the pool, as
-# in production) as well as the embedded stores; their pure parts (models, packaging, typing, signature
-# checks) run once, in the clients part.
+# Through PgBouncer: the tests whose outcome a pooler in transaction mode can change, which hands each
+# transaction to any server connection, drops start-up options and keeps no session state between
+# transactions (its server's zone here is UTC+14, harness/stack.py):
+# - transactions, row and advisory locks, concurrency: idempotency keys (advisory transaction locks, claims,
+#   the crash of an API process mid-request), racing refunds and jobs, running totals under concurrent
+#   traffic, the sweepers' SKIP LOCKED claims and the lost-queue recoveries, webhook deliveries' claims and
+#   their concurrent pools, the retention's partition maintenance (SET LOCAL, an advisory lock);
+# - the session's time zone: daily series, date filters, totals folded by day, partitions by date;
+# - DDL and bulk writes through the pool: the migrations (test_*_migration), the bulk loader;
+# - the database going away behind the pooler (tests/api/test_outages.py);
+# - prepared statements (tests/pgbouncer), several hosts (tests/multihost), and the SDK and the CLI against a
+#   live stack, which walk the everyday flows (orders, payments, refunds, events, webhooks, `listen`) end
+#   to end through the pool.
+# Left to the direct PostgreSQL part, on the same server, are the tests whose outcome does not hang on
+# which server connection runs a transaction nor on session state, each transaction there being a request's
+# own: bad input, the HTTP server's edge cases, the OpenAPI document and its fuzzing, the rate limits (their
+# counters live in Redis), the sandbox's answers, secrets and session tokens, the system endpoints, the
+# events API (the CLI's events tests walk it through the pool), card data, the worker's outages of stores
+# of its own, the killed-worker recoveries (what they need of the database, the sweeper's claim of overdue
+# rows, runs here in test_sweeper and test_sandbox_flows), the retry schedule (a minute of retry
+# intervals) and the processor's drawn delays.
+# The SDK's and CLI's pure parts (models, packaging, typing, signature checks) run once, in the clients part.
 LIVE_CLIENTS = tuple(f"tests/clients/test_{name}.py" for name in ("sdk", "sdk_events", "listen", "retries", "async", "cli"))
-PGBOUNCER_ARGS = ("tests/api", "tests/worker", "tests/pgbouncer", "tests/multihost", *LIVE_CLIENTS, "-m", "not browser",
-                  "--ignore", "tests/api/test_openapi.py",
-                  "--ignore", "tests/api/test_rate_limits.py",
-                  "--ignore", "tests/worker/test_crash_recovery.py",
-                  "--deselect", "tests/worker/test_webhooks.py::test_retry_schedule_permanent_failure_and_manual_retry",
-                  "--deselect", "tests/worker/test_processing.py::test_real_delays_and_rates_without_test_mode",
-                  "--deselect", "tests/api/test_live_http.py::test_metrics_token")
+THROUGH_POOLER = tuple(f"tests/{name}.py" for name in (
+    "api/test_idempotency", "api/test_idempotency_crash", "api/test_orders_payments", "api/test_paging",
+    "api/test_stats_days", "api/test_retention", "api/test_loader", "api/test_outages",
+    "api/test_partitioning_migration", "api/test_secrets_migration",
+    "worker/test_locking", "worker/test_refunds", "worker/test_totals", "worker/test_sweeper",
+    "worker/test_sandbox_flows", "worker/test_processing", "worker/test_webhooks", "worker/test_endpoints"))
+POOLER_DESELECT = ("--deselect", "tests/worker/test_webhooks.py::test_retry_schedule_permanent_failure_and_manual_retry",
+                   "--deselect", "tests/worker/test_processing.py::test_real_delays_and_rates_without_test_mode")
 
 # The store-independent suites run on the embedded stores only: the unit tests touch no store, and the
 # SDK, the CLI (tests/clients) and the dashboard's pages (tests/ui_dashboard) are clients of the HTTP API,
 # whose behaviour on each store tests/api and tests/worker prove on every backend.
 STORE_FREE = ("tests/unit", "tests/clients", "tests/ui_dashboard")
 
-PARTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "embedded": ("embedded", ("tests/api", "tests/worker", "-m", "not browser and not multihost")),
-    "clients": ("embedded", (*STORE_FREE, "-m", "not browser")),
-    "browser": ("embedded", ("-m", "browser")),
-    "postgres": ("postgres", ("tests/api", "tests/worker", "-m", "not browser and not multihost")),
-    "pgbouncer": ("pgbouncer", PGBOUNCER_ARGS),
+# Each part runs as a few pytest processes at once (its groups), so that one group's waits (retry
+# intervals, expiries, schemathesis's minute, stacks killed and restarted) overlap another's work: one
+# process adds them up. Each group starts a session stack of its own, so there are few. All groups but the
+# last name files; the last runs the rest of the part (`--ignore` of those), so that a new file runs.
+# OWN_STACKS: the API and worker files that start stacks or stores of their own, or kill processes.
+OWN_STACKS = ("tests/api/test_secrets_migration.py", "tests/api/test_partitioning_migration.py", "tests/api/test_openapi.py",
+              "tests/worker/test_crash_recovery.py", "tests/api/test_idempotency_crash.py", "tests/api/test_rate_limits.py",
+              "tests/worker/test_outages.py")
+STORE_SUITES, STORE_MARKS = ("tests/api", "tests/worker"), ("-m", "not browser and not multihost")
+
+
+def _split(roots: tuple[str, ...], marks: tuple[str, ...], *firsts: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    ignored = tuple(arg for first in firsts for path in first for arg in ("--ignore", path))
+    return (*((*first, *marks) for first in firsts), (*roots, *ignored, *marks))
+
+
+BROWSER_FIRST = (("tests/e2e/test_sandbox_checkout.py",),
+                 ("tests/e2e/test_dashboard.py", "tests/e2e/test_sessions.py", "tests/e2e/test_dashboard_limits.py",
+                  "tests/e2e/test_dashboard_at_scale.py", "tests/e2e/test_dashboard_webhooks.py"))
+CLIENTS_FIRST = (("tests/clients/test_cli.py", "tests/clients/test_typing.py", "tests/clients/test_packaging.py",
+                  "tests/clients/test_listen.py"),)
+
+# part -> (backend, groups of pytest arguments)
+PARTS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "embedded": ("embedded", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS)),
+    "clients": ("embedded", _split(STORE_FREE, ("-m", "not browser"), *CLIENTS_FIRST)),
+    "browser": ("embedded", _split(("tests/e2e",), ("-m", "browser"), *BROWSER_FIRST)),
+    # OWN_STACKS the other way round: the two schemathesis minutes (time-bound, CPU-hungry) do not meet,
+    # nor fall into the first minute, when every group starts its stacks at once.
+    "postgres": ("postgres", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS[::-1])),
+    "pgbouncer": ("pgbouncer", ((*THROUGH_POOLER, *POOLER_DESELECT, "-m", "not browser"),
+                                ("tests/pgbouncer", "tests/multihost", *LIVE_CLIENTS, "-m", "not browser"))),
 }
 
 
@@ -77,21 +119,40 @@ def _unavailable(part: str) -> str | None:
     return None
 
 
+def _start(part: str, extra: list[str]) -> list[tuple[subprocess.Popen, IO[bytes]]]:
+    """The part's groups, started at once, each into a file without a name: a clean-up of /tmp by anyone
+    else on a shared machine cannot take it away."""
+    started = []
+    for args in PARTS[part][1]:
+        log = tempfile.TemporaryFile()
+        proc = subprocess.Popen(pytest_cmd(*args, *extra), cwd=ROOT, env=_env(part), stdout=log,
+                                stderr=subprocess.STDOUT)
+        started.append((proc, log))
+    return started
+
+
+def _finish(part: str, started: list[tuple[subprocess.Popen, IO[bytes]]]) -> int:
+    """Wait for the part's groups, print their output; 0 when all passed. A group that selects nothing
+    (exit 5, e.g. `-k` naming tests of another group) fails the part only if every group does."""
+    codes = []
+    for number, (proc, log) in enumerate(started, 1):
+        codes.append(proc.wait())
+        print(f"\n=== tests: the {part} part, group {number} of {len(started)}: exit {codes[-1]} ===", flush=True)
+        log.seek(0)
+        sys.stdout.write(log.read().decode(errors="replace"))
+        sys.stdout.flush()
+        log.close()
+    ran = [code for code in codes if code != 5]
+    return (max(ran) if ran else 5) if codes else 0
+
+
 def one_part(part: str, extra: list[str]) -> int:
     why = _unavailable(part)
     if why:
         print(f"SKIPPED: the {part} part: {why}")
         return 0
-    print(f"=== tests: the {part} part ===", flush=True)
-    return subprocess.call(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part))
-
-
-def _background(part: str, extra: list[str]) -> tuple[subprocess.Popen, IO[bytes]]:
-    # A file without a name: a clean-up of /tmp by anyone else on a shared machine cannot take it away.
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(pytest_cmd(*PARTS[part][1], *extra), cwd=ROOT, env=_env(part), stdout=log,
-                            stderr=subprocess.STDOUT)
-    return proc, log
+    print(f"=== tests: the {part} part ({len(PARTS[part][1])} groups at once; their output follows) ===", flush=True)
+    return _finish(part, _start(part, extra))
 
 
 def main(argv: list[str]) -> int:
@@ -99,23 +160,15 @@ def main(argv: list[str]) -> int:
         return one_part(argv[1], argv[2:])
     start = time.monotonic()
     extra = argv[1:]
-    background: dict[str, tuple[subprocess.Popen, IO[bytes]]] = {}
-    for part in ("postgres", "pgbouncer", "browser", "clients"):
+    running: dict[str, list[tuple[subprocess.Popen, IO[bytes]]]] = {}
+    for part in PARTS:
         why = _unavailable(part)
         if why:
             print(f"SKIPPED: the {part} part: {why}")
         else:
-            background[part] = _background(part, extra)
-    print(f"=== the {', '.join(background)} parts run in the background (their output follows); "
-          "the embedded part: ===", flush=True)
-    results = {"embedded": subprocess.call(pytest_cmd(*PARTS["embedded"][1], *extra), cwd=ROOT,
-                                           env=_env("embedded"))}
-    for part, (proc, log) in background.items():
-        results[part] = proc.wait()
-        print(f"\n=== tests: the {part} part ===", flush=True)
-        log.seek(0)
-        sys.stdout.write(log.read().decode(errors="replace"))
-        log.close()
+            running[part] = _start(part, extra)
+    print(f"=== the {', '.join(running)} parts run at once (their output follows, part by part) ===", flush=True)
+    results = {part: _finish(part, started) for part, started in running.items()}
     print(f"\n=== make test: {', '.join(f'{k} exit {v}' for k, v in results.items())} "
           f"in {time.monotonic() - start:.0f} s ===")
     return 0 if all(code == 0 for code in results.values()) else 1

@@ -51,7 +51,9 @@ async def test_events_and_endpoints_async(stack, receiver):
         endpoint = await client.webhook_endpoints.create(receiver.url + "/ok/sdk-async", ["*"])
         assert (await client.webhook_endpoints.get(endpoint.id)).enabled_events == ["*"]
         order = await client.orders.create(amount=50000)
-        payment = await client.payments.create(order.id, "upi", vpa="success@test")
+        # Waits for the shopper's approval: no payment.success lands between the list and the page below,
+        # however soon a loaded worker would have settled a success@test payment.
+        payment = await client.payments.create(order.id, "upi", vpa="approve@test")
         listed = [e async for e in client.events.list(object_id=payment.id)]
         assert {e.type for e in listed} == {"payment.created", "payment.pending"}
         assert (await client.events.page(limit=5)).data[0].id == listed[0].id

@@ -13,13 +13,17 @@ def flush_queue(stack: Stack) -> None:
 
 @pytest.mark.slow
 def test_kill_dash_nine_and_flushed_queue_lose_nothing():
-    s = Stack(api_workers=1, TEST_PROCESSING_DELAY="1500")
+    # Longer than making the 20 objects below takes on a loaded machine (at 1.5 s, at load average 27, the
+    # worker settled the first payments before it was killed): every job is still held when it dies.
+    delay = 5.0
+    s = Stack(api_workers=1, TEST_PROCESSING_DELAY=str(int(delay * 1000)))
     try:
         orders = [s.create_order(1000 + i) for i in range(10)]
+        started = time.monotonic()
         payments = [s.pay_upi(o["id"], "success@test") for o in orders]
         s.kill("worker")  # SIGKILL: jobs it held are gone
         flush_queue(s)  # and so is everything still queued or scheduled
-        time.sleep(2)  # the payments are now overdue
+        time.sleep(max(0.0, started + delay + 0.5 - time.monotonic()))  # the payments are now overdue
         assert all(s.api("GET", f"/api/v1/payments/{p['id']}").json()["status"] == "pending" for p in payments)
         # flushed with the queue: the heartbeat, so the killed worker shows at once
         assert s.health()["worker"] == "stopped"
