@@ -12,7 +12,8 @@ import time
 
 import requests
 
-from harness.stack import TEST_KEY, TEST_SECRET, Stack, Stores
+from bench.scenarios import BenchStack
+from harness.stack import TEST_KEY, TEST_SECRET, Stores
 
 WARM_UP = 50
 
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=500)
     args = parser.parse_args()
     stores = Stores(args.backend)
-    stack = Stack(stores)
+    stack = BenchStack(stores)
     try:
         medians = measure(stack, args.rounds)
     finally:

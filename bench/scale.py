@@ -30,8 +30,9 @@ import psycopg
 import requests
 
 from bench.loadgen import ensure_wrk, run_python, run_wrk
+from bench.scenarios import BenchStack
 from harness.servers import OwnPostgres
-from harness.stack import BIN, MERCHANT_HEADERS, ROOT, Stack, Stores
+from harness.stack import BIN, MERCHANT_HEADERS, ROOT, Stores
 
 GROWTH_TARGET = 1.5
 THROUGHPUT_TARGET = 0.9  # create-order at the largest size, as a share of the empty database's
@@ -140,7 +141,7 @@ def _pend_deliveries(conn: psycopg.Connection) -> int:
     return conn.execute("SELECT count(*) FROM webhook_logs WHERE status = 'pending'").fetchone()[0]
 
 
-def _throughput(stack: Stack, wrk: str | None, seconds: float) -> float:
+def _throughput(stack: BenchStack, wrk: str | None, seconds: float) -> float:
     url = stack.api_url
     if wrk:
         result = run_wrk(wrk, url + "/api/v1/orders", ORDER_BODY, MERCHANT_HEADERS, 8, seconds)
@@ -149,7 +150,7 @@ def _throughput(stack: Stack, wrk: str | None, seconds: float) -> float:
     return result.rps
 
 
-def _alternate_throughput(empty: Stack, grown: Stack, wrk: str | None, rounds: int, seconds: float) -> dict:
+def _alternate_throughput(empty: BenchStack, grown: BenchStack, wrk: str | None, rounds: int, seconds: float) -> dict:
     """create-order req/s on the empty database and on the grown one, in turns; the share is the median of
     each round's grown / empty."""
     pairs = [(_throughput(empty, wrk, seconds), _throughput(grown, wrk, seconds)) for _ in range(rounds)]
@@ -157,7 +158,7 @@ def _alternate_throughput(empty: Stack, grown: Stack, wrk: str | None, rounds: i
             "share": statistics.median(g / e for e, g in pairs), "rounds": pairs}
 
 
-def _load(stack: Stack, payments: int) -> str:
+def _load(stack: BenchStack, payments: int) -> str:
     env = {**stack.env}
     proc = subprocess.run([str(BIN / "flask"), "--app", "backend:create_app(seed=False)", "load-demo",
                            "--payments", str(payments), "--seed", str(payments)], cwd=ROOT, env=env,
@@ -175,20 +176,20 @@ def _quiesce(conn: psycopg.Connection) -> None:
     conn.execute("CHECKPOINT")
 
 
-def _stack(stores: Stores, wrk: str | None) -> Stack:
-    stack = Stack(stores)
+def _stack(stores: Stores, wrk: str | None) -> BenchStack:
+    stack = BenchStack(stores)
     stack.kill("worker")  # nothing moves while we measure; the sweeper's queries are timed directly
     stack.api("PUT", "/api/v1/merchant/webhook", {"webhook_url": "http://127.0.0.1:9/hooks"})
     _down(stack)
     return stack
 
 
-def _up(stack: Stack, wrk: str | None) -> None:
+def _up(stack: BenchStack, wrk: str | None) -> None:
     stack.start_api()
     _throughput(stack, wrk, 1.0)  # warm the API workers and their pools, as for every measurement
 
 
-def _down(stack: Stack) -> None:
+def _down(stack: BenchStack) -> None:
     """An API is up only while it is measured: three stacks' pools at once would hold a third of the
     shared server's connections."""
     stack.kill("api", signal.SIGTERM)
@@ -202,7 +203,7 @@ def run(sizes: list[int], throughput_rounds: int, throughput_seconds: float, own
     results: dict = {"sizes": sizes, "started": datetime.now(timezone.utc).isoformat(), "by_size": {},
                      "method": f"alternating rounds against a reference at {sizes[0]:,} and an empty database"}
     stores: list[Stores] = []
-    stacks: list[Stack] = []
+    stacks: list[BenchStack] = []
     try:
         # The grown database, the reference at the smallest size, the empty one: all kept for the whole run.
         for _ in range(3):

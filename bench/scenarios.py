@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 
+from backend.config import Config
 from bench.cpu import CpuMeter
 from bench.loadgen import burst, run_python, run_wrk
 from harness.receiver import Receiver
@@ -23,6 +24,9 @@ class BenchStack(Stack):
 
     def __init__(self, stores: Stores, consumer_threads: int | None = None, **env: str):
         self.consumer_threads = consumer_threads
+        # Production's connection pools: the harness gives test stacks small ones to fit the shared server,
+        # and with 2 a busy API opened and closed a connection for most requests.
+        env.setdefault("DATABASE_POOL_SIZE", str(Config.database_pool_size))
         super().__init__(stores, **env)
 
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str] | None = None):

@@ -16,7 +16,8 @@ import uuid
 import httpx
 
 import paygate
-from harness.stack import MERCHANT_HEADERS, TEST_KEY, TEST_SECRET, Stack, Stores
+from bench.scenarios import BenchStack
+from harness.stack import MERCHANT_HEADERS, TEST_KEY, TEST_SECRET, Stores
 
 ROUNDS, CALLS = 11, 100  # short rounds, many of them: the shared machine's load swings within seconds
 
@@ -31,7 +32,7 @@ def _measure(fn) -> tuple[float, float]:
 
 
 def main(kind: str) -> None:
-    stack = Stack(Stores(kind))
+    stack = BenchStack(Stores(kind))
     try:
         sdk = paygate.PayGate(TEST_KEY, TEST_SECRET, stack.api_url)
         raw = httpx.Client(base_url=stack.api_url, headers={**MERCHANT_HEADERS, "Accept": "application/json"})
