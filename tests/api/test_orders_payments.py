@@ -11,6 +11,11 @@ CARD = {"number": "4111 1111 1111 1111", "expiry_month": "12", "expiry_year": "2
         "holder_name": "John Doe"}
 
 
+@pytest.fixture(scope="module")
+def app(app_by_hand):
+    return app_by_hand
+
+
 def order(client, headers, amount=50000, **kw):
     r = client.post("/api/v1/orders", json={"amount": amount, **kw}, headers=headers)
     assert r.status_code == 201, r.get_data(as_text=True)
@@ -156,17 +161,11 @@ def test_lists_filters_and_paging(client, merchant_headers, other_merchant):
 
 
 def test_capture_rules(client, merchant_headers, app):
-    from dataclasses import replace
-
-    from backend import create_app
     from backend.models import Payment, db
 
     o = order(client, merchant_headers, 50000)
-    # Made by an app whose processing delay no loaded machine outruns: the suite's live worker, on the same
-    # stores, would otherwise settle it (after 500 ms) before the first capture is refused.
-    slow = create_app(replace(app.runtime.config, test_processing_delay=60_000)).test_client()
-    p = slow.post("/api/v1/payments", json={"order_id": o["id"], "method": "upi", "vpa": "a@b"},
-                  headers=merchant_headers).get_json()
+    p = client.post("/api/v1/payments", json={"order_id": o["id"], "method": "upi", "vpa": "a@b"},
+                    headers=merchant_headers).get_json()
     r = client.post(f"/api/v1/payments/{p['id']}/capture", json={"amount": 50000}, headers=merchant_headers)
     assert r.status_code == 400 and r.get_json()["error"]["description"] == "Payment not in capturable state"
     with app.app_context():  # let the processor's verdict land without waiting for a worker
