@@ -280,6 +280,7 @@ def set_webhook_url(session: Session, config: Config, merchant: Merchant, url: s
 
 
 def regenerate_webhook_secret(session: Session, config: Config, merchant: Merchant) -> str:
-    merchant.set_webhook_secret(config.keyring, new_webhook_secret())
+    secret = new_webhook_secret()
+    merchant.set_webhook_secret(config.keyring, secret)
     session.commit()
-    return merchant.webhook_secret(config.keyring)
+    return secret
