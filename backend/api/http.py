@@ -16,6 +16,7 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import RequestRedirect
 
 from backend import database
+from backend.api import deps
 from backend.api.responses import mark_idempotent
 from backend.domain import errors, ids
 from backend.domain.errors import GatewayError, bad_request
@@ -35,7 +36,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 
 def _context() -> dict[str, Any]:
     """What an answer's schema needs of the deployment (schemas._Waits: the links a waiting payment shows)."""
-    return {"config": current_app.runtime.config}  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+    return {"config": deps.config()}
 
 
 def model_response(model: type, obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -48,7 +49,7 @@ def model_response(model: type, obj: Any, status: int = 200, headers: dict[str, 
 def page_response(model: type, page: Any, **extra: Any) -> Response:
     """The list envelope of every listing: {"data": [...], "total", "limit", "offset"}, newest first, and
     (beyond) "has_more" and "total_capped" (services/common.py paginate)."""
-    config = current_app.runtime.config  # type: ignore[attr-defined]  (backend.app.PayGateApp)
+    config = deps.config()
     return json_response({"data": [dump(model, item, config) for item in page.items], "total": page.total,
                           "limit": page.limit, "offset": page.offset, "has_more": page.has_more,
                           "total_capped": page.total_capped, **extra})
@@ -113,8 +114,8 @@ def authenticate_merchant() -> None:
     if api_key is None and "Authorization" in request.headers:
         g.merchant_id = merchants.authenticate_token(db.session, bearer_token())
         return
-    credentials = current_app.runtime.credentials  # type: ignore[attr-defined]  (backend.app.PayGateApp)
-    g.merchant_id = merchants.authenticate(db.session, credentials, api_key, request.headers.get("X-Api-Secret"))
+    g.merchant_id = merchants.authenticate(db.session, deps.runtime().credentials, api_key,
+                                           request.headers.get("X-Api-Secret"))
 
 
 def current_merchant_id() -> str:
@@ -281,7 +282,7 @@ def idempotent(view: Callable[..., Response] | None = None, *, answer: Answer | 
             return view(*args, **kwargs)
         idempotency.validate_key(key)
         merchant_id = current_merchant_id()
-        body, config = request.get_data(), current_app.runtime.config  # type: ignore[attr-defined]
+        body, config = request.get_data(), deps.config()
         fingerprints = [idempotency.request_fingerprint(request.method, request.path, body, key=k)
                         for k in config.keyring.fingerprint_keys]
         claim = idempotency.begin(db.session, merchant_id, key, fingerprints,
