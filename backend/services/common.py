@@ -66,8 +66,7 @@ def add_with_fresh_id(session: Session, row: T, prefix: str) -> T:
         written = session.execute(stmt, {**values, "id": candidate}).first()
         if written is None:
             return None
-        for key, column in columns.items():  # the defaults the insert applied, as the database holds them
-            set_committed_value(row, key, written._mapping[column])
+        _load_columns(row, written)  # the defaults the insert applied, as the database holds them
         make_transient_to_detached(row)
         session.add(row)
         # Outside the unit of work, so an Idempotency-Key's mark is told of it (first: inserts lead).
@@ -124,12 +123,16 @@ def _select_by_id(model: type) -> Any:
     return select(*table.c).where(table.c.id == bindparam("id"))
 
 
+def _load_columns(obj: Any, row: Any) -> None:
+    """Every mapped column of `obj` set from a row of its table, as loaded (nothing left to flush)."""
+    for attr in inspect(type(obj)).column_attrs:
+        set_committed_value(obj, attr.key, row._mapping[attr.columns[0].key])
+
+
 def _loaded(model: type[T], row: Any) -> T:
     """An ORM object from a row, its columns loaded, in no session (as a detached one reads)."""
-    mapper = inspect(model)
-    obj = mapper.class_manager.new_instance()
-    for attr in mapper.column_attrs:
-        set_committed_value(obj, attr.key, row._mapping[attr.columns[0].key])
+    obj = inspect(model).class_manager.new_instance()
+    _load_columns(obj, row)
     return obj
 
 
