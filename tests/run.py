@@ -6,9 +6,10 @@ The parts (each skipped with a message when its servers or tools are missing):
 - embedded: the API and worker suites on SQLite + Huey SQLite;
 - clients: the unit tests, the SDK and CLI, the dashboard's pages (STORE_FREE), on their own embedded stores;
 - browser: the Playwright tests, on their own embedded stores;
-- postgres: the API and worker suites on PostgreSQL + Redis;
+- postgres: the API and worker suites on PostgreSQL + Redis, but for the tests the pgbouncer part runs;
 - pgbouncer: the API and worker tests whose outcome a pooler in transaction mode could change
   (THROUGH_POOLER), tests/pgbouncer, tests/multihost, and the SDK's and CLI's live tests on PostgreSQL.
+Every API and worker test thus runs on both backends: on PostgreSQL once, directly or through the pooler.
 
 They share nothing (own databases, queue names, ports and namespaces), so they run concurrently: most of
 their time is spent waiting on processing delays, retry intervals and expiries. The CPU they take, about
@@ -51,7 +52,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # of its own, the killed-worker recoveries (what they need of the database, the sweeper's claim of overdue
 # rows, runs here in test_sweeper and test_sandbox_flows), the retry schedule (a minute of retry
 # intervals) and the processor's drawn delays.
-# The SDK's and CLI's pure parts (models, packaging, typing, signature checks) run once, in the clients part.
+# The SDK's and CLI's live tests (LIVE_CLIENTS) run there only; their pure parts (models, packaging, typing,
+# signature checks) run once, in the clients part.
 LIVE_CLIENTS = tuple(f"tests/clients/test_{name}.py" for name in ("sdk", "sdk_events", "listen", "retries", "async", "cli"))
 THROUGH_POOLER = tuple(f"tests/{name}.py" for name in (
     "api/test_idempotency", "api/test_idempotency_crash", "api/test_orders_payments", "api/test_paging",
@@ -86,17 +88,25 @@ def _split(roots: tuple[str, ...], marks: tuple[str, ...], *firsts: tuple[str, .
 BROWSER_FIRST = (("tests/e2e/test_sandbox_checkout.py",),
                  ("tests/e2e/test_dashboard.py", "tests/e2e/test_sessions.py", "tests/e2e/test_dashboard_limits.py",
                   "tests/e2e/test_dashboard_at_scale.py", "tests/e2e/test_dashboard_webhooks.py"))
-CLIENTS_FIRST = (("tests/clients/test_cli.py", "tests/clients/test_typing.py", "tests/clients/test_packaging.py",
-                  "tests/clients/test_listen.py"),)
+CLIENTS_FIRST = (("tests/clients/test_typing.py", "tests/clients/test_packaging.py"),)
+
+# The postgres part runs what the pgbouncer part does not: every API and worker test runs on PostgreSQL
+# once, directly or through the pooler, and the two tests a pooler cannot host (POOLER_DESELECT) directly.
+DIRECT_ONLY = tuple(node for flag, node in zip(POOLER_DESELECT[::2], POOLER_DESELECT[1::2]) if flag == "--deselect")
+POSTGRES_FIRST = (*(path for path in OWN_STACKS[::-1] if path not in THROUGH_POOLER), *DIRECT_ONLY)
+POSTGRES_REST = (*STORE_SUITES, *(arg for path in (*THROUGH_POOLER, *POSTGRES_FIRST[:-len(DIRECT_ONLY)])
+                                  for arg in ("--ignore", path)), *STORE_MARKS)
 
 # part -> (backend, groups of pytest arguments)
 PARTS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
-    "embedded": ("embedded", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS)),
-    "clients": ("embedded", _split(STORE_FREE, ("-m", "not browser"), *CLIENTS_FIRST)),
+    # OWN_STACKS in two groups: each of their files starts and kills stacks one after another.
+    "embedded": ("embedded", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS[:3], OWN_STACKS[3:])),
+    "clients": ("embedded", _split(STORE_FREE, ("-m", "not browser", *(a for p in LIVE_CLIENTS for a in ("--ignore", p))),
+                                   *CLIENTS_FIRST)),
     "browser": ("embedded", _split(("tests/e2e",), ("-m", "browser"), *BROWSER_FIRST)),
-    # OWN_STACKS the other way round: the two schemathesis minutes (time-bound, CPU-hungry) do not meet,
-    # nor fall into the first minute, when every group starts its stacks at once.
-    "postgres": ("postgres", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS[::-1])),
+    # OWN_STACKS the other way round: the schemathesis minute (time-bound, CPU-hungry) does not fall into
+    # the first minute, when every group starts its stacks at once.
+    "postgres": ("postgres", ((*POSTGRES_FIRST, *STORE_MARKS), POSTGRES_REST)),
     "pgbouncer": ("pgbouncer", ((*THROUGH_POOLER, *POOLER_DESELECT, "-m", "not browser"),
                                 ("tests/pgbouncer", "tests/multihost", *LIVE_CLIENTS, "-m", "not browser"))),
 }
