@@ -118,6 +118,8 @@ class Config:
     # The sweeper re-enqueues work overdue by more than sweep_grace seconds, every sweep_interval seconds.
     sweep_interval: float = 5.0
     sweep_grace: float = 30.0
+    # Retention and the totals' compaction run at a worker's start and then every upkeep_interval seconds.
+    upkeep_interval: float = 60.0
     # Webhook delivery logs older than this are deleted by the sweeper (idempotency keys go at expires_at).
     webhook_log_retention_days: int = 90
     # A worker whose last heartbeat (one a second) is older than this reads `stopped` (kill -9 included).
@@ -208,6 +210,7 @@ class Config:
                                                   max(1, per_merchant * 3 // 4)),
             sweep_interval=_float(env.get("SWEEP_INTERVAL"), 5.0),
             sweep_grace=_float(env.get("SWEEP_GRACE"), 30.0),
+            upkeep_interval=_float(env.get("UPKEEP_INTERVAL"), 60.0),
             webhook_log_retention_days=max(1, _int(env.get("WEBHOOK_LOG_RETENTION_DAYS"), 90)),
             metrics_token=env.get("METRICS_TOKEN") or None,
             rate_limit_login=env.get("RATE_LIMIT_LOGIN") or "10/minute;100/hour",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -135,11 +136,12 @@ class Jobs:
 
     # ---------- heartbeat and sweeper ----------
 
-    def sweep_once(self) -> dict:
-        counts: dict = {}
+    def sweep_once(self, step: Callable[[Any, Config], dict] = sweeper.sweep) -> dict | None:
+        """One step of the sweeper thread; None when the database did not answer (logged by the outage)."""
+        counts: dict | None = None
         with self._job() as session:
-            counts = sweeper.sweep(session, self.config)
-        if any(counts.values()):
+            counts = step(session, self.config)
+        if counts and any(counts.values()):
             log.info("sweeper: %s", counts)
         return counts
 
@@ -167,9 +169,12 @@ class Jobs:
             stop.wait(HEARTBEAT_EVERY)
 
     def _sweeper_loop(self, stop: threading.Event) -> None:
+        upkeep_due = 0.0  # at start: a fresh database gets its partitions ahead at once
         while not stop.is_set():
             try:
                 self.sweep_once()  # an unreachable database ends it quietly (_job), logged once by the outage
+                if time.monotonic() >= upkeep_due and self.sweep_once(sweeper.upkeep) is not None:
+                    upkeep_due = time.monotonic() + self.config.upkeep_interval
             except Exception:
                 log.exception("sweep failed; trying again next round")
             stop.wait(self.config.sweep_interval)

@@ -48,13 +48,13 @@ def test_the_sweeper_deletes_old_logs_and_expired_keys_in_batches(app, client, o
         db.session.commit()
         monkeypatch.setattr(retention, "BATCH", 3)
         monkeypatch.setattr(retention, "MAX_BATCHES", 2)
-        # Two batches of three per sweep, whoever's rows they are (other tests' merchants may have old logs
-        # too): the rest waits for the next sweeps.
-        purged = [sweeper.sweep(db.session, config)["webhook_logs_purged"] for _ in range(2)]
+        # Two batches of three per upkeep, whoever's rows they are (other tests' merchants may have old logs
+        # too): the rest waits for the next rounds.
+        purged = [sweeper.upkeep(db.session, config)["webhook_logs_purged"] for _ in range(2)]
         assert purged[0] == 6 and 1 <= purged[1] <= 6
         monkeypatch.undo()
         for _ in range(20):
-            if not sweeper.sweep(db.session, config)["webhook_logs_purged"]:
+            if not sweeper.upkeep(db.session, config)["webhook_logs_purged"]:
                 break
         left = set(db.session.scalars(db.select(WebhookLog.id).where(WebhookLog.merchant_id == merchant_id)))
         keys = set(db.session.scalars(db.select(IdempotencyKey.key).where(IdempotencyKey.merchant_id == merchant_id)))
@@ -91,7 +91,7 @@ def test_retention_drops_whole_partitions_and_no_row_inside_the_window(app, clie
         db.session.commit()
         tables = (logs, keys, events)
         before = {name: start for spec in tables for name, start in retention.partitions(db.session, spec).items()}
-        counts = sweeper.sweep(db.session, config)
+        counts = sweeper.upkeep(db.session, config)
         after = {name: start for spec in tables for name, start in retention.partitions(db.session, spec).items()}
         left = set(db.session.scalars(db.select(WebhookLog.id).where(WebhookLog.merchant_id == merchant_id)))
         left_events = set(db.session.scalars(db.select(Event.id).where(Event.merchant_id == merchant_id)))
@@ -100,7 +100,7 @@ def test_retention_drops_whole_partitions_and_no_row_inside_the_window(app, clie
         db.session.rollback()
     dropped = set(before) - set(after)
     assert counts["webhook_logs_partitions_dropped"] >= 1 and counts["events_partitions_dropped"] >= 1
-    # The keys' old day goes in this sweep or in the live worker's (it keeps keys 25 h): either way it is gone.
+    # The keys' old day goes in this upkeep or in the live worker's (it keeps keys 25 h): either way it is gone.
     assert "idempotency_keys_partitions_dropped" in counts
     assert all(start + keys.period > now - keys.keep(config) for name, start in after.items()
                if name.startswith("idempotency_keys"))
