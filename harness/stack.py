@@ -6,6 +6,7 @@ on demand the checkout and the dashboard. Which stores back them is chosen by `P
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import secrets
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +69,10 @@ def _migrate(env: dict[str, str]) -> None:
 
 
 # Migrated once per process and per server, then copied: a migration costs as much as starting a stack.
-# "sqlite" -> the template file; a PostgreSQL admin URL -> the template database's name.
-_templates: dict[str, str] = {}
+# "sqlite" -> the template file; a PostgreSQL admin URL -> the template database's name. `make test` makes
+# them once for all its pytest processes (tests/run.py), handed down in TEMPLATES_ENV as JSON.
+TEMPLATES_ENV = "PAYGATE_TEST_TEMPLATES"
+_templates: dict[str, str] = json.loads(os.environ.get(TEMPLATES_ENV) or "{}")
 
 
 def _template(admin_url: str | None) -> str:
@@ -89,6 +93,13 @@ def _template(admin_url: str | None) -> str:
             shutil.rmtree(tmp, ignore_errors=True)
             _templates[key] = name
     return _templates[key]
+
+
+def make_templates(*admin_urls: str | None) -> dict[str, str]:
+    """The templates of these servers (None: SQLite), migrated at once; for TEMPLATES_ENV."""
+    with ThreadPoolExecutor(len(admin_urls) or 1) as pool:
+        list(pool.map(_template, admin_urls))
+    return dict(_templates)
 
 
 def _drop_quietly(db_name: str, admin_url: str) -> None:
