@@ -142,7 +142,7 @@ class Jobs:
         with self._job() as session:
             counts = step(session, self.config)
         if counts and any(counts.values()):
-            log.info("sweeper: %s", counts)
+            log.info("sweeper %s: %s", step.__name__, counts)
         return counts
 
     def _beat_if_database_answers(self) -> None:

@@ -232,7 +232,7 @@ def test_several_hosts_survive_a_cut_worker_a_dead_api_and_a_redis_restart(clust
     #    taken being found again by the other's sweeper after its grace.
     w2_log_size = len(net.log_text("w2"))
     _check_burst(cluster, "cut worker host", cluster.burst("cut", 8, lambda: net.link("w1", up=False)))
-    swept = [line for line in net.log_text("w2")[w2_log_size:].splitlines() if "sweeper: {" in line]
+    swept = [line for line in net.log_text("w2")[w2_log_size:].splitlines() if "sweeper sweep: {" in line]
     print(f"  rounds of the other worker's sweeper that re-enqueued work during the cut: {len(swept)}")
     w1_log_size = len(net.log_text("w1"))
     net.link("w1", up=True)
