@@ -7,7 +7,6 @@ refused with a 429.
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import random
 import time
@@ -20,10 +19,8 @@ import httpx
 from pydantic import BaseModel
 
 from paygate import errors
+from paygate._meta import DEFAULT_BASE_URL, __version__
 
-__version__ = "0.1.0"
-
-DEFAULT_BASE_URL = "http://localhost:8000"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 RETRY_STATUSES = frozenset({409, 429, 500, 502, 503, 504})
 PAGE_SIZE = 100  # the API's largest page
@@ -214,6 +211,8 @@ class AsyncTransport(_Base):
                 delay, value = attempt.outcome(None, e)
             if delay is None:
                 return value
+            import asyncio  # loaded already under a running loop; the sync client and the CLI never need it
+
             await asyncio.sleep(delay)
 
     async def paginate(self, c: Call, model: type[M]) -> AsyncIterator[M]:

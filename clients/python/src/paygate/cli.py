@@ -11,15 +11,16 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
-from pydantic import BaseModel
-from rich.console import Console
-from rich.table import Table
 
 from paygate import __version__, config, errors
-from paygate.client import PayGate
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from paygate.client import PayGate
 
 app = typer.Typer(help="PayGate from the terminal: payments, orders, refunds, test events and webhook logs.",
                   no_args_is_help=True, add_completion=False)
@@ -49,8 +50,23 @@ def _options(version: Annotated[bool, typer.Option("--version", callback=_versio
     """Options for every command."""
 
 
-out = Console()
-err = Console(stderr=True)
+class _LazyConsole:
+    """A rich Console made at the first print: rich is imported only by the commands that print with it."""
+
+    def __init__(self, **options: Any):
+        self._options = options
+        self._console: Console | None = None
+
+    def print(self, *objects: Any, **options: Any) -> None:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        self._console.print(*objects, **options)
+
+
+out = _LazyConsole()
+err = _LazyConsole(stderr=True)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
 PAYMENT_COLUMNS = ("id", "order_id", "amount", "currency", "method", "status", "created_at")
@@ -67,10 +83,14 @@ def client() -> PayGate:
         err.print("[red]Not logged in:[/] run [bold]paygate login[/] or set PAYGATE_API_URL, PAYGATE_API_KEY "
                   "and PAYGATE_API_SECRET.")
         raise typer.Exit(2)
+    from paygate.client import PayGate  # httpx and the models: not for --version, --help, logout
+
     return PayGate(creds.key, creds.secret, creds.api_url)
 
 
 def plain(obj: Any) -> Any:
+    from pydantic import BaseModel  # loaded already when obj is a model (the SDK made it)
+
     if isinstance(obj, BaseModel):
         return obj.model_dump(mode="json")
     if isinstance(obj, dict):
@@ -86,6 +106,8 @@ def emit(obj: Any, as_json: bool, columns: Iterable[str] | None = None, title: s
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
         return
+    from rich.table import Table  # only a table needs it
+
     table = Table(title=title, show_lines=False)
     if isinstance(data, list):
         cols = list(columns or (data[0].keys() if data else ["id"]))
@@ -131,6 +153,8 @@ def login(api_url: Annotated[Optional[str], typer.Option(help="The API's base UR
     api_url = api_url or typer.prompt("API URL", default=current.api_url)
     key = key or typer.prompt("API key", default=current.key or None)
     secret = secret or typer.prompt("API secret", hide_input=True)
+    from paygate.client import PayGate
+
     with PayGate(key, secret, api_url, max_retries=1) as c:
         merchant = guarded(c.merchant.get)
     path = config.save(config.Credentials(api_url=api_url.rstrip("/"), key=key, secret=secret))
@@ -446,7 +470,16 @@ def _listen_line(line: dict[str, Any], as_json: bool) -> None:
     out.print(f"{line['created_at']}  {line['type']:<17} {line['id']}  -> [{colour}]{answer}[/]", highlight=False)
 
 
+# Modules that the packages under the CLI import when they are there, for features a synchronous command never
+# uses: httpx's own command line (httpx._main: click, rich.progress, pygments; a third of httpx's import)
+# and httpcore's async backend (anyio). Marked missing in sys.modules, they are skipped as if not installed.
+# Only here, in the command's own process: a program that imports the SDK keeps both.
+UNUSED_MODULES = ("httpx._main", "anyio")
+
+
 def main() -> None:
+    for name in UNUSED_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     try:
         app()
     except KeyboardInterrupt:

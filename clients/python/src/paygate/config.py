@@ -9,7 +9,7 @@ from pathlib import Path
 
 from platformdirs import user_config_path
 
-from paygate._http import DEFAULT_BASE_URL
+from paygate._meta import DEFAULT_BASE_URL
 
 ENV = {"api_url": "PAYGATE_API_URL", "key": "PAYGATE_API_KEY", "secret": "PAYGATE_API_SECRET"}
 
