@@ -1,18 +1,21 @@
 """`PayGate` (sync) and `AsyncPayGate` (asyncio), both on httpx, with the same resources."""
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from paygate import models
 from paygate._http import PAGE_SIZE, AsyncTransport, Retry, SyncTransport, call
-from paygate import _async_resources, resources
+
+if TYPE_CHECKING:
+    from paygate import _async_resources, resources
 
 
 class _Client:
     _transport_class: type[SyncTransport] | type[AsyncTransport]
-    _resources: Any
+    _resources: str  # the module of the resource classes, imported by the first client of its kind
 
     def __init__(self, key: str | None = None, secret: str | None = None, base_url: str | None = None, *,
                  timeout: float | httpx.Timeout | None = None, max_retries: int = 3, page_size: int = PAGE_SIZE,
@@ -20,7 +23,7 @@ class _Client:
         self._transport: Any = self._transport_class(key, secret, base_url, timeout=timeout,
                                                      retry=Retry(max_retries), page_size=page_size,
                                                      http_client=http_client)
-        r = self._resources
+        r: Any = importlib.import_module(self._resources)
         self.orders, self.payments, self.refunds = r.Orders(self._transport), r.Payments(self._transport), \
             r.Refunds(self._transport)
         self.webhooks, self.merchant, self.stats = r.Webhooks(self._transport), r.Merchant(self._transport), \
@@ -46,7 +49,7 @@ class PayGate(_Client):
     """
 
     _transport_class = SyncTransport
-    _resources = resources
+    _resources = "paygate.resources"
     orders: resources.Orders
     payments: resources.Payments
     refunds: resources.Refunds
@@ -76,7 +79,7 @@ class AsyncPayGate(_Client):
     """
 
     _transport_class = AsyncTransport
-    _resources = _async_resources
+    _resources = "paygate._async_resources"
     orders: _async_resources.Orders
     payments: _async_resources.Payments
     refunds: _async_resources.Refunds
