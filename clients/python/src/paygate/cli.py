@@ -471,16 +471,7 @@ def _listen_line(line: dict[str, Any], as_json: bool) -> None:
     out.print(f"{line['created_at']}  {line['type']:<17} {line['id']}  -> [{colour}]{answer}[/]", highlight=False)
 
 
-# Modules that the packages under the CLI import when they are there, for features a synchronous command never
-# uses: httpx's own command line (httpx._main: click, rich.progress, pygments; a third of httpx's import)
-# and httpcore's async backend (anyio). Marked missing in sys.modules, they are skipped as if not installed.
-# Only here, in the command's own process: a program that imports the SDK keeps both.
-UNUSED_MODULES = ("httpx._main", "anyio")
-
-
 def main() -> None:
-    for name in UNUSED_MODULES:
-        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     # Start-up (imports: classes, functions, pydantic's schemas) makes many objects and next to no garbage; at
     # the default threshold of 700 the collector runs a hundred times over them for nothing, some 5% of a
     # command's CPU. With 100000 it rarely runs while starting, and still does in logs --follow and listen.
