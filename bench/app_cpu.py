@@ -127,9 +127,9 @@ def build(stores: Stores, pay_orders: int) -> tuple[Side, Side]:
     os.environ["BENCH_MERCHANT_ID"] = merchant_id
     from bench import ceiling
 
-    served = prepare(api)
-    return (Side(served, "/api/v1", MERCHANT_HEADERS, order_id, iter(ours_pay)),
-            Side(ceiling.app.wsgi_app, "", {}, order_id, iter(theirs_pay)))
+    ours = Side(prepare(api), "/api/v1", MERCHANT_HEADERS, order_id, iter(ours_pay))
+    ours.flask_app = api
+    return ours, Side(ceiling.app.wsgi_app, "", {}, order_id, iter(theirs_pay))
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from typing import Any, Callable, Generic, TypeVar
 from sqlalchemy import Select, bindparam, func, inspect, literal_column, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.session import make_transient_to_detached
 
@@ -17,6 +17,7 @@ from backend.domain.clock import utcnow
 from backend.domain.errors import bad_request, not_found
 from backend.domain.ids import new_id
 from backend.domain.status import PENDING
+from backend.models import made
 from backend.services import idempotency, jobs, retention
 
 T = TypeVar("T")
@@ -78,11 +79,8 @@ def add_with_fresh_id(session: Session, row: T, prefix: str) -> T:
 
 def commit_if_open(session: Session) -> None:
     """Commit the session's transaction when one is open; cheap when none is (commit() would start one)."""
-    if isinstance(session, scoped_session):
-        if not session.registry.has():  # this thread has no session yet: nothing to commit, none to create
-            return
-        session = session.registry()
-    if session.in_transaction():
+    session = made(session)  # this thread has no session yet: nothing to commit, none to create
+    if session is not None and session.in_transaction():
         session.commit()
 
 
@@ -117,22 +115,37 @@ def owned(session: Session, model: type[T], object_id: str, merchant_id: str | N
 
 
 @lru_cache(maxsize=32)
-def _select_by_id(model: type) -> Any:
-    """SELECT every column WHERE id = :id, built once per table: a Core statement, no ORM query."""
+def _select_by_id(model: type) -> tuple[database.Statement, tuple[str, ...]]:
+    """SELECT every column WHERE id = :id, built once per table (a Core statement, no ORM query), and the
+    names of the columns it returns."""
     table = model.__table__
-    return select(*table.c).where(table.c.id == bindparam("id"))
+    return database.Statement(select(*table.c).where(table.c.id == bindparam("id"))), tuple(table.c.keys())
+
+
+@lru_cache(maxsize=32)
+def _columns(model: type) -> tuple[Callable[[], Any], tuple[tuple[str, str], ...]]:
+    """A model's constructor of blank instances (no __init__, no history) and (attribute, column) of
+    every mapped column."""
+    mapper = inspect(model)
+    return mapper.class_manager.new_instance, tuple((a.key, a.columns[0].key) for a in mapper.column_attrs)
 
 
 def _load_columns(obj: Any, row: Any) -> None:
     """Every mapped column of `obj` set from a row of its table, as loaded (nothing left to flush)."""
-    for attr in inspect(type(obj)).column_attrs:
-        set_committed_value(obj, attr.key, row._mapping[attr.columns[0].key])
+    for key, column in _columns(type(obj))[1]:
+        set_committed_value(obj, key, row._mapping[column])
 
 
-def _loaded(model: type[T], row: Any) -> T:
-    """An ORM object from a row, its columns loaded, in no session (as a detached one reads)."""
-    obj = inspect(model).class_manager.new_instance()
-    _load_columns(obj, row)
+def loaded(model: type[T], values: Any) -> T:
+    """An ORM object from a row of its table (or a dict of its columns), in no session, as a detached one
+    reads: what a service returns for a row it wrote or read with one Core statement. A blank object's
+    state has no history to settle, so the values go straight into its dict, as SQLAlchemy's own loading
+    puts them (the constructor's instrumented sets, or set_committed_value per column, each cost about a
+    tenth of a create-order's or get-order's CPU: bench.app_cpu)."""
+    new_instance, columns = _columns(model)
+    mapping = getattr(values, "_mapping", values)
+    obj = new_instance()
+    obj.__dict__.update({key: mapping[column] for key, column in columns})
     return obj
 
 
@@ -141,12 +154,15 @@ def read_owned(session: Session, model: type[T], object_id: str, merchant_id: st
     statement is its own snapshot), not BEGIN + SELECT + ROLLBACK on the session's engine, so a read costs
     one round trip, as a single-statement write does (ARCHITECTURE.md, Performance). A Core statement
     built once, its row made into the model's object outside any session (no identity map, no ORM query:
-    about half of a read's CPU); the rules of `owned` apply."""
-    with database.autocommit(session).connect() as conn:
-        row = conn.execute(_select_by_id(model), {"id": object_id}).first()
-    if row is None or (merchant_id is not None and row.merchant_id != merchant_id):
+    about half of a read's CPU), sent on the DBAPI connection (database.Statement); the rules of `owned`
+    apply. (A script's session, which has no autocommit engine, reads in a transaction its pool rolls back.)"""
+    statement, columns = _select_by_id(model)
+    with database.Raw(database.autocommit(session)) as conn:
+        row = statement.one(conn, {"id": object_id})
+    values = None if row is None else dict(zip(columns, row))
+    if values is None or (merchant_id is not None and values["merchant_id"] != merchant_id):
         raise not_found(what)
-    return _loaded(model, row)
+    return loaded(model, values)
 
 
 def lock_due(session: Session, model: type, object_id: str, parent: tuple[type, str],
