@@ -84,6 +84,10 @@ def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
             _sqlite_serialised_writes(engine)
     else:
         _ping_when_idle(engine)
+        # A multi-row INSERT without RETURNING (a payment's two events, their deliveries) as one statement
+        # of many VALUES rows, as with RETURNING, not psycopg's executemany in a pipeline: about 30 us less
+        # CPU for two rows, with the same round trip.
+        engine.dialect.use_insertmanyvalues_wo_returning = True
 
 
 def autocommit(session: Session) -> Engine:
