@@ -107,25 +107,26 @@ class Statement:
 
     def __init__(self, stmt: Any):
         self.stmt = stmt
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Any] | None]] = {}
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Any]]] = {}
 
-    def compiled(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, list[Any] | None]:
-        """(SQL, the names of a positional driver's parameters in order, each returned column's converter)."""
+    def compiled(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, list[Any]]:
+        """(SQL, the names of a positional driver's parameters in order, each returned column's converter:
+        none for a statement that returns no rows)."""
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self.stmt.compile(dialect=dialect)
             names = tuple(compiled.positiontup) if compiled.positional else None
-            columns = getattr(self.stmt, "selected_columns", None) or getattr(self.stmt, "_returning", None)
-            converters = None if columns is None else [
-                c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+            columns = getattr(self.stmt, "selected_columns", None) or getattr(self.stmt, "_returning", ())
+            converters = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
             found = self._compiled[dialect.name] = (compiled.string, names, converters)
         return found
 
     def one(self, connection: "Raw", params: dict[str, Any]) -> tuple | None:
         """The first row the statement returns, converted, or None."""
         sql, names, converters = self.compiled(connection.dialect)
-        row = connection.execute(sql, params if names is None else tuple(params[n] for n in names))
-        if row is None or converters is None:
+        row = connection.execute(sql, params if names is None else tuple(params[n] for n in names),
+                                 returns_rows=bool(converters))
+        if row is None or not any(converters):
             return row
         return tuple(value if convert is None else convert(value) for convert, value in zip(converters, row))
 
@@ -162,13 +163,15 @@ class Raw:
     def dbapi_connection(self) -> Any:
         return self.connection.dbapi_connection
 
-    def execute(self, sql: str, params: Any) -> tuple | None:
-        """Run one statement; its first row, or None when it returns none."""
+    def execute(self, sql: str, params: Any, returns_rows: bool = True) -> tuple | None:
+        """Run one statement; its first row, or None when it returns none (`returns_rows`: whether it
+        returns any, known from the statement: asking the cursor's description makes psycopg build an
+        object per column)."""
         cursor = None
         try:
             cursor = self.connection.cursor()
             cursor.execute(sql, params)
-            return cursor.fetchone() if cursor.description is not None else None
+            return cursor.fetchone() if returns_rows else None
         except self.dialect.loaded_dbapi.Error as exc:
             lost = self.dialect.is_disconnect(exc, self.connection.dbapi_connection, cursor)
             if lost:
