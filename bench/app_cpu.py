@@ -129,7 +129,8 @@ def build(stores: Stores, pay_orders: int) -> tuple[Side, Side]:
 
     ours = Side(prepare(api), "/api/v1", MERCHANT_HEADERS, order_id, iter(ours_pay))
     ours.flask_app = api
-    return ours, Side(ceiling.app.wsgi_app, "", {}, order_id, iter(theirs_pay))
+    # Both as the server runs them: behind backend/serving.py's refusals (ceiling.create is its factory).
+    return ours, Side(ceiling.create(), "", {}, order_id, iter(theirs_pay))
 
 
 def main() -> None:

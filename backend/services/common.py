@@ -56,23 +56,25 @@ def add_with_fresh_id(session: Session, row: T, prefix: str) -> T:
     """Insert a new ORM row under a fresh id (with_fresh_id); it is then the session's, as if loaded. One
     statement, `INSERT ... ON CONFLICT (id) DO NOTHING RETURNING`: a taken id writes nothing and raises
     nothing, so the caller's transaction and the row locks it holds are untouched without a savepoint (two
-    round trips fewer than SAVEPOINT/RELEASE around a flush), and no unit of work runs for it."""
-    mapper = inspect(type(row))
-    columns = {attr.key: attr.columns[0].key for attr in mapper.column_attrs}
+    round trips fewer than SAVEPOINT/RELEASE around a flush), and no unit of work runs for it. What the
+    session then holds, and this returns, is the row as written (the defaults the insert applied, as the
+    database holds them), loaded into a new object of the model: the caller goes on with that one."""
+    model = type(row)
+    mapper = inspect(model)
     state = row.__dict__
-    values = {column: state[key] for key, column in columns.items() if key in state}
-    stmt = _insert_skipping_taken_id(session.get_bind(mapper=mapper).dialect.name, type(row))
+    values = {column: state[key] for key, column in _columns(model)[1] if key in state}
+    stmt = _insert_skipping_taken_id(session.get_bind(mapper=mapper).dialect.name, model)
 
     def write(candidate: str) -> T | None:
         written = session.execute(stmt, {**values, "id": candidate}).first()
         if written is None:
             return None
-        _load_columns(row, written)  # the defaults the insert applied, as the database holds them
-        make_transient_to_detached(row)
-        session.add(row)
+        obj = loaded(model, written)
+        make_transient_to_detached(obj)
+        session.add(obj)
         # Outside the unit of work, so an Idempotency-Key's mark is told of it (first: inserts lead).
         idempotency.note_written(session, mapper.local_table.name, candidate)
-        return row
+        return obj
 
     return with_fresh_id(prefix, write)
 
@@ -172,8 +174,7 @@ def _held(session: Session, model: type[T], values: dict[str, Any]) -> T:
         make_transient_to_detached(obj)
         held.add(obj)
     else:
-        for attr, column in _columns(model)[1]:
-            set_committed_value(obj, attr, values[column])
+        _load_columns(obj, values)
     return obj
 
 
@@ -204,10 +205,11 @@ def _columns(model: type) -> tuple[Callable[[], Any], tuple[tuple[str, str], ...
     return mapper.class_manager.new_instance, tuple((a.key, a.columns[0].key) for a in mapper.column_attrs)
 
 
-def _load_columns(obj: Any, row: Any) -> None:
-    """Every mapped column of `obj` set from a row of its table, as loaded (nothing left to flush)."""
+def _load_columns(obj: Any, values: dict[str, Any]) -> None:
+    """Every mapped column of an object the session holds set from its row's values, as loaded (nothing
+    left to flush)."""
     for key, column in _columns(type(obj))[1]:
-        set_committed_value(obj, key, row._mapping[column])
+        set_committed_value(obj, key, values[column])
 
 
 def loaded(model: type[T], values: Any) -> T:
