@@ -29,6 +29,20 @@ class PayGateApp(OpenAPI):
 
     runtime: Runtime
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._plain: set[Any] = set()
+
+    def ensure_sync(self, func: Any) -> Any:
+        """Flask asks `inspect.iscoroutinefunction` of every hook and view on every request (seven per
+        merchant request); a plain function stays one, so each is asked once."""
+        if func in self._plain:
+            return func
+        sync = super().ensure_sync(func)
+        if sync is func:
+            self._plain.add(func)
+        return sync
+
 
 def create_app(config: Config | None = None, *, seed: bool = True, configure_logging: bool = True,
                runtime: Runtime | None = None, migrations: bool = True) -> PayGateApp:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Session
 
@@ -84,6 +84,10 @@ def prepare(engine: Engine, config: Config, transactions: bool = True) -> None:
             _sqlite_serialised_writes(engine)
     else:
         _ping_when_idle(engine)
+        # A multi-row INSERT without RETURNING (a payment's two events, their deliveries) as one statement
+        # of many VALUES rows, as with RETURNING, not psycopg's executemany in a pipeline: about 30 us less
+        # CPU for two rows, with the same round trip.
+        engine.dialect.use_insertmanyvalues_wo_returning = True
 
 
 def autocommit(session: Session) -> Engine:
@@ -92,6 +96,94 @@ def autocommit(session: Session) -> Engine:
     if session is db.session:
         return db.engines[AUTOCOMMIT_BIND]  # the current app's pair, without making a Session for it
     return session.get_bind().execution_options(isolation_level="AUTOCOMMIT")
+
+
+class Statement:
+    """A single statement for the autocommit engine, compiled once per dialect to the driver's own SQL and
+    run on a pooled DBAPI connection (`one`), with SQLAlchemy's conversions of the columns it returns
+    (an aware UTC datetime, JSON) and its exceptions, but not its Connection, execution context and
+    result objects: about a third of a get-order's or create-order's CPU, per statement (bench.app_cpu).
+    For the reads and writes that are one statement and need no transaction (ARCHITECTURE.md, Performance)."""
+
+    def __init__(self, stmt: Any):
+        self.stmt = stmt
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, list[Any]]] = {}
+
+    def compiled(self, dialect: Any) -> tuple[str, tuple[str, ...] | None, list[Any]]:
+        """(SQL, the names of a positional driver's parameters in order, each returned column's converter:
+        none for a statement that returns no rows)."""
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            compiled = self.stmt.compile(dialect=dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None
+            columns = getattr(self.stmt, "selected_columns", None) or getattr(self.stmt, "_returning", ())
+            converters = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+            found = self._compiled[dialect.name] = (compiled.string, names, converters)
+        return found
+
+    def one(self, connection: "Raw", params: dict[str, Any]) -> tuple | None:
+        """The first row the statement returns, converted, or None."""
+        sql, names, converters = self.compiled(connection.dialect)
+        row = connection.execute(sql, params if names is None else tuple(params[n] for n in names),
+                                 returns_rows=bool(converters))
+        if row is None or not any(converters):
+            return row
+        return tuple(value if convert is None else convert(value) for convert, value in zip(converters, row))
+
+
+class Raw:
+    """A pooled DBAPI connection of an engine, for statements in the driver's own SQL: checked out and
+    returned as the engine's own connections are (the pool's listeners run: `_ping_when_idle`), and a
+    driver error raised as the SQLAlchemy exception Connection.execute raises (an IntegrityError for a
+    taken id, an OperationalError the API answers 503); a lost connection invalidates the pool, as there.
+    An engine that asks for an isolation level by execution option (`autocommit()` of a script's session)
+    has it set on the connection for the while, and reset before it goes back, as a Connection does."""
+
+    def __init__(self, engine: Engine):
+        self.engine, self.dialect = engine, engine.dialect
+        try:
+            self.connection = engine.raw_connection()
+        except self.dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped(exc, None, None, self.dialect.is_disconnect(exc, None, None)) from exc
+        self._level = engine.get_execution_options().get("isolation_level")
+        if self._level is not None:
+            self.dialect.set_isolation_level(self.connection.dbapi_connection, self._level)
+
+    def __enter__(self) -> "Raw":
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        try:
+            if self._level is not None and self.connection.is_valid:
+                self.dialect.reset_isolation_level(self.connection.dbapi_connection)
+        finally:
+            self.connection.close()
+
+    @property
+    def dbapi_connection(self) -> Any:
+        return self.connection.dbapi_connection
+
+    def execute(self, sql: str, params: Any, returns_rows: bool = True) -> tuple | None:
+        """Run one statement; its first row, or None when it returns none (`returns_rows`: whether it
+        returns any, known from the statement: asking the cursor's description makes psycopg build an
+        object per column)."""
+        cursor = None
+        try:
+            cursor = self.connection.cursor()
+            cursor.execute(sql, params)
+            return cursor.fetchone() if returns_rows else None
+        except self.dialect.loaded_dbapi.Error as exc:
+            lost = self.dialect.is_disconnect(exc, self.connection.dbapi_connection, cursor)
+            if lost:
+                self.engine.pool._invalidate(self.connection, exc)  # as Connection does on a disconnect
+            raise self._wrapped(exc, sql, params, lost) from exc
+        finally:
+            if cursor is not None:
+                cursor.close()
+
+    def _wrapped(self, exc: Exception, sql: str | None, params: Any, lost: bool) -> Exception:
+        return DBAPIError.instance(sql, params, exc, self.dialect.loaded_dbapi.Error, connection_invalidated=lost,
+                                   dialect=self.dialect)
 
 
 def ping() -> bool:

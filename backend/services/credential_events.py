@@ -1,7 +1,8 @@
 """Tells every API process that a merchant's credentials changed (a rolled secret, a new merchant), so that
 each drops its in-memory credential cache at once rather than when the cache entry expires.
 
-With Redis (`REDIS_URL`): a pub/sub channel, read without blocking by each authentication (one syscall).
+With Redis (`REDIS_URL`): a pub/sub channel, read without blocking by each authentication (one poll of its
+socket while nothing arrived).
 On the embedded queue every process shares one host, so a file beside the queue's serves: it is replaced on
 each change and each authentication compares its inode and mtime with the last seen (one stat call).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import select
 import threading
 import time
 from pathlib import Path
@@ -60,6 +62,11 @@ class RedisSignal:
         self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
         self.channel = channel
         self._pubsub = None
+        # The subscription's socket, once everything Redis had sent was read: while it has nothing to read
+        # (one poll), nothing was announced, and redis-py's reader (buffers, timeouts: several syscalls and
+        # a tenth of an authentication's CPU) is not run at all.
+        self._poller: select.poll | None = None
+        self._watched = -1
         self._pid: int | None = None
         self._retry_at = 0.0
         self._lost = False
@@ -76,13 +83,27 @@ class RedisSignal:
             log.warning("credential change subscription lost Redis (%s); retrying every %.0f s", exc,
                         self.RECONNECT_SECONDS)
             self._lost = True
-        self._pubsub = None
+        self._pubsub = self._poller = None
         self._retry_at = time.monotonic() + self.RECONNECT_SECONDS
+
+    def _watch(self) -> None:
+        """Poll the subscription's socket from now on (after a read that left nothing unread)."""
+        sock = getattr(self._pubsub.connection, "_sock", None) if self._pubsub.connection else None
+        fd = sock.fileno() if sock is not None else -1
+        if fd < 0:
+            self._poller = None
+            return
+        if self._poller is None or fd != self._watched:
+            self._poller = select.poll()
+            self._poller.register(fd, select.POLLIN)
+            self._watched = fd
 
     def changed(self) -> bool:
         with self._lock:
             if self._pid != os.getpid():  # gunicorn forks after import: a child subscribes on its own socket
-                self._pid, self._pubsub = os.getpid(), None
+                self._pid, self._pubsub, self._poller = os.getpid(), None, None
+            elif self._poller is not None and not self._poller.poll(0):
+                return False  # nothing arrived since everything was read
             if self._pubsub is None:
                 if time.monotonic() < self._retry_at:
                     return False
@@ -92,7 +113,7 @@ class RedisSignal:
                 except Exception as exc:  # noqa: BLE001
                     self._lose(exc)
                     return True
-                self._pubsub = pubsub
+                self._pubsub, self._poller = pubsub, None
                 if self._lost:
                     log.warning("credential change subscription has Redis again")
                     self._lost = False
@@ -102,6 +123,7 @@ class RedisSignal:
                 while True:
                     message = self._pubsub.get_message(timeout=0)  # never blocks
                     if message is None:
+                        self._watch()
                         return changed
                     changed = changed or message.get("type") == "message"
             except Exception as exc:  # noqa: BLE001

@@ -22,7 +22,7 @@ from backend.domain.status import EndpointStatus, move
 from backend.services.webhook_urls import check_webhook_url
 from backend.models import Merchant, WebhookEndpoint
 from backend.services import merchants
-from backend.services.common import add_with_fresh_id
+from backend.services.common import add_with_fresh_id, read_of
 
 MAX_ENDPOINTS = 16  # besides the primary
 WHAT = "Webhook endpoint"
@@ -75,7 +75,7 @@ _TARGETS = (select(Merchant.webhook_url, WebhookEndpoint.id, WebhookEndpoint.ena
 
 def wanting_each(session: Session, merchant_id: str, event_types: Iterable[str]) -> dict[str, list[str | None]]:
     """`wanting` for several types at once, from one look-up of the merchant's webhook_url and endpoints."""
-    rows = session.execute(_TARGETS, {"merchant_id": merchant_id}).all()
+    rows = read_of(session, _TARGETS, {"merchant_id": merchant_id}, Merchant, WebhookEndpoint).all()
     primary: list[str | None] = [None] if rows and rows[0].webhook_url else []
     found = [row for row in rows if row.id is not None]
     return {t: primary + [row.id for row in found if rules.wants(row.enabled_events, t)] for t in event_types}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from backend.domain.clock import utcnow
 from backend.domain.errors import CONFLICT_ERROR, GatewayError, bad_request
-from backend.models import IdempotencyKey
+from backend.models import IdempotencyKey, made
 
 TTL = timedelta(hours=24)
 # A key still "in flight" after this long belongs to a request whose process died: it may be reused.
@@ -183,8 +183,10 @@ def hold(session: Session, claim: Claim) -> None:
 
 
 def holds(session: Session) -> bool:
-    """Whether the session's next writing transaction is a claim's effect (and so marks its key)."""
-    return session.info.get(_CLAIM) is not None
+    """Whether the session's next writing transaction is a claim's effect (and so marks its key). A request
+    that has not made its session yet holds no claim: asking does not make one."""
+    session = made(session)
+    return session is not None and session.info.get(_CLAIM) is not None
 
 
 def note_written(session: Session, table: str, object_id: str) -> None:

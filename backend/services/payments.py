@@ -26,7 +26,8 @@ from backend.domain.validation import validate_card, validate_vpa
 from backend.models import Order, Payment
 from backend.processors import APPROVE, AUTHENTICATE, Answer, Attempt, Processor
 from backend.services import events, jobs, refunds, totals
-from backend.services.common import Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate, read_owned
+from backend.services.common import (Page, PageRequest, add_with_fresh_id, get_for_update, lock_due, owned, paginate,
+                                     read_owned, write_columns)
 from backend.services.webhook_urls import check_webhook_url
 
 log = logging.getLogger(__name__)
@@ -90,8 +91,7 @@ def create_payment(session: Session, processor: Processor, config: Config, *, me
     payment = add_with_fresh_id(session, payment, ids.PAYMENT)
     payment.amount_refundable = refundable(payment.status, payment.amount, held=0)  # pending: none
     if order.status == OrderStatus.CREATED.value:
-        order.status = move(order.status, OrderStatus.ATTEMPTED)
-        order.updated_at = now
+        write_columns(session, order, status=move(order.status, OrderStatus.ATTEMPTED), updated_at=now)
     events.record_payment(session, payment, events.PAYMENT_CREATED, events.PAYMENT_PENDING, config=config)
     jobs.defer(session, jobs.PROCESS_PAYMENT, payment.id,
                eta=ready_at if submission.ready_in_ms > 0 or waiting_for else None)
@@ -152,8 +152,7 @@ def process_payment(session: Session, processor: Processor, payment_id: str) -> 
     failure = rules.settlement_failure(outcome.success, outcome.reason, order.status)
     if failure is None:
         payment.status = move(payment.status, PaymentStatus.SUCCESS)
-        order.status = move(order.status, OrderStatus.PAID)
-        order.updated_at = now
+        write_columns(session, order, status=move(order.status, OrderStatus.PAID), updated_at=now)
     else:
         if failure == errors.ORDER_ALREADY_PAID:  # another attempt on this order succeeded first
             log.info("payment %s declined: order %s already paid", payment.id, order.id)
