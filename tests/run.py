@@ -71,7 +71,7 @@ POOLER_DESELECT = ("--deselect", "tests/worker/test_webhooks.py::test_retry_sche
 STORE_FREE = ("tests/unit", "tests/clients", "tests/ui_dashboard")
 
 # Each part runs as a few pytest processes at once (its groups), so that one group's waits (retry
-# intervals, expiries, schemathesis's minute, stacks killed and restarted) overlap another's work: one
+# intervals, expiries, stacks killed and restarted) overlap another's work: one
 # process adds them up. Each group starts a session stack of its own, so there are few. All groups but the
 # last name files; the last runs the rest of the part (`--ignore` of those), so that a new file runs.
 # OWN_STACKS: the API and worker files that start stacks or stores of their own, or kill processes.

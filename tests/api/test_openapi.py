@@ -13,7 +13,9 @@ from harness.stack import MERCHANT_HEADERS, Stack
 
 HERE = Path(__file__).resolve().parent
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
-SCHEMATHESIS_SECONDS = int(os.environ.get("PAYGATE_SCHEMATHESIS_SECONDS", "55"))
+# A number of test cases per operation and phase, not a time budget: on a loaded machine a budget ran out
+# before the stateful phase began (make test at load 28), where a count does the same work at any load.
+SCHEMATHESIS_EXAMPLES = int(os.environ.get("PAYGATE_SCHEMATHESIS_EXAMPLES", "50"))
 
 
 def _operations(doc: dict):
@@ -84,12 +86,12 @@ def test_schemathesis_finds_nothing(tmp_path):
         headers = [arg for name, value in MERCHANT_HEADERS.items() for arg in ("-H", f"{name}: {value}")]
         run = subprocess.run(
             [str(SCHEMATHESIS), "--config-file", str(HERE / "schemathesis.toml"), "run",
-             stack.api_url + "/api/v1/openapi.json", "--checks", "all", "--max-time", str(SCHEMATHESIS_SECONDS),
+             stack.api_url + "/api/v1/openapi.json", "--checks", "all", "--max-examples", str(SCHEMATHESIS_EXAMPLES),
              # One worker: on CPython 3.11.7 hypothesis's ast.parse from two threads at once can fail with
              # "AST constructor recursion depth mismatch" (CPython gh-106905, fixed in 3.11.8).
              "--workers", "1", "--request-timeout", "10", "--generation-database", "none", "--no-color",
              "--output-truncate", "true", *headers],
-            cwd=tmp_path, capture_output=True, text=True, timeout=SCHEMATHESIS_SECONDS + 120)
+            cwd=tmp_path, capture_output=True, text=True, timeout=600)
         report = run.stdout + run.stderr
         assert run.returncode == 0, report[-20000:]
         for phase in ("Coverage", "Fuzzing", "Stateful"):
