@@ -75,23 +75,15 @@ STORE_FREE = ("tests/unit", "tests/clients", "tests/ui_dashboard")
 # process adds them up. Each group starts a session stack of its own, so there are few. All groups but the
 # last name files; the last runs the rest of the part (`--ignore` of those), so that a new file runs.
 # OWN_STACKS: the API and worker files that start stacks or stores of their own, or kill processes.
-# In the order that splits them into halves of about equal time.
-OWN_STACKS = ("tests/api/test_secrets_migration.py", "tests/api/test_partitioning_migration.py",
-              "tests/worker/test_crash_recovery.py", "tests/api/test_openapi.py", "tests/api/test_idempotency_crash.py",
-              "tests/api/test_rate_limits.py", "tests/worker/test_outages.py")
+OWN_STACKS = ("tests/api/test_secrets_migration.py", "tests/api/test_partitioning_migration.py", "tests/api/test_openapi.py",
+              "tests/worker/test_crash_recovery.py", "tests/api/test_idempotency_crash.py", "tests/api/test_rate_limits.py",
+              "tests/worker/test_outages.py")
 STORE_SUITES, STORE_MARKS = ("tests/api", "tests/worker"), ("-m", "not browser and not multihost")
 
 
 def _split(roots: tuple[str, ...], marks: tuple[str, ...], *firsts: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     ignored = tuple(arg for first in firsts for path in first for arg in ("--ignore", path))
     return (*((*first, *marks) for first in firsts), (*roots, *ignored, *marks))
-
-
-def _rest(marks: tuple[str, ...], named: tuple[str, ...], *roots: str) -> tuple[tuple[str, ...], ...]:
-    """A group per root, of what the named groups do not run: tests/api and tests/worker each take a
-    group's wall time of their own."""
-    ignored = tuple(arg for path in named for arg in ("--ignore", path))
-    return tuple((root, *ignored, *marks) for root in roots)
 
 
 BROWSER_FIRST = (("tests/e2e/test_sandbox_checkout.py",),
@@ -102,25 +94,21 @@ CLIENTS_FIRST = (("tests/clients/test_typing.py", "tests/clients/test_packaging.
 # The postgres part runs what the pgbouncer part does not: every API and worker test runs on PostgreSQL
 # once, directly or through the pooler, and the two tests a pooler cannot host (POOLER_DESELECT) directly.
 DIRECT_ONLY = tuple(node for flag, node in zip(POOLER_DESELECT[::2], POOLER_DESELECT[1::2]) if flag == "--deselect")
-DIRECT_OWN_STACKS = tuple(path for path in OWN_STACKS if path not in THROUGH_POOLER)
-# Two groups of them, each with one of the direct-only tests (a minute of retry intervals; drawn delays).
-POSTGRES_FIRST = ((*DIRECT_OWN_STACKS[2:], DIRECT_ONLY[0]), (*DIRECT_OWN_STACKS[:2], *DIRECT_ONLY[1:]))
-POOLED = (tuple(p for p in THROUGH_POOLER if p.startswith("tests/api/")),
-          tuple(p for p in THROUGH_POOLER if not p.startswith("tests/api/")))
+POSTGRES_FIRST = (*(path for path in OWN_STACKS[::-1] if path not in THROUGH_POOLER), *DIRECT_ONLY)
+POSTGRES_REST = (*STORE_SUITES, *(arg for path in (*THROUGH_POOLER, *POSTGRES_FIRST[:-len(DIRECT_ONLY)])
+                                  for arg in ("--ignore", path)), *STORE_MARKS)
 
 # part -> (backend, groups of pytest arguments)
 PARTS: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
-    # OWN_STACKS in two groups (each of their files starts and kills stacks one after another), then the
-    # rest of tests/api and of tests/worker, a group each.
-    "embedded": ("embedded", (*((*group, *STORE_MARKS) for group in (OWN_STACKS[:3], OWN_STACKS[3:])),
-                              *_rest(STORE_MARKS, OWN_STACKS, *STORE_SUITES))),
+    # OWN_STACKS in two groups: each of their files starts and kills stacks one after another.
+    "embedded": ("embedded", _split(STORE_SUITES, STORE_MARKS, OWN_STACKS[:3], OWN_STACKS[3:])),
     "clients": ("embedded", _split(STORE_FREE, ("-m", "not browser", *(a for p in LIVE_CLIENTS for a in ("--ignore", p))),
                                    *CLIENTS_FIRST)),
     "browser": ("embedded", _split(("tests/e2e",), ("-m", "browser"), *BROWSER_FIRST)),
-    "postgres": ("postgres", (*((*group, *STORE_MARKS) for group in POSTGRES_FIRST),
-                              (*STORE_SUITES, *(a for p in (*THROUGH_POOLER, *DIRECT_OWN_STACKS) for a in ("--ignore", p)),
-                               *STORE_MARKS))),
-    "pgbouncer": ("pgbouncer", (*((*group, *POOLER_DESELECT, "-m", "not browser") for group in POOLED),
+    # OWN_STACKS the other way round: the schemathesis minute (time-bound, CPU-hungry) does not fall into
+    # the first minute, when every group starts its stacks at once.
+    "postgres": ("postgres", ((*POSTGRES_FIRST, *STORE_MARKS), POSTGRES_REST)),
+    "pgbouncer": ("pgbouncer", ((*THROUGH_POOLER, *POOLER_DESELECT, "-m", "not browser"),
                                 ("tests/pgbouncer", "tests/multihost", *LIVE_CLIENTS, "-m", "not browser"))),
 }
 
