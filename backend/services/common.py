@@ -157,8 +157,9 @@ def _find_by_id(model: type) -> Select:
 
 @lru_cache(maxsize=32)
 def _locked_by_id(model: type) -> tuple[Select, tuple[str, ...]]:
-    table = model.__table__
-    return select(*table.c).where(table.c.id == bindparam("id")).with_for_update(), tuple(table.c.keys())
+    """_select_by_id's statement, FOR UPDATE, and its columns."""
+    statement, columns = _select_by_id(model)
+    return statement.stmt.with_for_update(), columns
 
 
 def _held(session: Session, model: type[T], values: dict[str, Any]) -> T:

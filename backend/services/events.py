@@ -73,21 +73,26 @@ def _write(session: Session, recorded: list[tuple[dict[str, Any], Iterable[str |
                                 row["created_at"])
                   for row, targets in recorded for target in targets]
     _insert_rows(session, _EVENTS, [row for row, _ in recorded])
-    _insert_rows(session, _DELIVERIES, deliveries)
+    _add_deliveries(session, deliveries)
     return [loaded(Event, row) for row, _ in recorded]
 
 
 def _insert_rows(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     if rows:
         session.connection().execute(table.insert(), rows)
-        for row in rows if table is _DELIVERIES else ():
-            jobs.defer(session, jobs.DELIVER_WEBHOOK, row["id"])
+
+
+def _add_deliveries(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Pending deliveries, each with its job enqueued after the commit."""
+    _insert_rows(session, _DELIVERIES, rows)
+    for row in rows:
+        jobs.defer(session, jobs.DELIVER_WEBHOOK, row["id"])
 
 
 def deliver_to(session: Session, event: Event, endpoint_id: str | None, now: datetime | None = None) -> WebhookDelivery:
     """A pending delivery of the event to one endpoint (None: the primary, the merchant's webhook_url)."""
     row = _delivery_row(event.merchant_id, event.payment_id, event.type, event.id, endpoint_id, now or utcnow())
-    _insert_rows(session, _DELIVERIES, [row])
+    _add_deliveries(session, [row])
     return loaded(WebhookDelivery, row)
 
 
@@ -123,9 +128,8 @@ def record_test(session: Session, merchant: Merchant) -> WebhookDelivery:
     """webhook.test, to the primary endpoint (the contract's webhook_url) only."""
     if not merchant.webhook_url:
         raise bad_request("Set a webhook URL before sending a test event")
-    event = record(session, merchant.id, WEBHOOK_TEST, {"payment": sample_payment()}, to=[None])
-    session.flush()
-    delivery = session.scalars(select(WebhookDelivery).where(WebhookDelivery.event_id == event.id)).one()
+    event = record(session, merchant.id, WEBHOOK_TEST, {"payment": sample_payment()}, to=[])
+    delivery = deliver_to(session, event, None, event.created_at)
     session.commit()
     return delivery
 
